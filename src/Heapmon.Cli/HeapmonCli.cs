@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Heapmon.Cli.Commands;
+
+namespace Heapmon.Cli;
+
+/// <summary>The `heapmon` command line: parse, call the library, render (STYLE.md 10).</summary>
+internal static class HeapmonCli
+{
+    /// <summary>Exit code for bad input: a bad file, option or argument.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Builds the root command with every subcommand.</summary>
+    public static RootCommand Build(CliContext context)
+    {
+        var root = new RootCommand("Heapmon: memory profiling for .NET (the .NET counterpart of Pympler's ClassTracker and tracemalloc).");
+        // One line per command; each command lives in Commands/<Name>Command.cs.
+        root.Subcommands.Add(SizeCommand.Create(context));
+        return root;
+    }
+
+    /// <summary>Runs the command line; user errors print one line to stderr and return 2, never a stack trace.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var context = new CliContext(output, error);
+        try
+        {
+            ParseResult parse = Build(context).Parse(args);
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is HeapmonFormatException or CliUsageException or ArgumentException or IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            error.WriteLine($"heapmon: error: {e.Message}");
+            return UsageError;
+        }
+    }
+}
+
+/// <summary>Where a command writes; tests pass string writers.</summary>
+internal sealed record CliContext(TextWriter Output, TextWriter Error);
+
+/// <summary>A bad option value or combination, reported as one line with exit code 2.</summary>
+internal sealed class CliUsageException(string message) : Exception(message);

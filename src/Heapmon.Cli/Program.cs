@@ -1,0 +1,4 @@
+using System.CommandLine;
+using Heapmon.Cli;
+
+return HeapmonCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,22 @@
+namespace Heapmon;
+
+/// <summary>
+/// A file Heapmon was asked to read is not one it can load: missing, of another format, truncated,
+/// corrupt or from a newer version. The message names the file and the problem in one line.
+/// </summary>
+public sealed class HeapmonFormatException : Exception
+{
+    /// <summary>Creates the exception for <paramref name="path"/> with a one-line <paramref name="problem"/>.</summary>
+    public HeapmonFormatException(string path, string problem, Exception? inner = null)
+        : base($"{path}: {problem}", inner)
+    {
+        Path = path;
+        Problem = problem;
+    }
+
+    /// <summary>The file that could not be loaded.</summary>
+    public string Path { get; }
+
+    /// <summary>What is wrong with it, without the path.</summary>
+    public string Problem { get; }
+}
