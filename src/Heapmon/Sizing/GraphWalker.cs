@@ -17,6 +17,9 @@ internal sealed partial class GraphWalker(SizingOptions options)
     private ObjectList? _record;
     private int _gcBaseline;
     private int _visits;
+    private readonly Dictionary<nint, bool> _frozenChunks = [];
+    private nint _frozenChunk = -1;
+    private bool _frozenChunkIsFrozen;
 
     /// <summary>A GC happened during an address-based walk: the result is void and the caller retries.</summary>
     public bool Aborted { get; private set; }
@@ -38,6 +41,7 @@ internal sealed partial class GraphWalker(SizingOptions options)
         int sp = 0, high = 1;
         stack[sp++].Value = start;
         long total = 0;
+        bool root = true;
         while (sp > 0)
         {
             object obj = stack[--sp].Value!;
@@ -47,6 +51,15 @@ internal sealed partial class GraphWalker(SizingOptions options)
                 break;
             }
             TypeLayout layout = _layouts.Get(obj);
+            // Objects are marked when pushed, by address alone, and judged here, where their memory is
+            // read anyway: one touch per object. The rules are per object, so a rejected object would be
+            // rejected on every path; the root is always counted.
+            if (!root)
+            {
+                if (layout.Special && !Passes(obj, layout)) continue;
+                _record?.Add(obj);
+            }
+            root = false;
             ref byte data = ref ObjectLayout.Data(obj);
             long size = layout.BaseSize;
             if (layout.ComponentSize != 0) size += (long)layout.ComponentSize * Unsafe.As<byte, uint>(ref data);
@@ -100,10 +113,7 @@ internal sealed partial class GraphWalker(SizingOptions options)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Reach<TSeen>(object obj, TSeen seen, ref ObjectSlot[] stack, ref int sp, ref int high) where TSeen : struct, ISeenSet
     {
-        TypeLayout layout = _layouts.Get(obj);
-        if (layout.Special && !Passes(obj, layout)) return;
         if (!seen.TryAdd(obj)) return;
-        _record?.Add(obj);
         if (sp == stack.Length) stack = Grow(stack);
         stack[sp++].Value = obj;
         if (sp > high) high = sp;
@@ -119,13 +129,36 @@ internal sealed partial class GraphWalker(SizingOptions options)
         return true;
     }
 
+    /// <summary>Whether the options reject <paramref name="obj"/> when reached from another object.</summary>
+    public bool Rejects(object obj)
+    {
+        TypeLayout layout = _layouts.Get(obj);
+        return layout.Special && !Passes(obj, layout);
+    }
+
     /// <summary>The options' rules for types that need more than the seen-set test.</summary>
     private bool Passes(object obj, TypeLayout layout)
     {
         if (layout.Stop) return false;
-        if (layout.CheckFrozen && GC.GetGeneration(obj) == int.MaxValue) return false; // frozen segments report MaxValue
+        if (layout.CheckFrozen && IsFrozen(obj)) return false;
         if (layout.CheckInterned && ReferenceEquals(string.IsInterned((string)obj), obj)) return false;
         return _stopWhen is null || !_stopWhen(obj);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="obj"/> sits in a frozen segment, decided once per 4 MiB of address space: GC
+    /// regions are 4 MiB-aligned and the GC's reserved range holds no frozen segment, so a chunk is either
+    /// all GC heap or none of it, and stays so for the life of the process.
+    /// </summary>
+    private bool IsFrozen(object obj)
+    {
+        nint chunk = ObjectLayout.Address(obj) >> 22;
+        if (chunk == _frozenChunk) return _frozenChunkIsFrozen;
+        if (!_frozenChunks.TryGetValue(chunk, out bool frozen))
+            _frozenChunks.Add(chunk, frozen = GC.GetGeneration(obj) == int.MaxValue); // frozen objects report MaxValue
+        _frozenChunk = chunk;
+        _frozenChunkIsFrozen = frozen;
+        return frozen;
     }
 
     private bool FollowTarget(object target) =>
