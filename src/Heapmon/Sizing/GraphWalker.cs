@@ -34,30 +34,37 @@ internal sealed partial class GraphWalker(SizingOptions options)
 
     public void Record(object obj) => _record?.Add(obj);
 
+    /// <summary>Releases every reference on the walk's stack.</summary>
+    public void Clear() => Array.Clear(_stack);
+
     /// <summary>Bytes of <paramref name="start"/> (already marked seen) and of everything newly reachable from it.</summary>
     public long DeepFrom<TSeen>(object start, TSeen seen) where TSeen : struct, ISeenSet
     {
         ObjectSlot[] stack = _stack;
-        int sp = 0, high = 1;
+        int sp = 0;
         stack[sp++].Value = start;
         long total = 0;
         bool root = true;
+        LayoutCache layouts = _layouts;
+        ObjectList? record = _record;
+        int visits = _visits;
         while (sp > 0)
         {
             object obj = stack[--sp].Value!;
-            if (seen.AddressBased && ++_visits % GCCheckInterval == 0 && GC.CollectionCount(0) != _gcBaseline)
+            stack[sp].Value = null; // hold nothing once the walk is done
+            if (seen.AddressBased && ++visits % GCCheckInterval == 0 && GC.CollectionCount(0) != _gcBaseline)
             {
                 Aborted = true;
                 break;
             }
-            TypeLayout layout = _layouts.Get(obj);
+            TypeLayout layout = layouts.Get(obj);
             // Objects are marked when pushed, by address alone, and judged here, where their memory is
             // read anyway: one touch per object. The rules are per object, so a rejected object would be
             // rejected on every path; the root is always counted.
             if (!root)
             {
                 if (layout.Special && !Passes(obj, layout)) continue;
-                _record?.Add(obj);
+                record?.Add(obj);
             }
             root = false;
             ref byte data = ref ObjectLayout.Data(obj);
@@ -70,7 +77,11 @@ internal sealed partial class GraphWalker(SizingOptions options)
                     foreach (nint offset in layout.Offsets)
                     {
                         object? r = ObjectLayout.ReadReference(ref data, offset);
-                        if (r is not null) Reach(r, seen, ref stack, ref sp, ref high);
+                        if (r is not null && seen.TryAdd(r))
+                        {
+                            if (sp == stack.Length) stack = Grow(stack);
+                            stack[sp++].Value = r;
+                        }
                     }
                     break;
                 case ReferenceKind.Series:
@@ -81,7 +92,11 @@ internal sealed partial class GraphWalker(SizingOptions options)
                         for (nint offset = series[s]; offset < end; offset += IntPtr.Size)
                         {
                             object? r = ObjectLayout.ReadReference(ref data, offset);
-                            if (r is not null) Reach(r, seen, ref stack, ref sp, ref high);
+                            if (r is not null && seen.TryAdd(r))
+                        {
+                            if (sp == stack.Length) stack = Grow(stack);
+                            stack[sp++].Value = r;
+                        }
                         }
                     }
                     break;
@@ -95,28 +110,28 @@ internal sealed partial class GraphWalker(SizingOptions options)
                             for (uint n = pattern[p]; n > 0; n--, at += IntPtr.Size)
                             {
                                 object? r = ObjectLayout.ReadReference(ref data, at);
-                                if (r is not null) Reach(r, seen, ref stack, ref sp, ref high);
+                                if (r is not null && seen.TryAdd(r))
+                        {
+                            if (sp == stack.Length) stack = Grow(stack);
+                            stack[sp++].Value = r;
+                        }
                             }
                             at += (nint)pattern[p + 1];
                         }
                     }
                     break;
             }
-            if (layout.TargetOffset >= 0 && ObjectLayout.ReadReference(ref data, layout.TargetOffset) is { } target && FollowTarget(target))
-                Reach(target, seen, ref stack, ref sp, ref high);
+            if (layout.TargetOffset >= 0 && ObjectLayout.ReadReference(ref data, layout.TargetOffset) is { } target
+                && FollowTarget(target) && seen.TryAdd(target))
+            {
+                if (sp == stack.Length) stack = Grow(stack);
+                stack[sp++].Value = target;
+            }
         }
         _stack = stack;
-        Array.Clear(stack, 0, high);
+        _visits = visits;
+        Array.Clear(stack, 0, sp); // left over only when a GC aborted the walk
         return total;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Reach<TSeen>(object obj, TSeen seen, ref ObjectSlot[] stack, ref int sp, ref int high) where TSeen : struct, ISeenSet
-    {
-        if (!seen.TryAdd(obj)) return;
-        if (sp == stack.Length) stack = Grow(stack);
-        stack[sp++].Value = obj;
-        if (sp > high) high = sp;
     }
 
     /// <summary>Accepts a reached object for counting: the options' rules, then the seen-set.</summary>

@@ -118,6 +118,19 @@ public sealed class Sizer
 
     private (long Size, SizedObject? Tree) Execute(object root, int detail)
     {
+        try
+        {
+            return ExecuteCore(root, detail);
+        }
+        catch
+        {
+            _walker.Clear(); // a throwing StopWhen predicate: drop the references the walk still holds
+            throw;
+        }
+    }
+
+    private (long Size, SizedObject? Tree) ExecuteCore(object root, int detail)
+    {
         for (int attempt = 0; attempt < FastAttempts; attempt++)
         {
             if (!EnsureBitmapCurrent()) break;
