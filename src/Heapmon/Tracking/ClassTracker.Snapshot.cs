@@ -1,0 +1,143 @@
+namespace Heapmon.Tracking;
+
+public sealed partial class ClassTracker
+{
+    /// <summary>
+    /// Finds new instances of the tracked classes, sizes every tracked object alive, and records
+    /// process memory and GC figures under a label (Pympler: create_snapshot).
+    /// </summary>
+    /// <param name="description">The snapshot's label, shown in reports.</param>
+    /// <param name="computeTotal">Also take a census of the whole managed heap for <see cref="Snapshot.HeapTotal"/>.</param>
+    public Snapshot CreateSnapshot(string? description = null, bool computeTotal = false)
+        => TakeSnapshot(description, computeTotal, periodic: false);
+
+    internal Snapshot TakeSnapshot(string? description, bool computeTotal, bool periodic)
+    {
+        lock (_snapshotGate)
+        {
+            Type[] classes;
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                classes = _classes.Active.Select(c => c.Type).ToArray();
+            }
+            IReadOnlyList<object>? found = classes.Length == 0 ? [] : _source.Find(classes, youngOnly: periodic && _fullWalkDone);
+            if (found is not null && classes.Length > 0 && !(periodic && _fullWalkDone)) _fullWalkDone = true;
+            long? heapTotal = computeTotal ? _source.HeapTotal() : null;
+
+            Live live;
+            DateTimeOffset timestamp;
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                timestamp = DateTimeOffset.UtcNow;
+                if (found is not null) Register(found, timestamp.UtcTicks);
+                live = GatherLive(timestamp.UtcTicks);
+            }
+            found = null;
+
+            var sizes = new long[live.Count];
+            var flats = new long[live.Count];
+            var trees = new ReferentNode?[live.Count];
+            _measurer.Measure(live.Objects.AsSpan(0, live.Count), live.Levels.AsSpan(0, live.Count), sizes, flats, trees);
+            Array.Clear(live.Objects); // the strong references end with the sizing
+
+            var samples = new SnapshotSamples();
+            var perLabel = new Dictionary<int, (int Active, long Total)>();
+            long trackedTotal = 0;
+            for (int i = 0; i < live.Count; i++)
+            {
+                samples.Add(live.Slots[i], sizes[i], flats[i], trees[i]);
+                trackedTotal += sizes[i];
+                (int active, long total) = perLabel.GetValueOrDefault(live.Labels[i]);
+                perLabel[live.Labels[i]] = (active + 1, total + sizes[i]);
+            }
+
+            lock (_lock)
+            {
+                var gc = ProcessFigures.Gc();
+                var snapshot = new Snapshot(_snapshots.Count, timestamp, description, ProcessFigures.Memory(), gc,
+                    trackedTotal, heapTotal, Summaries(perLabel, heapTotal ?? gc.HeapSizeBytes));
+                _snapshots.Add(snapshot);
+                _samples.Add(samples);
+                return snapshot;
+            }
+        }
+    }
+
+    private bool _fullWalkDone;
+
+    /// <summary>Takes on instances found by the walk that are not tracked yet; each under its most specialised tracked class.</summary>
+    private void Register(IReadOnlyList<object> found, long firstSeenTicks)
+    {
+        foreach (object instance in found)
+        {
+            if (_slots.Find(instance) >= 0) continue;
+            Type type = instance.GetType();
+            TrackedClass? tracked = _classes.BestFor(type);
+            if (tracked is null) continue; // detached while the walk ran
+            _slots.Add(instance, firstSeenTicks, _classes.Label(tracked.Name, type), tracked.Level, SlotFlags.None);
+        }
+    }
+
+    /// <summary>Collects the tracked objects alive now, in announcement order; records deaths not yet observed.</summary>
+    private Live GatherLive(long nowTicks)
+    {
+        int count = _slots.Count;
+        var live = new Live(count);
+        for (int slot = 0; slot < count; slot++)
+        {
+            if ((_slots.Flags(slot) & (SlotFlags.Ignored | SlotFlags.Detached)) != 0) continue;
+            if (_slots.Death(slot) != 0)
+            {
+                _slots.Release(slot); // the GC scan saw it die; its handle is no longer needed
+                continue;
+            }
+            object? obj = _slots.Target(slot);
+            if (obj is null)
+            {
+                // Collected, and the finalizer thread has not told us yet: it died before this snapshot.
+                _slots.MarkDead(slot, nowTicks);
+                _slots.Release(slot);
+                continue;
+            }
+            live.Append(slot, obj, _slots.Level(slot), _slots.Label(slot));
+        }
+        return live;
+    }
+
+    /// <summary>Per class line: every tracked class (even with no instance) and every label seen, sorted by name.</summary>
+    private List<ClassSummary> Summaries(Dictionary<int, (int Active, long Total)> perLabel, long total)
+    {
+        var byName = new SortedDictionary<string, (int Active, long Total)>(StringComparer.Ordinal);
+        foreach (TrackedClass tracked in _classes.All) byName.TryAdd(tracked.Name, (0, 0));
+        foreach ((int label, (int active, long sum)) in perLabel)
+        {
+            string name = _classes.ClassName(label);
+            (int a, long t) = byName.GetValueOrDefault(name);
+            byName[name] = (a + active, t + sum);
+        }
+        return byName.Select(kv => new ClassSummary(kv.Key, kv.Value.Active, kv.Value.Total,
+            kv.Value.Active == 0 ? 0 : kv.Value.Total / kv.Value.Active,
+            total <= 0 ? 0 : (double)kv.Value.Total / total)).ToList();
+    }
+
+    /// <summary>The objects being sized in one snapshot: strong references held only for its duration.</summary>
+    private sealed class Live(int capacity)
+    {
+        public readonly int[] Slots = new int[capacity];
+        public readonly object[] Objects = new object[capacity];
+        public readonly int[] Levels = new int[capacity];
+        public readonly int[] Labels = new int[capacity];
+        public int Count;
+
+        public void Append(int slot, object obj, int level, int label)
+        {
+            Slots[Count] = slot;
+            Objects[Count] = obj;
+            Levels[Count] = level;
+            Labels[Count] = label;
+            Count++;
+        }
+    }
+}
