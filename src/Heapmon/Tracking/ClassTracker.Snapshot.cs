@@ -15,6 +15,20 @@ public sealed partial class ClassTracker
     {
         lock (_snapshotGate)
         {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            try { return TakeSnapshotLocked(description, computeTotal, periodic); }
+            finally { _snapshotTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started; }
+        }
+    }
+
+    /// <summary>Wall time spent taking snapshots so far (for the benchmark's CPU share).</summary>
+    internal TimeSpan SnapshotTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Volatile.Read(ref _snapshotTicks));
+
+    private long _snapshotTicks;
+
+    private Snapshot TakeSnapshotLocked(string? description, bool computeTotal, bool periodic)
+    {
+        {
             Type[] classes;
             lock (_lock)
             {

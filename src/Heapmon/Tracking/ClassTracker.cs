@@ -220,6 +220,12 @@ public sealed partial class ClassTracker : IDisposable
         periodic?.Stop();
     }
 
+    /// <summary>Managed bytes of the per-object bookkeeping (columns and identity index), for the benchmark.</summary>
+    internal long BookkeepingBytes
+    {
+        get { lock (_lock) return _slots.BookkeepingBytes; }
+    }
+
     /// <summary>Periodic snapshots that failed (and were skipped, never thrown into the program).</summary>
     internal int PeriodicFailures => _periodic?.Failures ?? 0;
 
