@@ -44,15 +44,19 @@ internal sealed class ObjectDto
     public long Birth { get; set; }
 
     /// <summary>Birth's UTC offset in minutes, when it differs from the run start's.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? BirthOffset { get; set; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long? Death { get; set; }
 
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? DeathOffset { get; set; }
 
     public int Level { get; set; }
 
     /// <summary>Instantiation frames as indices into <see cref="StatsFileDto.Strings"/>.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int[]? Trace { get; set; }
 
     /// <summary>Snapshot indices, delta-encoded (mostly 1s).</summary>
@@ -65,15 +69,16 @@ internal sealed class ObjectDto
     public long[]? Flat { get; set; }
 
     /// <summary>Per sample, the node count of its referent tree (0: none); absent when no sample has one.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int[]? Refs { get; set; }
 
     /// <summary>Referent tree nodes in pre-order, five numbers each: name index, type index, size, flat, child count.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public long[]? Nodes { get; set; }
 }
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true)]
