@@ -2,6 +2,7 @@
 //   dotnet run --project samples/Factory              the seed's two snapshots and their summary
 //   dotnet run --project samples/Factory -- workload  a factory that grows and shrinks over a dozen snapshots
 using Heapmon.Samples.Factory;
+using Heapmon.Stats;
 using Heapmon.Tracking;
 
 bool workload = args.Contains("workload");
@@ -20,4 +21,4 @@ else
     tracker.CreateSnapshot();
     GC.KeepAlive(factory);
 }
-SummaryPrinter.Print(tracker.ToData(), Console.Out);
+new ConsoleStats(tracker.Stats).PrintSummary();

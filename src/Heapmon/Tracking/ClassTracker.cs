@@ -39,6 +39,9 @@ public sealed partial class ClassTracker : IDisposable
         get { lock (_lock) return _snapshots.ToArray(); }
     }
 
+    /// <summary>Statistics over everything recorded so far, to sort, print or dump (Pympler: Stats(tracker=tracker)).</summary>
+    public Heapmon.Stats.Stats Stats => new(ToData());
+
     /// <summary>
     /// Tracks one object: its birth now, its death when observed, its size at every snapshot and,
     /// above level 0, its referent tree (Pympler: track_object). Tracking an object twice does nothing.

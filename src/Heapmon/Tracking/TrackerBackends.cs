@@ -3,7 +3,7 @@ namespace Heapmon.Tracking;
 /// <summary>The Sizing and Heap layers behind a tracker made with the public constructor.</summary>
 internal static class TrackerBackends
 {
-    public static ISnapshotMeasurer Measurer() => new ReflectionMeasurer();
+    public static ISnapshotMeasurer Measurer() => new SizerMeasurer(Heapmon.Sizing.SizingOptions.Default);
 
     public static IInstanceSource InstanceSource() => new NoInstanceSource();
 
