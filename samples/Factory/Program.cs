@@ -1,24 +1,15 @@
 // The seed's ClassTracker example (Pympler's "Usage" section), in C#:
-//   dotnet run --project samples/Factory              the seed's two snapshots and their summary
-//   dotnet run --project samples/Factory -- workload  a factory that grows and shrinks over a dozen snapshots
+//   dotnet run --project samples/Factory
 using Heapmon.Samples.Factory;
 using Heapmon.Stats;
 using Heapmon.Tracking;
 
-bool workload = args.Contains("workload");
+Factory factory = FactoryExample.CreateFactory();
 using var tracker = new ClassTracker();
-if (workload)
-{
-    FactoryWorkload.Run(tracker);
-}
-else
-{
-    Factory factory = FactoryExample.CreateFactory();
-    tracker.TrackObject(factory);
-    tracker.TrackClass<Employee>();
-    tracker.CreateSnapshot();
-    FactoryExample.PopulateFactory(factory);
-    tracker.CreateSnapshot();
-    GC.KeepAlive(factory);
-}
+tracker.TrackObject(factory);
+tracker.TrackClass<Employee>();
+tracker.CreateSnapshot();
+FactoryExample.PopulateFactory(factory);
+tracker.CreateSnapshot();
 new ConsoleStats(tracker.Stats).PrintSummary();
+GC.KeepAlive(factory);

@@ -50,28 +50,36 @@ public sealed partial class ClassTracker
             }
             found = null;
 
-            var sizes = new long[live.Count];
-            var flats = new long[live.Count];
-            var trees = new ReferentNode?[live.Count];
-            _measurer.Measure(live.Objects.AsSpan(0, live.Count), live.Levels.AsSpan(0, live.Count), sizes, flats, trees);
-            Array.Clear(live.Objects); // the strong references end with the sizing
+            long[] sizes = live.Sizes, flats = live.Flats;
+            ReferentNode?[] trees = live.Trees;
+            try
+            {
+                _measurer.Measure(live.Objects.AsSpan(0, live.Count), live.Levels.AsSpan(0, live.Count),
+                    sizes.AsSpan(0, live.Count), flats.AsSpan(0, live.Count), trees.AsSpan(0, live.Count));
+            }
+            finally
+            {
+                Array.Clear(live.Objects, 0, live.Count); // the strong references end with the sizing
+            }
 
             var samples = new SnapshotSamples();
-            var perLabel = new Dictionary<int, (int Active, long Total)>();
+            var active = new int[live.LabelCount];
+            var totals = new long[live.LabelCount];
             long trackedTotal = 0;
             for (int i = 0; i < live.Count; i++)
             {
                 samples.Add(live.Slots[i], sizes[i], flats[i], trees[i]);
+                trees[i] = null;
                 trackedTotal += sizes[i];
-                (int active, long total) = perLabel.GetValueOrDefault(live.Labels[i]);
-                perLabel[live.Labels[i]] = (active + 1, total + sizes[i]);
+                active[live.Labels[i]]++;
+                totals[live.Labels[i]] += sizes[i];
             }
 
             lock (_lock)
             {
                 var gc = ProcessFigures.Gc();
                 var snapshot = new Snapshot(_snapshots.Count, timestamp, description, ProcessFigures.Memory(), gc,
-                    trackedTotal, heapTotal, Summaries(perLabel, heapTotal ?? gc.HeapSizeBytes));
+                    trackedTotal, heapTotal, Summaries(active, totals, heapTotal ?? gc.HeapSizeBytes));
                 _snapshots.Add(snapshot);
                 _samples.Add(samples);
                 return snapshot;
@@ -80,6 +88,7 @@ public sealed partial class ClassTracker
     }
 
     private bool _fullWalkDone;
+    private Live? _live;
 
     /// <summary>Takes on instances found by the walk that are not tracked yet; each under its most specialised tracked class.</summary>
     private void Register(IReadOnlyList<object> found, long firstSeenTicks)
@@ -98,7 +107,11 @@ public sealed partial class ClassTracker
     private Live GatherLive(long nowTicks)
     {
         int count = _slots.Count;
-        var live = new Live(count);
+        // Reused from one snapshot to the next: 100,000 objects make these large-object-heap arrays,
+        // and allocating them at 10 Hz would cost a full GC every few snapshots.
+        Live live = _live is { } reuse && reuse.Capacity >= count ? reuse : _live = new Live(count);
+        live.Count = 0;
+        live.LabelCount = _classes.LabelCount;
         for (int slot = 0; slot < count; slot++)
         {
             if ((_slots.Flags(slot) & (SlotFlags.Ignored | SlotFlags.Detached)) != 0) continue;
@@ -121,15 +134,16 @@ public sealed partial class ClassTracker
     }
 
     /// <summary>Per class line: every tracked class (even with no instance) and every label seen, sorted by name.</summary>
-    private List<ClassSummary> Summaries(Dictionary<int, (int Active, long Total)> perLabel, long total)
+    private List<ClassSummary> Summaries(int[] active, long[] totals, long total)
     {
         var byName = new SortedDictionary<string, (int Active, long Total)>(StringComparer.Ordinal);
         foreach (TrackedClass tracked in _classes.All) byName.TryAdd(tracked.Name, (0, 0));
-        foreach ((int label, (int active, long sum)) in perLabel)
+        for (int label = 0; label < active.Length; label++)
         {
+            if (active[label] == 0) continue;
             string name = _classes.ClassName(label);
             (int a, long t) = byName.GetValueOrDefault(name);
-            byName[name] = (a + active, t + sum);
+            byName[name] = (a + active[label], t + totals[label]);
         }
         return byName.Select(kv => new ClassSummary(kv.Key, kv.Value.Active, kv.Value.Total,
             kv.Value.Active == 0 ? 0 : kv.Value.Total / kv.Value.Active,
@@ -139,11 +153,16 @@ public sealed partial class ClassTracker
     /// <summary>The objects being sized in one snapshot: strong references held only for its duration.</summary>
     private sealed class Live(int capacity)
     {
+        public readonly int Capacity = capacity;
+        public readonly long[] Sizes = new long[capacity];
+        public readonly long[] Flats = new long[capacity];
+        public readonly ReferentNode?[] Trees = new ReferentNode?[capacity];
         public readonly int[] Slots = new int[capacity];
         public readonly object[] Objects = new object[capacity];
         public readonly int[] Levels = new int[capacity];
         public readonly int[] Labels = new int[capacity];
         public int Count;
+        public int LabelCount;
 
         public void Append(int slot, object obj, int level, int label)
         {

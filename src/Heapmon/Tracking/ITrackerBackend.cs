@@ -12,7 +12,7 @@ internal interface ISnapshotMeasurer
     /// fills <paramref name="sizes"/> and <paramref name="flats"/>, and <paramref name="trees"/>
     /// where <paramref name="levels"/> is above 0.
     /// </summary>
-    void Measure(ReadOnlySpan<object> objects, ReadOnlySpan<int> levels, Span<long> sizes, Span<long> flats, ReferentNode?[] trees);
+    void Measure(ReadOnlySpan<object> objects, ReadOnlySpan<int> levels, Span<long> sizes, Span<long> flats, Span<ReferentNode?> trees);
 }
 
 /// <summary>What class tracking needs from the Heap layer: instance discovery and the heap census.</summary>

@@ -89,6 +89,8 @@ internal sealed class TrackedClasses
         return label;
     }
 
+    public int LabelCount => _labels.Count;
+
     public string ClassName(int label) => _labels[label].ClassName;
 
     public string ShortName(int label) => _labels[label].ShortName;

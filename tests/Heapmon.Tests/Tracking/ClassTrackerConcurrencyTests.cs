@@ -92,7 +92,7 @@ public sealed class ClassTrackerConcurrencyTests
         private int _running;
         public int Overlaps;
 
-        public void Measure(ReadOnlySpan<object> objects, ReadOnlySpan<int> levels, Span<long> sizes, Span<long> flats, ReferentNode?[] trees)
+        public void Measure(ReadOnlySpan<object> objects, ReadOnlySpan<int> levels, Span<long> sizes, Span<long> flats, Span<ReferentNode?> trees)
         {
             if (Interlocked.Increment(ref _running) != 1) Interlocked.Increment(ref Overlaps);
             inner.Measure(objects, levels, sizes, flats, trees);
