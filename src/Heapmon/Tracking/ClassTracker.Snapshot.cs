@@ -35,8 +35,14 @@ public sealed partial class ClassTracker
                 ThrowIfDisposed();
                 classes = _classes.Active.Select(c => c.Type).ToArray();
             }
-            IReadOnlyList<object>? found = classes.Length == 0 ? [] : _source.Find(classes, youngOnly: periodic && _fullWalkDone);
-            if (found is not null && classes.Length > 0 && !(periodic && _fullWalkDone)) _fullWalkDone = true;
+            IReadOnlyList<object>? found = null;
+            if (classes.Length > 0)
+            {
+                bool youngOnly = periodic && _walks.YoungWalkSuffices(classes);
+                found = _source.Find(classes, youngOnly);
+                if (found is null) _discoveryFailures++;
+                else _walks.Completed(classes);
+            }
             long? heapTotal = computeTotal ? _source.HeapTotal() : null;
 
             Live live;
@@ -87,7 +93,11 @@ public sealed partial class ClassTracker
         }
     }
 
-    private bool _fullWalkDone;
+    private readonly WalkPolicy _walks = new();
+    private int _discoveryFailures;
+
+    /// <summary>Snapshots whose class discovery could not get a consistent view of the heap (they went on without new instances).</summary>
+    internal int DiscoveryFailures => _discoveryFailures;
     private Live? _live;
 
     /// <summary>Takes on instances found by the walk that are not tracked yet; each under its most specialised tracked class.</summary>

@@ -5,13 +5,6 @@ internal static class TrackerBackends
 {
     public static ISnapshotMeasurer Measurer() => new SizerMeasurer(Heapmon.Sizing.SizingOptions.Default);
 
-    public static IInstanceSource InstanceSource() => new NoInstanceSource();
+    public static IInstanceSource InstanceSource() => new HeapInstanceSource();
 
-    private sealed class NoInstanceSource : IInstanceSource
-    {
-        public IReadOnlyList<object>? Find(IReadOnlyCollection<Type> types, bool youngOnly)
-            => throw new PlatformNotSupportedException("Class tracking needs the heap walker (Heapmon.Heap), which is not available in this build.");
-
-        public long? HeapTotal() => null;
-    }
 }

@@ -57,6 +57,35 @@ public sealed class ClassTrackerLifetimeTests
         Assert.Equal(0, tracker.PeriodicFailures);
     }
 
+    [Fact]
+    public void InstancesFoundByTheHeapWalkAreNotKeptAliveAndTheirDeathsAreSeen()
+    {
+        using var tracker = new ClassTracker(); // the real Sizing and Heap layers
+        tracker.TrackClass<Leaf>();
+        var holder = new object?[1];
+        WeakReference[] weak = CreateLeaves(holder, 100);
+        Snapshot found = tracker.CreateSnapshot("found");
+        Assert.Equal(100, Assert.Single(found.Classes).Active);
+        holder[0] = null;
+        Collect();
+        Assert.All(weak, w => Assert.False(w.IsAlive));
+        Snapshot gone = tracker.CreateSnapshot("gone");
+        Assert.Equal(0, Assert.Single(gone.Classes).Active);
+        TrackerData data = tracker.ToData();
+        Assert.Equal(100, data.Objects.Count);
+        Assert.All(data.Objects, o => Assert.InRange(o.Death!.Value, found.Timestamp, gone.Timestamp));
+        Assert.All(data.Objects, o => Assert.Equal(found.Timestamp, o.Birth)); // first seen by the walk
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference[] CreateLeaves(object?[] holder, int count)
+    {
+        var leaves = new Leaf[count];
+        for (int i = 0; i < count; i++) leaves[i] = new Leaf();
+        holder[0] = leaves;
+        return leaves.Select(l => new WeakReference(l)).ToArray();
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Fill(object?[] holder, ClassTracker tracker)
     {

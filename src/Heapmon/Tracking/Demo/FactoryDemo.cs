@@ -54,7 +54,8 @@ internal static class FactoryDemo
         }
         factory.Employees.TrimExcess();
         tracker.CreateSnapshot("trimmed");
-        factory.Employees = [];
+        factory.Employees.Clear();
+        factory.Employees.TrimExcess();
         tracker.CreateSnapshot("closed");
         GC.KeepAlive(factory);
     }
