@@ -26,7 +26,7 @@ public sealed class HtmlStats
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         AtomicFile.Write(path, stream =>
         {
-            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16);
+            using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true);
             Render(writer, cancellationToken);
         });
     }

@@ -58,33 +58,56 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
     private void WriteTimeSpace()
     {
         IReadOnlyList<Snapshot> snaps = model.Snapshots;
-        var chart = new SvgTimeChart
-        {
-            Label = "Time–space chart: total size of each tracked class over time, stacked, with the GC heap and the process's resident set",
-            Times = snaps.Select(s => model.Seconds(s.Timestamp)).ToArray(),
-            PointTitle = PointTitle,
-            ExtraTip = i =>
-            [
-                "Tracked total: " + ByteUnits.Compact(snaps[i].TrackedTotal),
-                "Untracked GC heap: " + ByteUnits.Compact(Math.Max(0, snaps[i].Total - snaps[i].TrackedTotal)),
-            ],
-        };
-        foreach (ReportClass c in model.Classes)
-            chart.Series.Add(new ChartSeries(c.Name, c.Totals.Select(t => (double)t).ToArray(), SeriesKind.StackedArea, Colour(c)));
-        // The heap line sits above the stack by exactly the untracked remainder; RSS shows what the OS sees.
-        chart.Series.Add(new ChartSeries("GC heap (tracked + untracked)", snaps.Select(s => (double)Math.Max(s.Total, s.TrackedTotal)).ToArray(), SeriesKind.DashedLine, "heap"));
-        chart.Series.Add(new ChartSeries("Process RSS", snaps.Select(s => (double)s.Process.ResidentBytes).ToArray(), SeriesKind.Line, "rss"));
+        // The RSS of a small program dwarfs its GC heap, which would flatten the stack into a line at zero.
+        // So the chart comes at two scales, chosen with a radio button (pure CSS): the GC heap's, with RSS
+        // left out when it does not fit, and the RSS's, with everything. The heap scale is the default.
+        long heapMax = snaps.Max(s => Math.Max(s.Total, s.TrackedTotal));
+        long rssMax = snaps.Max(s => s.Process.ResidentBytes);
+        bool rssFits = rssMax <= heapMax;
 
         w.Write("<div class=\"card\" id=\"timespace\"><h3>Time–space</h3>");
-        chart.Write(w);
-        w.Write("<ul class=\"legend\">");
+        w.Write("<div class=\"scale\" role=\"radiogroup\" aria-label=\"Vertical scale\">Scale to <label><input type=\"radio\" name=\"ts-scale\" id=\"ts-heap\" checked> GC heap</label>");
+        w.Write("<label><input type=\"radio\" name=\"ts-scale\" id=\"ts-rss\"> process RSS</label></div>");
+        w.Write("<div class=\"v-heap\">");
+        TimeSpaceChart(includeRss: rssFits).Write(w);
+        w.Write("</div><div class=\"v-rss\">");
+        TimeSpaceChart(includeRss: true).Write(w);
+        w.Write("</div><ul class=\"legend\">");
         foreach (ReportClass c in model.Classes)
         {
             w.Write($"<li><span class=\"sw {Colour(c)}\"></span><a href=\"#{c.Anchor}\">");
             HtmlText.Write(w, c.Name);
             w.Write("</a></li>");
         }
-        w.Write("<li><span class=\"sw ln heap\"></span>GC heap: the gap above the stack is the untracked remainder</li><li><span class=\"sw ln\"></span>Process RSS</li></ul></div>");
+        w.Write("<li><span class=\"sw ln heap\"></span>GC heap: the gap above the stack is the untracked remainder</li><li><span class=\"sw ln\"></span>Process RSS");
+        if (!rssFits) w.Write($"<span class=\"v-heap\"> (up to {ByteUnits.Compact(rssMax)}: above this scale)</span>");
+        w.Write("</li></ul></div>");
+    }
+
+    private SvgTimeChart TimeSpaceChart(bool includeRss)
+    {
+        IReadOnlyList<Snapshot> snaps = model.Snapshots;
+        var chart = new SvgTimeChart
+        {
+            Label = "Time–space chart: total size of each tracked class over time, stacked, with the GC heap" + (includeRss ? " and the process's resident set" : ""),
+            Times = snaps.Select(s => model.Seconds(s.Timestamp)).ToArray(),
+            PointTitle = PointTitle,
+            Width = 1180,
+            Height = 360,
+            ExtraTip = i =>
+            [
+                "Tracked total: " + ByteUnits.Compact(snaps[i].TrackedTotal),
+                "Untracked GC heap: " + ByteUnits.Compact(Math.Max(0, snaps[i].Total - snaps[i].TrackedTotal)),
+                .. includeRss ? Array.Empty<string>() : ["Process RSS: " + ByteUnits.Compact(snaps[i].Process.ResidentBytes)],
+            ],
+        };
+        foreach (ReportClass c in model.Classes)
+            chart.Series.Add(new ChartSeries(c.Name, c.Totals.Select(t => (double)t).ToArray(), SeriesKind.StackedArea, Colour(c)));
+        // The heap line sits above the stack by exactly the untracked remainder; RSS shows what the OS sees.
+        chart.Series.Add(new ChartSeries("GC heap (tracked + untracked)", snaps.Select(s => (double)Math.Max(s.Total, s.TrackedTotal)).ToArray(), SeriesKind.DashedLine, "heap"));
+        if (includeRss)
+            chart.Series.Add(new ChartSeries("Process RSS", snaps.Select(s => (double)s.Process.ResidentBytes).ToArray(), SeriesKind.Line, "rss"));
+        return chart;
     }
 
     internal static string Colour(ReportClass c) => "s" + (c.Index % 10).ToString(CultureInfo.InvariantCulture);

@@ -35,6 +35,8 @@ svg.chart .guide{stroke:var(--fg);stroke-opacity:.45;stroke-width:1;visibility:h
 .s6{fill:var(--s6);stroke:var(--s6);background:var(--s6)}.s7{fill:var(--s7);stroke:var(--s7);background:var(--s7)}.s8{fill:var(--s8);stroke:var(--s8);background:var(--s8)}
 .s9{fill:var(--s9);stroke:var(--s9);background:var(--s9)}
 svg .rss{stroke:var(--rss)}svg .heap{stroke:var(--heap)}
+.scale{display:flex;gap:12px;align-items:center;font-size:13px;color:var(--muted);margin:-4px 0 6px}.scale label{display:flex;gap:4px;align-items:center;color:var(--fg)}
+#timespace:has(#ts-heap:checked) .v-rss,#timespace:has(#ts-rss:checked) .v-heap{display:none}
 ul.legend{list-style:none;display:flex;flex-wrap:wrap;gap:4px 16px;margin:6px 0 0;padding:0;font-size:13px}
 ul.legend li{display:flex;align-items:center;gap:6px}
 .sw{display:inline-block;width:12px;height:12px;border-radius:2px;flex:none}
@@ -64,7 +66,7 @@ box-shadow:0 4px 14px rgba(0,0,0,.18);padding:6px 9px;font-size:12px;white-space
 @media print{
 body{background:#fff;color:#000;font-size:11px}
 header.top{border:0}
-nav.toc,#tip,svg.chart .hits,svg.chart .guide,button.tg{display:none}
+nav.toc,#tip,svg.chart .hits,svg.chart .guide,button.tg,.scale{display:none}
 .card{border:0;padding:0;break-inside:avoid}
 .scroll,.scroll.tall{overflow:visible;max-height:none}
 tr.folded{display:table-row}
