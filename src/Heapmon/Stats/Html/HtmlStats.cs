@@ -20,6 +20,10 @@ public sealed class HtmlStats
         _options.Validate();
     }
 
+    /// <summary>Prepares a report of a stats file written by <see cref="Stats.DumpStats"/> (Pympler: HtmlStats(filename=...)).</summary>
+    /// <exception cref="HeapmonFormatException">The file is missing, of another format, truncated, corrupt or from a newer version.</exception>
+    public static HtmlStats Load(string path, HtmlStatsOptions? options = null) => new(Stats.Load(path).Data, options);
+
     /// <summary>Writes the report to <paramref name="path"/> atomically: a temp file renamed into place (Pympler: create_html).</summary>
     public void CreateHtml(string path, CancellationToken cancellationToken = default)
     {
