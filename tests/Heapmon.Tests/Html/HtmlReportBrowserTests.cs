@@ -51,6 +51,12 @@ public sealed class HtmlReportBrowserTests(ChromiumFixture chromium) : IClassFix
         JsonElement rssScale = await page.EvaluateAsync(describe);
         Assert.Equal(["GC heap (tracked + untracked)", "Process RSS"], rssScale.GetProperty("lines").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
         Assert.True(rssScale.GetProperty("lines")[1].GetProperty("box")[0].GetDouble() > 500);
+        // At the tracked classes' scale the stack fills the plot, and the heap and RSS lines (far above) are left out.
+        await page.EvaluateAsync("document.getElementById('ts-tracked').click()");
+        JsonElement trackedScale = await page.EvaluateAsync(describe);
+        Assert.Empty(trackedScale.GetProperty("lines").EnumerateArray());
+        Assert.True(trackedScale.GetProperty("areas")[1].GetProperty("box")[1].GetDouble() > 200, trackedScale.ToString());
+        Assert.Equal(1, (await page.EvaluateAsync("[...document.querySelectorAll('#timespace svg.chart')].filter(s => s.getBoundingClientRect().width > 0).length")).GetInt32());
         await page.EvaluateAsync("document.getElementById('ts-heap').click()");
 
         // Every class section has its three charts, each with drawn marks.
@@ -79,6 +85,12 @@ public sealed class HtmlReportBrowserTests(ChromiumFixture chromium) : IClassFix
         Assert.StartsWith("Snapshot #2 · after layoffs (+2.10 s)", tipText);
         Assert.Contains("Employee: " + ByteUnits.Compact(data.Snapshots[2].Classes[1].Total), tipText);
         Assert.Contains("Process RSS: " + ByteUnits.Compact(data.Snapshots[2].Process.ResidentBytes), tipText);
+        // Move the pointer there too, so the tooltip is placed beside it, and keep a picture of the hovered chart.
+        await page.EvaluateAsync("""
+            (() => { const hits = document.querySelectorAll('#timespace .v-heap rect.hit'); const r = hits[hits.length - 1].getBoundingClientRect();
+              document.dispatchEvent(new PointerEvent('pointermove', { clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 })); })()
+            """);
+        await page.ScreenshotElementAsync("#timespace", Path.Combine(ChromiumFixture.ArtefactDirectory, "factory-timespace-hover.png"));
 
         string screenshot = Path.Combine(ChromiumFixture.ArtefactDirectory, "factory-report.png");
         await page.ScreenshotAsync(screenshot);

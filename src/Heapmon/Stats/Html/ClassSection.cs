@@ -21,7 +21,7 @@ internal sealed class ClassSection(ReportModel model, ReportClass c, HtmlStatsOp
         if (snaps.Count > 0)
         {
             int peak = Array.IndexOf(c.Totals, c.Totals.Max());
-            w.Write($"<p class=\"note\">At the last snapshot: {HtmlText.Count(c.Active[^1])} instances, {ByteUnits.Compact(c.Totals[^1])}. Peak: {ByteUnits.Compact(c.Totals[peak])} at snapshot #{HtmlText.Int(peak)}; most instances: {HtmlText.Count(c.Active.Max())}.</p>");
+            w.Write($"<p class=\"note\">At the last snapshot: {HtmlText.Plural(c.Active[^1], "instance")}, {ByteUnits.Compact(c.Totals[^1])}. Peak: {ByteUnits.Compact(c.Totals[peak])} at snapshot #{HtmlText.Int(peak)}; most instances: {HtmlText.Count(c.Active.Max())}.</p>");
             w.Write("<div class=\"grid2\">");
             double[] times = snaps.Select(s => model.Seconds(s.Timestamp)).ToArray();
             var overview = new OverviewSection(model, w);

@@ -55,7 +55,7 @@ internal sealed class HtmlReportWriter(TrackerData data, HtmlStatsOptions option
         Item("Command line", run.CommandLine);
         Item("Runtime", run.RuntimeVersion);
         Item("Started", run.Started.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", System.Globalization.CultureInfo.InvariantCulture));
-        Item("Recorded", $"{HtmlText.Count(data.Snapshots.Count)} snapshots, {HtmlText.Count(data.Classes.Count)} tracked classes, {HtmlText.Count(data.Objects.Count)} tracked objects");
+        Item("Recorded", $"{HtmlText.Plural(data.Snapshots.Count, "snapshot")}, {HtmlText.Plural(data.Classes.Count, "tracked class", "tracked classes")}, {HtmlText.Plural(data.Objects.Count, "tracked object")}");
         w.Write("</dl><nav class=\"toc\" aria-label=\"Contents\"><a href=\"#overview\">Overview</a><a href=\"#summary\">Summary</a><a href=\"#snapshots\">Snapshots</a>");
         foreach (ReportClass c in model.Classes)
         {

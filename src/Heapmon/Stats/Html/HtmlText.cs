@@ -26,6 +26,9 @@ internal static class HtmlText
     /// <summary>A count with thousands separators: 1,000.</summary>
     public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>"1 instance", "1,000 instances".</summary>
+    public static string Plural(long count, string singular, string? plural = null) => Count(count) + " " + (count == 1 ? singular : plural ?? singular + "s");
+
     /// <summary>Seconds as shown on the time axis and in tables: +1.25 s.</summary>
     public static string Seconds(double seconds)
     {

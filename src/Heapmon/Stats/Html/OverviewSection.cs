@@ -35,7 +35,7 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
         Snapshot last = snaps[^1];
         ReportClass? largest = model.Classes.Where(c => c.Totals[^1] > 0).MaxBy(c => c.Totals[^1]);
         if (largest is not null)
-            findings.Add($"At the last snapshot, {Code(largest.Name)} holds the most memory of the tracked classes: {ByteUnits.Compact(largest.Totals[^1])} in {HtmlText.Count(largest.Active[^1])} instances ({HtmlText.Percent(Share(largest.Totals[^1], last.Total))} of the GC heap).");
+            findings.Add($"At the last snapshot, {Code(largest.Name)} holds the most memory of the tracked classes: {ByteUnits.Compact(largest.Totals[^1])} in {HtmlText.Plural(largest.Active[^1], "instance")} ({HtmlText.Percent(Share(largest.Totals[^1], last.Total))} of the GC heap).");
         if (snaps.Count >= 3)
             foreach (ReportClass c in model.Classes)
             {
@@ -58,20 +58,27 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
     private void WriteTimeSpace()
     {
         IReadOnlyList<Snapshot> snaps = model.Snapshots;
-        // The RSS of a small program dwarfs its GC heap, which would flatten the stack into a line at zero.
-        // So the chart comes at two scales, chosen with a radio button (pure CSS): the GC heap's, with RSS
-        // left out when it does not fit, and the RSS's, with everything. The heap scale is the default.
+        // The RSS of a small program dwarfs its GC heap, and the heap can dwarf the tracked classes, flattening
+        // the stack into a line at zero. So the chart comes at three scales, picked with radio buttons (pure
+        // CSS, no script): the tracked classes', the GC heap's (the default) and the RSS's. A line that does
+        // not fit a scale is left out of it, and the legend says so.
+        long trackedMax = snaps.Max(s => s.TrackedTotal);
         long heapMax = snaps.Max(s => Math.Max(s.Total, s.TrackedTotal));
         long rssMax = snaps.Max(s => s.Process.ResidentBytes);
-        bool rssFits = rssMax <= heapMax;
+        long classMax = Enumerable.Range(0, snaps.Count).Max(i => model.Classes.Sum(c => c.Totals[i]));
+        long stackMax = Math.Max(trackedMax, classMax);
 
         w.Write("<div class=\"card\" id=\"timespace\"><h3>Time–space</h3>");
-        w.Write("<div class=\"scale\" role=\"radiogroup\" aria-label=\"Vertical scale\">Scale to <label><input type=\"radio\" name=\"ts-scale\" id=\"ts-heap\" checked> GC heap</label>");
+        w.Write("<div class=\"scale\" role=\"radiogroup\" aria-label=\"Vertical scale\">Scale to");
+        w.Write("<label><input type=\"radio\" name=\"ts-scale\" id=\"ts-tracked\"> tracked classes</label>");
+        w.Write("<label><input type=\"radio\" name=\"ts-scale\" id=\"ts-heap\" checked> GC heap</label>");
         w.Write("<label><input type=\"radio\" name=\"ts-scale\" id=\"ts-rss\"> process RSS</label></div>");
-        w.Write("<div class=\"v-heap\">");
-        TimeSpaceChart(includeRss: rssFits).Write(w);
+        w.Write("<div class=\"v-tracked\">");
+        TimeSpaceChart(includeHeap: heapMax <= stackMax, includeRss: rssMax <= stackMax).Write(w);
+        w.Write("</div><div class=\"v-heap\">");
+        TimeSpaceChart(includeHeap: true, includeRss: rssMax <= heapMax).Write(w);
         w.Write("</div><div class=\"v-rss\">");
-        TimeSpaceChart(includeRss: true).Write(w);
+        TimeSpaceChart(includeHeap: true, includeRss: true).Write(w);
         w.Write("</div><ul class=\"legend\">");
         foreach (ReportClass c in model.Classes)
         {
@@ -79,17 +86,20 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
             HtmlText.Write(w, c.Name);
             w.Write("</a></li>");
         }
-        w.Write("<li><span class=\"sw ln heap\"></span>GC heap: the gap above the stack is the untracked remainder</li><li><span class=\"sw ln\"></span>Process RSS");
-        if (!rssFits) w.Write($"<span class=\"v-heap\"> (up to {ByteUnits.Compact(rssMax)}: above this scale)</span>");
+        w.Write("<li><span class=\"sw ln heap\"></span>GC heap: the gap above the stack is the untracked remainder");
+        if (heapMax > stackMax) w.Write($"<span class=\"v-tracked\"> (up to {ByteUnits.Compact(heapMax)}: above this scale)</span>");
+        w.Write("</li><li><span class=\"sw ln\"></span>Process RSS");
+        if (rssMax > stackMax) w.Write($"<span class=\"v-tracked\"> (up to {ByteUnits.Compact(rssMax)}: above this scale)</span>");
+        if (rssMax > heapMax) w.Write($"<span class=\"v-heap\"> (up to {ByteUnits.Compact(rssMax)}: above this scale)</span>");
         w.Write("</li></ul></div>");
     }
 
-    private SvgTimeChart TimeSpaceChart(bool includeRss)
+    private SvgTimeChart TimeSpaceChart(bool includeHeap, bool includeRss)
     {
         IReadOnlyList<Snapshot> snaps = model.Snapshots;
         var chart = new SvgTimeChart
         {
-            Label = "Time–space chart: total size of each tracked class over time, stacked, with the GC heap" + (includeRss ? " and the process's resident set" : ""),
+            Label = "Time–space chart: total size of each tracked class over time, stacked" + (includeHeap ? ", with the GC heap" : "") + (includeRss ? " and the process's resident set" : ""),
             Times = snaps.Select(s => model.Seconds(s.Timestamp)).ToArray(),
             PointTitle = PointTitle,
             Width = 1180,
@@ -98,13 +108,15 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
             [
                 "Tracked total: " + ByteUnits.Compact(snaps[i].TrackedTotal),
                 "Untracked GC heap: " + ByteUnits.Compact(Math.Max(0, snaps[i].Total - snaps[i].TrackedTotal)),
+                .. includeHeap ? Array.Empty<string>() : ["GC heap: " + ByteUnits.Compact(snaps[i].Total)],
                 .. includeRss ? Array.Empty<string>() : ["Process RSS: " + ByteUnits.Compact(snaps[i].Process.ResidentBytes)],
             ],
         };
         foreach (ReportClass c in model.Classes)
             chart.Series.Add(new ChartSeries(c.Name, c.Totals.Select(t => (double)t).ToArray(), SeriesKind.StackedArea, Colour(c)));
         // The heap line sits above the stack by exactly the untracked remainder; RSS shows what the OS sees.
-        chart.Series.Add(new ChartSeries("GC heap (tracked + untracked)", snaps.Select(s => (double)Math.Max(s.Total, s.TrackedTotal)).ToArray(), SeriesKind.DashedLine, "heap"));
+        if (includeHeap)
+            chart.Series.Add(new ChartSeries("GC heap (tracked + untracked)", snaps.Select(s => (double)Math.Max(s.Total, s.TrackedTotal)).ToArray(), SeriesKind.DashedLine, "heap"));
         if (includeRss)
             chart.Series.Add(new ChartSeries("Process RSS", snaps.Select(s => (double)s.Process.ResidentBytes).ToArray(), SeriesKind.Line, "rss"));
         return chart;

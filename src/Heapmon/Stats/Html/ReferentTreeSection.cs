@@ -44,7 +44,6 @@ internal sealed class ReferentTreeSection(ReportModel model, HtmlStatsOptions op
         public string Name { get; } = name;
         public string Type { get; set; } = type;
         public long?[] Size { get; } = new long?[columns];
-        public long?[] Flat { get; } = new long?[columns];
         public List<Node> Children { get; } = [];
         public Dictionary<string, Node> ByName { get; } = new(StringComparer.Ordinal);
         public long Largest => Size.Max() ?? 0;
@@ -81,7 +80,6 @@ internal sealed class ReferentTreeSection(ReportModel model, HtmlStatsOptions op
     {
         into.Type = node.Type;
         into.Size[col] = node.Size;
-        into.Flat[col] = node.Flat;
         foreach (ReferentNode child in node.Children)
         {
             if (!into.ByName.TryGetValue(child.Name, out Node? merged))
@@ -106,9 +104,9 @@ internal sealed class ReferentTreeSection(ReportModel model, HtmlStatsOptions op
         w.Write("</span></th>");
         for (int col = 0; col < node.Size.Length; col++)
         {
-            if (node.Size[col] is long size)
-                w.Write($"<td class=\"n\" data-v=\"{HtmlText.Int(size)}\" title=\"{size.ToString("N0", CultureInfo.InvariantCulture)} bytes, flat {ByteUnits.Compact(node.Flat[col] ?? 0)}\">{ByteUnits.Compact(size)}</td>");
-            else w.Write("<td class=\"n\"></td>");
+            // Kept lean: a tree has a cell per node and snapshot, the bulk of a large report.
+            if (node.Size[col] is long size) w.Write($"<td data-v=\"{HtmlText.Int(size)}\">{ByteUnits.Compact(size)}</td>");
+            else w.Write("<td></td>");
         }
         w.Write("</tr>");
         List<Node> children = node.Children.OrderByDescending(c => c.Largest).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();

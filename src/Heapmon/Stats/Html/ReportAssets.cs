@@ -36,7 +36,7 @@ svg.chart .guide{stroke:var(--fg);stroke-opacity:.45;stroke-width:1;visibility:h
 .s9{fill:var(--s9);stroke:var(--s9);background:var(--s9)}
 svg .rss{stroke:var(--rss)}svg .heap{stroke:var(--heap)}
 .scale{display:flex;gap:12px;align-items:center;font-size:13px;color:var(--muted);margin:-4px 0 6px}.scale label{display:flex;gap:4px;align-items:center;color:var(--fg)}
-#timespace:has(#ts-heap:checked) .v-rss,#timespace:has(#ts-rss:checked) .v-heap{display:none}
+#timespace:not(:has(#ts-tracked:checked)) .v-tracked,#timespace:not(:has(#ts-heap:checked)) .v-heap,#timespace:not(:has(#ts-rss:checked)) .v-rss{display:none}
 ul.legend{list-style:none;display:flex;flex-wrap:wrap;gap:4px 16px;margin:6px 0 0;padding:0;font-size:13px}
 ul.legend li{display:flex;align-items:center;gap:6px}
 .sw{display:inline-block;width:12px;height:12px;border-radius:2px;flex:none}
@@ -53,6 +53,7 @@ table.sortable thead th[aria-sort=ascending]::after{content:"\25B2";opacity:.8}
 table.sortable thead th[aria-sort=descending]::after{content:"\25BC";opacity:.8}
 tbody tr:hover{background:var(--hover)}
 td.name,th.name{white-space:normal;overflow-wrap:anywhere;min-width:12em}
+table.tree td{text-align:right;font-variant-numeric:tabular-nums}
 table.tree th.tn{position:sticky;left:0;background:var(--card);white-space:nowrap;font-weight:normal;padding-left:calc(var(--d,0) * 18px + 6px);z-index:0}
 table.tree thead th:first-child{left:0;z-index:2}
 button.tg{border:0;background:none;color:var(--muted);cursor:pointer;width:16px;padding:0;font:inherit;line-height:1}

@@ -93,7 +93,7 @@ internal sealed class SvgTimeChart
         }
         string baseY = HtmlText.Num(Top + plotH);
         if (byTime)
-            foreach (double t in ChartScale.Within(x0, x1, Math.Max(2, (int)(plotW / 110))))
+            foreach (double t in ChartScale.Within(x0, x1, Math.Max(3, (int)(plotW / 90))))
             {
                 string x = HtmlText.Num(Left + (t - x0) / (x1 - x0) * plotW);
                 w.Write($"<text x=\"{x}\" y=\"{HtmlText.Num(Top + plotH + 20)}\" text-anchor=\"middle\">{HtmlText.Seconds(t)}</text>");
