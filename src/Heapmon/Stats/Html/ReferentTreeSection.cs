@@ -80,12 +80,16 @@ internal sealed class ReferentTreeSection(ReportModel model, HtmlStatsOptions op
     {
         into.Type = node.Type;
         into.Size[col] = node.Size;
+        // Siblings are matched by name across snapshots; a name repeated among siblings is matched by its occurrence.
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (ReferentNode child in node.Children)
         {
-            if (!into.ByName.TryGetValue(child.Name, out Node? merged))
+            int occurrence = seen[child.Name] = seen.GetValueOrDefault(child.Name) + 1;
+            string key = occurrence == 1 ? child.Name : child.Name + "\0" + occurrence.ToString(CultureInfo.InvariantCulture);
+            if (!into.ByName.TryGetValue(key, out Node? merged))
             {
                 merged = new Node(child.Name, child.Type, into.Size.Length);
-                into.ByName.Add(child.Name, merged);
+                into.ByName.Add(key, merged);
                 into.Children.Add(merged);
             }
             Merge(merged, child, col);
