@@ -66,6 +66,12 @@ public sealed partial class ClassTracker
             finally
             {
                 Array.Clear(live.Objects, 0, live.Count); // the strong references end with the sizing
+                if (!periodic)
+                {
+                    // Buffers are kept only for periodic snapshots; between manual ones they would be dead weight.
+                    _live = null;
+                    _measurer.Release();
+                }
             }
 
             var samples = new SnapshotSamples();

@@ -13,6 +13,9 @@ internal interface ISnapshotMeasurer
     /// where <paramref name="levels"/> is above 0.
     /// </summary>
     void Measure(ReadOnlySpan<object> objects, ReadOnlySpan<int> levels, Span<long> sizes, Span<long> flats, Span<ReferentNode?> trees);
+
+    /// <summary>Drops buffers kept for the next snapshot (called when no periodic snapshot is coming soon).</summary>
+    void Release() { }
 }
 
 /// <summary>What class tracking needs from the Heap layer: instance discovery and the heap census.</summary>
