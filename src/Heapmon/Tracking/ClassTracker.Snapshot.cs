@@ -115,7 +115,8 @@ public sealed partial class ClassTracker
             Type type = instance.GetType();
             TrackedClass? tracked = _classes.BestFor(type);
             if (tracked is null) continue; // detached while the walk ran
-            _slots.Add(instance, firstSeenTicks, _classes.Label(tracked.Name, type), tracked.Level, SlotFlags.None);
+            int slot = _slots.Add(instance, firstSeenTicks, _classes.Label(tracked.Name, type), tracked.Level, SlotFlags.None);
+            if (tracked.Trace && _traces?.TraceOf(instance) is { } trace) _objectTraces[slot] = trace;
         }
     }
 
