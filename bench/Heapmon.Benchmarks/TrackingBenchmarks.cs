@@ -57,6 +57,7 @@ public class TrackingBenchmarks
             $"CPU share of snapshots        {(busyCpu - idleCpu) / Duration:P1} of one core (target < 10%)",
             $"bookkeeping per object        {(double)bookkeeping / Instances:N1} B managed (columns + index: {(double)tracker.BookkeepingBytes / Instances:N1} B) + 8 B weak handle slot (target < 64 B)",
             $"CPU per snapshot              {(busyCpu - idleCpu).TotalMilliseconds / taken:N1} ms: at 10 Hz that is {(busyCpu - idleCpu) / taken * 10 / TimeSpan.FromSeconds(1):P1} of a core",
+            $"class discoveries             {tracker.Walks.Young} young-generation walks, {tracker.Walks.Full} full walks",
             $"periodic failures             {tracker.PeriodicFailures}, discovery failures {tracker.DiscoveryFailures}");
         GC.KeepAlive(workers);
     }

@@ -38,7 +38,7 @@ public sealed partial class ClassTracker
                     Samples: samples,
                     Trace: _objectTraces.GetValueOrDefault(slot)));
             }
-            return new TrackerData(Run.Value with { Started = StartedAt() }, _snapshots.ToArray(), classes, objects);
+            return new TrackerData(s_run.Value with { Started = StartedAt() }, _snapshots.ToArray(), classes, objects);
         }
     }
 
@@ -55,7 +55,7 @@ public sealed partial class ClassTracker
         }
     }
 
-    private static readonly Lazy<RunInfo> Run = new(() =>
+    private static readonly Lazy<RunInfo> s_run = new(() =>
     {
         using Process self = Process.GetCurrentProcess();
         string version = typeof(ClassTracker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
