@@ -71,6 +71,11 @@ public sealed class HtmlReportBrowserTests(ChromiumFixture chromium) : IClassFix
             Assert.All(section.EnumerateArray(), area => Assert.True(area.GetDouble() > 0));
         }
 
+        // The GC generations chart stacks each generation's recorded size.
+        JsonElement generations = await page.EvaluateAsync("[...document.querySelectorAll('#generations path.area')].map(p => [p.querySelector('title').textContent, p.getBBox().height])");
+        Assert.Equal(["gen0", "gen1", "gen2", "LOH", "POH"], generations.EnumerateArray().Select(g => g[0].GetString()));
+        Assert.All(generations.EnumerateArray(), g => Assert.True(g[1].GetDouble() > 5, g.ToString()));
+
         // Hovering the last snapshot shows its values as text.
         JsonElement tip = await page.EvaluateAsync("""
             (() => { const hits = document.querySelectorAll('#timespace .v-heap rect.hit'); const hit = hits[hits.length - 1];

@@ -163,6 +163,7 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
         int collectionColumns = snaps.Count == 0 ? 0 : snaps.Max(s => s.Gc.CollectionCounts.Count);
 
         w.Write("<section id=\"snapshots\"><h2>Snapshots</h2><p class=\"note\">Sizes of generations are after the last GC before the snapshot; collections are counted since the process started.</p>");
+        if (snaps.Count > 0 && generations.Count > 0) WriteGenerations(generations);
         w.Write("<div class=\"scroll tall\"><table class=\"sortable\" id=\"snapshot-table\"><thead><tr><th class=\"n\">#</th><th>Snapshot</th><th class=\"n\">Time</th>");
         w.Write("<th class=\"n\">Tracked</th><th class=\"n\">GC heap</th><th class=\"n\">Untracked</th><th class=\"n\">RSS</th><th class=\"n\">Virtual</th><th class=\"n\">Committed</th><th class=\"n\">Fragmented</th>");
         foreach (string g in generations)
@@ -190,6 +191,38 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
             w.Write($"{BytesCell(s.Gc.TotalAllocatedBytes)}</tr>");
         }
         w.Write("</tbody></table></div></section>");
+    }
+
+    /// <summary>The GC's generations stacked over time, with the committed memory as a line.</summary>
+    private void WriteGenerations(List<string> generations)
+    {
+        IReadOnlyList<Snapshot> snaps = model.Snapshots;
+        var chart = new SvgTimeChart
+        {
+            Label = "GC generations after the last collection, stacked, with the committed memory",
+            Times = snaps.Select(s => model.Seconds(s.Timestamp)).ToArray(),
+            PointTitle = PointTitle,
+            Width = 1180,
+            Height = 260,
+            ExtraTip = i => snaps[i].Gc.CollectionCounts.Count == 0 ? [] : ["Collections (gen0/1/2…): " + string.Join(" / ", snaps[i].Gc.CollectionCounts.Select(c => HtmlText.Count(c)))],
+        };
+        for (int g = 0; g < generations.Count; g++)
+        {
+            string name = generations[g];
+            chart.Series.Add(new ChartSeries(name, snaps.Select(s => (double)(s.Gc.Generations.FirstOrDefault(x => x.Name == name)?.SizeAfterBytes ?? 0)).ToArray(),
+                SeriesKind.StackedArea, "s" + ((9 - g) % 10).ToString(CultureInfo.InvariantCulture)));
+        }
+        chart.Series.Add(new ChartSeries("Committed", snaps.Select(s => (double)s.Gc.CommittedBytes).ToArray(), SeriesKind.DashedLine, "heap"));
+        w.Write("<div class=\"card\" id=\"generations\"><h3>GC generations</h3>");
+        chart.Write(w);
+        w.Write("<ul class=\"legend\">");
+        for (int g = 0; g < generations.Count; g++)
+        {
+            w.Write($"<li><span class=\"sw s{((9 - g) % 10).ToString(CultureInfo.InvariantCulture)}\"></span>");
+            HtmlText.Write(w, generations[g]);
+            w.Write("</li>");
+        }
+        w.Write("<li><span class=\"sw ln heap\"></span>Committed by the GC</li></ul></div>");
     }
 
     private string TimeCell(Snapshot s)
