@@ -97,6 +97,8 @@ public sealed class HtmlReportBrowserTests(ChromiumFixture chromium) : IClassFix
             """);
         await page.ScreenshotElementAsync("#timespace", Path.Combine(ChromiumFixture.ArtefactDirectory, "factory-timespace-hover.png"));
 
+        await page.EvaluateAsync("document.querySelector('#timespace .v-heap rect.hit').dispatchEvent(new PointerEvent('pointerout', { bubbles: true }))");
+        Assert.True((await page.EvaluateAsync("document.getElementById('tip').hidden")).GetBoolean());
         string screenshot = Path.Combine(ChromiumFixture.ArtefactDirectory, "factory-report.png");
         await page.ScreenshotAsync(screenshot);
         byte[] png = await File.ReadAllBytesAsync(screenshot);
