@@ -118,6 +118,23 @@ public sealed class SizerTests
     }
 
     [Fact]
+    public void AnObjectRejectedAsAReferentIsStillCountedOnceAsARoot()
+    {
+        var error = new InvalidOperationException(new string('e', 40));
+        var holder = new Holder { Inner = new Holder() };
+        var options = SizingOptions.Default with { StopAtTypes = [typeof(Exception)] };
+        var sizer = new Sizer(options);
+        var withError = new object[] { holder, error };
+
+        long first = sizer.Deep(withError); // reaches the exception and rejects it
+        long root = sizer.Deep(error);
+
+        Assert.Equal(ObjectSize.Deep(withError, options), first);
+        Assert.Equal(ObjectSize.Deep(error, options), root);
+        Assert.Equal(0, sizer.Deep(error));
+    }
+
+    [Fact]
     public void ANullObjectIsRefusedWithTheParameterName()
     {
         var sizer = new Sizer();
