@@ -73,7 +73,7 @@ internal static class AllocCommand
                 Metrics = !parse.GetValue(hideMetrics),
                 FilenameParts = filenameParts,
                 CompareToPrevious = !parse.GetValue(first),
-                Color = parse.GetValue(color) ? true : parse.GetValue(noColor) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")) ? false : null,
+                Color = ResolveColor(parse.GetValue(color), parse.GetValue(noColor), Environment.GetEnvironmentVariable("NO_COLOR")),
             };
 
             foreach (string path in parse.GetValue(files)!)
@@ -90,6 +90,10 @@ internal static class AllocCommand
         });
         return command;
     }
+
+    /// <summary>--color wins, then --no-color or a non-empty NO_COLOR; otherwise colour only on a terminal (null).</summary>
+    internal static bool? ResolveColor(bool color, bool noColor, string? noColorVariable) =>
+        color ? true : noColor || !string.IsNullOrEmpty(noColorVariable) ? false : null;
 
     private static void AddFilters(List<Filter> filters, string[]? specs, bool include, bool traceback)
     {

@@ -111,8 +111,9 @@ public static class AllocationTracer
     {
         ArgumentNullException.ThrowIfNull(obj);
         trace = null;
-        if (_session is null && Store.Count == 0)
+        if (!IsTracing)
         {
+            // Without the session's GC events, a sampled address can no longer be tied to an object.
             whyNot = "the allocation tracer is not running";
             return false;
         }
