@@ -49,7 +49,8 @@ internal sealed partial class SamplerSession : IDisposable
             new(ClrTraceEventParser.ProviderName, EventLevel.Verbose, keywords),
             new(FlushMarkerSource.SourceName, EventLevel.Informational),
         ];
-        ReadRundown(_client, _jit);
+        // Our rundown (IL maps) runs beside TraceLog's own (method names); both finish before the reader starts.
+        Task rundown = Task.Run(() => ReadRundown(_client, _jit));
         _session = _client.StartEventPipeSession(providers, requestRundown: false, circularBufferMB: options.BufferSizeMB);
         try
         {
@@ -61,6 +62,7 @@ internal sealed partial class SamplerSession : IDisposable
             _source.Clr.AllocationSampling += OnSample;
             _source.Clr.GCStart += OnGcStart;
             _source.AllEvents += OnAnyEvent;
+            rundown.Wait();
             _reader = new Thread(Read) { IsBackground = true, Name = "Heapmon allocation sampler" };
             _reader.Start();
             _readerStarted.Wait();
@@ -68,6 +70,7 @@ internal sealed partial class SamplerSession : IDisposable
         catch
         {
             _session.Dispose();
+            try { rundown.Wait(); } catch (AggregateException) { }
             throw;
         }
     }

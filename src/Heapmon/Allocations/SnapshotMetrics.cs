@@ -21,9 +21,9 @@ internal static class SnapshotMetrics
             snapshot.AddMetric($"gc.gen{gen}.collections", GC.CollectionCount(gen), MetricFormat.Int);
         // Exact, not sampled: the runtime counts every allocated byte.
         snapshot.AddMetric("gc.total_allocated", GC.GetTotalAllocatedBytes(precise: true), MetricFormat.Size);
-        (long size, long peak) = AllocationTracer.GetTracedMemory();
-        snapshot.AddMetric("tracer.traced.size", size, MetricFormat.Size);
-        snapshot.AddMetric("tracer.traced.max_size", peak, MetricFormat.Size);
+        // The snapshot has just flushed the session: read the store as it is.
+        snapshot.AddMetric("tracer.traced.size", (long)AllocationTracer.Samples.EstimatedBytes, MetricFormat.Size);
+        snapshot.AddMetric("tracer.traced.max_size", (long)AllocationTracer.Samples.PeakBytes, MetricFormat.Size);
         snapshot.AddMetric("tracer.samples", snapshot.SampleCount, MetricFormat.Int);
         snapshot.AddMetric("tracer.memory", AllocationTracer.GetTracerMemory(), MetricFormat.Size);
         if (traces) snapshot.AddMetric("tracer.traces", snapshot.Traces?.Count ?? 0, MetricFormat.Int);
