@@ -17,23 +17,6 @@ internal static class Program
                 new DisplayTop().Display(10);
                 AllocationTracer.Stop();
                 return 0;
-            case "timing":
-            {
-                var sw = System.Diagnostics.Stopwatch.StartNew();
-                AllocationTracer.Start();
-                Console.WriteLine($"start {sw.ElapsedMilliseconds} ms"); sw.Restart();
-                Workload.Run(scale: 1);
-                Console.WriteLine($"work {sw.ElapsedMilliseconds} ms"); sw.Restart();
-                AllocationTracer.GetTracedMemory();
-                Console.WriteLine($"flush {sw.ElapsedMilliseconds} ms"); sw.Restart();
-                AllocationTracer.GetTracedMemory();
-                Console.WriteLine($"flush2 {sw.ElapsedMilliseconds} ms"); sw.Restart();
-                AllocationSnapshot.Take();
-                Console.WriteLine($"take {sw.ElapsedMilliseconds} ms"); sw.Restart();
-                AllocationTracer.Stop();
-                Console.WriteLine($"stop {sw.ElapsedMilliseconds} ms"); sw.Restart();
-                return 0;
-            }
             case "types":
                 // The grouping .NET users want most: by allocated type.
                 AllocationTracer.Start();

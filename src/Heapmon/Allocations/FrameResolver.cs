@@ -1,72 +1,62 @@
-using Microsoft.Diagnostics.Tracing.Etlx;
-
 namespace Heapmon.Allocations;
 
 /// <summary>
-/// Turns TraceLog call stacks into tracebacks: method names from the JIT's events, file:line from
-/// portable PDBs next to each assembly, cached per code address. Skips native frames (the
-/// allocator), the runtime's own frames unless asked, and marks the tracer's allocations.
+/// Turns raw stacks (return addresses, innermost first) into tracebacks: methods from the JIT's
+/// events, file:line from portable PDBs, cached per address. Native frames (the allocator) are
+/// skipped, and so are the runtime's own frames unless asked; a stack through the tracer is the
+/// tracer's own allocation. Used by the reader thread only.
 /// </summary>
 internal sealed class FrameResolver(JitLineMap jit, PdbLines pdbs, bool includeRuntimeFrames)
 {
     // .../shared/Microsoft.NETCore.App/10.0.x/ → .../shared/: every shared framework (ASP.NET Core too) is "the runtime".
     private static readonly string SharedFrameworks = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", ".."));
-    private readonly Dictionary<int, TraceFrame?> _byAddress = [];
+
+    private readonly Dictionary<ulong, (Kind Kind, TraceFrame? Frame)> _byAddress = [];
     private readonly Dictionary<(string, int, string), TraceFrame> _interned = [];
 
     private enum Kind { User, Runtime, Tracer, Unknown }
 
-    /// <summary>The traceback, most recent first; null when the allocation is the tracer's own.</summary>
-    public TraceFrame[]? Resolve(TraceCallStack? stack, int limit)
+    /// <summary>
+    /// Fills <paramref name="frames"/> with the traceback, most recent first, and returns how many;
+    /// −1 when the allocation is the tracer's own. Allocates nothing once its addresses are known.
+    /// </summary>
+    public int Resolve(ReadOnlySpan<ulong> stack, Span<TraceFrame> frames)
     {
-        var frames = new List<TraceFrame>(Math.Min(limit, 8));
+        int count = 0, limit = frames.Length;
         TraceFrame? firstRuntime = null;
-        for (TraceCallStack? s = stack; s is not null; s = s.Caller)
+        foreach (ulong ip in stack)
         {
-            TraceCodeAddress address = s.CodeAddress;
-            (Kind kind, TraceFrame? frame) = Classify(address);
-            if (kind == Kind.Tracer) return null;
-            if (frame is null || frames.Count >= limit) continue;
-            if (kind == Kind.Runtime && !includeRuntimeFrames)
+            if (!_byAddress.TryGetValue(ip, out var resolved)) _byAddress[ip] = resolved = Classify(ip);
+            if (resolved.Kind == Kind.Tracer) return -1;
+            if (resolved.Frame is null || count >= limit) continue;
+            if (resolved.Kind == Kind.Runtime && !includeRuntimeFrames)
             {
-                firstRuntime ??= frame;
+                firstRuntime ??= resolved.Frame;
                 continue;
             }
-            frames.Add(frame);
+            frames[count++] = resolved.Frame;
         }
         // Runtime-only stacks (finalizer, thread pool internals) keep their top runtime frame rather than nothing.
-        if (frames.Count == 0 && firstRuntime is not null) frames.Add(firstRuntime);
-        return [.. frames];
+        if (count == 0 && firstRuntime is not null) frames[count++] = firstRuntime;
+        return count;
     }
 
-    private (Kind, TraceFrame?) Classify(TraceCodeAddress address)
+    private (Kind, TraceFrame?) Classify(ulong ip)
     {
-        TraceMethod? method = address.Method;
-        if (method is null) return (Kind.Unknown, null);
-        string name = method.FullMethodName ?? "?";
+        JitLineMap.CodeRange? range = jit.Find(ip);
+        if (range is null) return (Kind.Unknown, null); // native code, stubs, precompiled code without rundown
+        string name = range.Name;
         if (name.StartsWith("Heapmon.Allocations.", StringComparison.Ordinal)
             || name.StartsWith("Microsoft.Diagnostics.Tracing.", StringComparison.Ordinal)
-            || name.StartsWith("Microsoft.Diagnostics.NETCore.Client.", StringComparison.Ordinal)
-            || name.StartsWith("Microsoft.Diagnostics.Symbols.", StringComparison.Ordinal))
+            || name.StartsWith("Microsoft.Diagnostics.NETCore.Client.", StringComparison.Ordinal))
             return (Kind.Tracer, null);
-        string? modulePath = address.ModuleFile?.FilePath;
-        Kind kind = modulePath is not null && IsRuntimeModule(modulePath) ? Kind.Runtime : Kind.User;
-        int key = (int)address.CodeAddressIndex;
-        if (!_byAddress.TryGetValue(key, out TraceFrame? frame))
-        {
-            frame = MakeFrame(address, name, modulePath);
-            _byAddress[key] = frame;
-        }
-        return (kind, frame);
-    }
+        string? modulePath = jit.ModulePath(range.ModuleId);
+        Kind kind = modulePath is not null && modulePath.StartsWith(SharedFrameworks, StringComparison.Ordinal) ? Kind.Runtime : Kind.User;
 
-    private TraceFrame MakeFrame(TraceCodeAddress address, string method, string? modulePath)
-    {
         string file;
         int line;
-        if (jit.TryFind(address.Address, out int token, out int ilOffset, out string? jitModule)
-            && (jitModule ?? modulePath) is { } module
-            && pdbs.TryGetLine(module, token, ilOffset, out string source, out int sourceLine))
+        int ilOffset = range.HasMap ? JitLineMap.ILOffset(range, ip) : -1;
+        if (ilOffset >= 0 && modulePath is not null && pdbs.TryGetLine(modulePath, range.Token, ilOffset, out string source, out int sourceLine))
         {
             file = source;
             line = sourceLine;
@@ -74,17 +64,14 @@ internal sealed class FrameResolver(JitLineMap jit, PdbLines pdbs, bool includeR
         else
         {
             // No IL map (precompiled code) or no PDB: the frame still names its assembly.
-            file = "<" + (modulePath is null ? address.ModuleName : Path.GetFileNameWithoutExtension(modulePath)) + ">";
+            file = "<" + (modulePath is null ? "unknown module" : Path.GetFileNameWithoutExtension(modulePath)) + ">";
             line = 0;
         }
-        if (!_interned.TryGetValue((file, line, method), out TraceFrame? frame))
+        if (!_interned.TryGetValue((file, line, name), out TraceFrame? frame))
         {
-            frame = new TraceFrame(file, line, method);
-            _interned.Add((file, line, method), frame);
+            frame = new TraceFrame(file, line, name);
+            _interned.Add((file, line, name), frame);
         }
-        return frame;
+        return (kind, frame);
     }
-
-    private static bool IsRuntimeModule(string path) =>
-        path.StartsWith(SharedFrameworks, StringComparison.Ordinal);
 }

@@ -2,7 +2,6 @@ using System.Diagnostics.Tracing;
 using System.Runtime.InteropServices;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
-using Microsoft.Diagnostics.Tracing.Etlx;
 using Microsoft.Diagnostics.Tracing.Parsers;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
@@ -10,8 +9,9 @@ namespace Heapmon.Allocations;
 
 /// <summary>
 /// Mechanism 4 of DESIGN.md: an EventPipe session to our own process with .NET 10 allocation
-/// sampling and stacks, read in real time through TraceLog so stacks resolve to methods and, via
-/// portable PDBs, to file:line. One reader thread owns the TraceLog; it lives until the session stops.
+/// sampling and stacks, read in real time. Stacks resolve through our own table of JIT-compiled code
+/// (rundown + load events) and portable PDBs to file:line; TraceLog's real-time mode cost more CPU than
+/// the sampling itself. One reader thread owns the source; it lives until the session stops.
 /// </summary>
 internal sealed partial class SamplerSession : IDisposable
 {
@@ -21,12 +21,14 @@ internal sealed partial class SamplerSession : IDisposable
     private readonly AllocationTracerOptions _options;
     private readonly DiagnosticsClient _client = new(Environment.ProcessId);
     private readonly EventPipeSession _session;
-    private readonly TraceLogEventSource _source;
+    private readonly EventPipeEventSource _source;
     private readonly Thread _reader;
     private readonly PdbLines _pdbs = new();
     private readonly JitLineMap _jit = new();
     private readonly FrameResolver _frames;
-    private readonly Dictionary<int, int> _stackCache = [];
+    private readonly Dictionary<TraceFrame[], int> _stackIds = new(FramesComparer.Instance);
+    private readonly Dictionary<ulong, string> _typeNames = [];
+    private readonly TraceFrame[] _scratch;
     private readonly ManualResetEventSlim _readerStarted = new();
     private readonly object _markerGate = new();
     private long _markerSeen;
@@ -39,6 +41,7 @@ internal sealed partial class SamplerSession : IDisposable
     {
         _store = store;
         _options = options;
+        _scratch = new TraceFrame[options.TracebackLimit];
         // GCs before the session: its stream will not report them.
         _gcIndex = GC.CollectionCount(0);
         _gen2Index = -1;
@@ -46,15 +49,17 @@ internal sealed partial class SamplerSession : IDisposable
             | ClrTraceEventParser.Keywords.JittedMethodILToNativeMap | ClrTraceEventParser.Keywords.Stack) | AllocationSamplingKeyword;
         EventPipeProvider[] providers =
         [
+            // Verbose: method load and IL map events are verbose-level.
             new(ClrTraceEventParser.ProviderName, EventLevel.Verbose, keywords),
             new(FlushMarkerSource.SourceName, EventLevel.Informational),
         ];
-        // Our rundown (IL maps) runs beside TraceLog's own (method names); both finish before the reader starts.
-        Task rundown = Task.Run(() => ReadRundown(_client, _jit));
+        if (!EventStacks.Supported) throw new PlatformNotSupportedException("The allocation tracer needs a 64-bit process and TraceEvent 4.0's event records.");
+        // Code compiled before the session: the rundown lists it with IL maps; it is read before the session's own events.
+        ReadRundown(_client, _jit);
         _session = _client.StartEventPipeSession(providers, requestRundown: false, circularBufferMB: options.BufferSizeMB);
         try
         {
-            _source = TraceLog.CreateFromEventPipeSession(_session, TraceLog.EventPipeRundownConfiguration.Enable(_client));
+            _source = new EventPipeEventSource(_session.EventStream);
             _frames = new FrameResolver(_jit, _pdbs, options.IncludeRuntimeFrames);
             _source.Clr.MethodLoadVerbose += _jit.OnMethodLoad;
             _source.Clr.MethodILToNativeMap += _jit.OnILMap;
@@ -62,7 +67,6 @@ internal sealed partial class SamplerSession : IDisposable
             _source.Clr.AllocationSampling += OnSample;
             _source.Clr.GCStart += OnGcStart;
             _source.AllEvents += OnAnyEvent;
-            rundown.Wait();
             _reader = new Thread(Read) { IsBackground = true, Name = "Heapmon allocation sampler" };
             _reader.Start();
             _readerStarted.Wait();
@@ -70,7 +74,6 @@ internal sealed partial class SamplerSession : IDisposable
         catch
         {
             _session.Dispose();
-            try { rundown.Wait(); } catch (AggregateException) { }
             throw;
         }
     }
@@ -140,17 +143,21 @@ internal sealed partial class SamplerSession : IDisposable
 
     private void OnSample(AllocationSampledTraceData data)
     {
-        // The reader's own allocations (parsing, symbol lookups) are the tracer's, not the program's.
+        // The reader's own allocations (parsing, PDB reads) are the tracer's, not the program's.
         if (data.ThreadID == _readerThreadId) return;
-        CallStackIndex callStack = data.CallStackIndex();
-        if (!_stackCache.TryGetValue((int)callStack, out int stack))
+        int count = _frames.Resolve(EventStacks.Read(data), _scratch);
+        if (count < 0) return; // allocated by the tracer itself
+        ReadOnlySpan<TraceFrame> frames = _scratch.AsSpan(0, count);
+        var lookup = _stackIds.GetAlternateLookup<ReadOnlySpan<TraceFrame>>();
+        if (!lookup.TryGetValue(frames, out int stack))
         {
-            TraceFrame[]? frames = _frames.Resolve(data.CallStack(), _options.TracebackLimit);
-            stack = frames is null ? -1 : _store.AddStack(frames);
-            _stackCache[(int)callStack] = stack;
+            TraceFrame[] copy = frames.ToArray();
+            stack = _store.AddStack(copy);
+            _stackIds.Add(copy, stack);
         }
-        if (stack < 0) return; // allocated by the tracer itself
-        _store.Add((long)data.Address, (nint)(long)data.TypeID, data.TypeName, (long)data.ObjectSize, stack, _gcIndex, _gen2Index, (byte)data.AllocationKind);
+        // Type names are parsed into a new string per event; one per type is enough.
+        if (!_typeNames.TryGetValue(data.TypeID, out string? typeName)) _typeNames[data.TypeID] = typeName = data.TypeName;
+        _store.Add((long)data.Address, (nint)(long)data.TypeID, typeName, (long)data.ObjectSize, stack, _gcIndex, _gen2Index, (byte)data.AllocationKind);
     }
 
     public void Dispose()
