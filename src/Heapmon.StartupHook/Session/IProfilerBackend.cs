@@ -1,0 +1,24 @@
+namespace Heapmon.StartupHook.Session;
+
+/// <summary>
+/// The one seam between a `heapmon run` session and the Heapmon library: what the session asks for,
+/// in the library's terms (Pympler: track_class, create_snapshot, dump_stats / create_html / print_summary).
+/// The session owns when things happen (start, interval, signal, exit) and atomic file replacement.
+/// </summary>
+internal interface IProfilerBackend : IDisposable
+{
+    /// <summary>Tracks every instance of <paramref name="type"/> and its subclasses, those alive now included.</summary>
+    void TrackClass(Type type, int resolutionLevel, bool trace);
+
+    /// <summary>Takes a labelled snapshot of the tracked classes, process memory and GC figures.</summary>
+    void CreateSnapshot(string description);
+
+    /// <summary>Number of snapshots taken so far.</summary>
+    int SnapshotCount { get; }
+
+    /// <summary>Writes one output of the kind asked to <paramref name="path"/> (a temporary file the session then renames).</summary>
+    void Write(OutputKind kind, string path);
+
+    /// <summary>Writes the reference cycles among tracked objects as Graphviz to <paramref name="path"/>, if supported.</summary>
+    void WriteGarbage(string path);
+}

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using Heapmon.Tracking;
+
+namespace Heapmon.StartupHook.Session;
+
+/// <summary>
+/// Interim backend until the ClassTracker lands: records process memory and GC figures per snapshot and
+/// the tracked classes, without instance counts.
+/// </summary>
+internal sealed class InterimBackend(RunOptions options) : IProfilerBackend
+{
+    private readonly List<Snapshot> _snapshots = [];
+    private readonly List<TrackedClassRecord> _classes = [];
+    private readonly DateTimeOffset _started = DateTimeOffset.Now;
+
+    public int SnapshotCount => _snapshots.Count;
+
+    public void TrackClass(Type type, int resolutionLevel, bool trace) =>
+        _classes.Add(new TrackedClassRecord(type.FullName!, resolutionLevel, trace, []));
+
+    public void CreateSnapshot(string description)
+    {
+        using Process self = Process.GetCurrentProcess();
+        GCMemoryInfo info = GC.GetGCMemoryInfo();
+        var gc = new GcFigures(info.HeapSizeBytes, info.TotalCommittedBytes, info.FragmentedBytes, [],
+            [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)], GC.GetTotalAllocatedBytes());
+        _snapshots.Add(new Snapshot(_snapshots.Count, DateTimeOffset.Now, description,
+            new ProcessMemory(self.WorkingSet64, self.VirtualMemorySize64), gc, 0, null, []));
+    }
+
+    public TrackerData ToData() => new(
+        new RunInfo(Process.GetCurrentProcess().ProcessName, Environment.ProcessId, Environment.CommandLine,
+            Environment.Version.ToString(), "0.1.0", _started),
+        _snapshots.ToArray(), _classes.ToArray(), []);
+
+    public void Write(OutputKind kind, string path)
+    {
+        if (kind == OutputKind.Dump)
+        {
+            using FileStream file = File.Create(path);
+            using var zip = new GZipStream(file, CompressionLevel.Fastest);
+            JsonSerializer.Serialize(zip, ToData());
+            return;
+        }
+        var text = new StringBuilder();
+        foreach (Snapshot s in _snapshots)
+            text.AppendLine($"{s.Description}: heap {s.Gc.HeapSizeBytes} rss {s.Process.ResidentBytes}");
+        foreach (TrackedClassRecord c in _classes) text.AppendLine(c.ClassName);
+        File.WriteAllText(path, kind == OutputKind.Html ? "<html><body><pre>" + System.Net.WebUtility.HtmlEncode(text.ToString()) + "</pre></body></html>" : text.ToString());
+    }
+
+    public void WriteGarbage(string path) => throw new NotSupportedException("--garbage needs the cycle finder (issue 9).");
+
+    public void Dispose() { }
+
+    private RunOptions Options => options;
+}

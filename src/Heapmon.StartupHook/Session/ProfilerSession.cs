@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Heapmon.StartupHook.Session;
+
+/// <summary>
+/// One `heapmon run` session in the hooked process: matches types as assemblies load, takes snapshots
+/// at start, on a timer, on SIGUSR2 and at exit (normal, <c>Environment.Exit</c> or an unhandled
+/// exception), and writes the outputs atomically, so a reader never sees half a file.
+/// </summary>
+internal sealed class ProfilerSession : IDisposable
+{
+    /// <summary>SIGUSR2's number: .NET accepts raw signal numbers cast to <see cref="PosixSignal"/> on Unix.</summary>
+    internal static int SnapshotSignal => OperatingSystem.IsMacOS() ? 31 : 12;
+
+    private readonly RunOptions _options;
+    private readonly IProfilerBackend _backend;
+    private readonly TypeWatcher _watcher;
+    private readonly object _gate = new();
+    private readonly Stopwatch _sinceWrite = new();
+    private Timer? _timer;
+    private PosixSignalRegistration? _signal;
+    private bool _finished;
+    private int _periodic;
+    private int _signalled;
+
+    public ProfilerSession(RunOptions options, IProfilerBackend backend)
+    {
+        _options = options;
+        _backend = backend;
+        _watcher = new TypeWatcher(options.Track.Select(TypePattern.Parse).ToArray());
+    }
+
+    /// <summary>How often periodic snapshots rewrite the outputs: every interval, but at most once a second.</summary>
+    public TimeSpan RewriteEvery => _options.Interval is { } i && i > TimeSpan.FromSeconds(1) ? i : TimeSpan.FromSeconds(1);
+
+    /// <summary>Starts watching, takes the start snapshot and arms the exit paths, timer and signal.</summary>
+    public void Start()
+    {
+        _watcher.Start();
+        // Exit paths first: a program that ends within milliseconds still leaves its output.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Finish("exit");
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+            Finish($"exit: unhandled {e.ExceptionObject.GetType().FullName}");
+        if (_options.SnapshotAtStart) Snapshot("start");
+        _sinceWrite.Start();
+        if (_options.Interval is { } interval)
+        {
+            _timer = new Timer(_ => Periodic(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _timer.Change(interval, Timeout.InfiniteTimeSpan);
+        }
+        if (_options.SnapshotOnSignal) ArmSignal();
+    }
+
+    private void ArmSignal()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            SessionLog.Warning("--snapshot-on-signal needs a Unix signal (SIGUSR2); it is off on Windows.");
+            return;
+        }
+        _signal = PosixSignalRegistration.Create((PosixSignal)SnapshotSignal, context =>
+        {
+            // SIGUSR2's default action ends the process; we take it over.
+            context.Cancel = true;
+            ThreadPool.QueueUserWorkItem(_ => OnSignal());
+        });
+    }
+
+    private void OnSignal() => Guard("a signalled snapshot", () =>
+    {
+        lock (_gate)
+        {
+            if (_finished) return;
+            Snapshot($"signal {++_signalled}");
+            WriteOutputs();
+        }
+    });
+
+    private void Periodic()
+    {
+        Guard("a periodic snapshot", () =>
+        {
+            lock (_gate)
+            {
+                if (_finished) return;
+                Snapshot($"periodic {++_periodic}");
+                if (_sinceWrite.Elapsed >= RewriteEvery) WriteOutputs();
+            }
+        });
+        lock (_gate)
+            if (!_finished && _options.Interval is { } interval) _timer?.Change(interval, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Takes the exit snapshot and writes every output, once, whichever exit path comes first.</summary>
+    public void Finish(string description)
+    {
+        lock (_gate)
+        {
+            if (_finished) return;
+            _finished = true;
+            _timer?.Dispose();
+            _signal?.Dispose();
+            Guard("the exit snapshot", () =>
+            {
+                if (_options.SnapshotAtExit || _backend.SnapshotCount == 0) Snapshot(description);
+            });
+            WriteOutputs(final: true);
+            if (_options.Garbage is { } garbage) Guard("the garbage graph", () => WriteAtomically(garbage, _backend.WriteGarbage, final: true));
+            foreach (TypePattern pattern in _watcher.Unmatched())
+                SessionLog.Warning($"--track '{pattern}' matched no type in the {_watcher.AssemblyCount} assemblies the program loaded.");
+        }
+    }
+
+    private void Snapshot(string description)
+    {
+        foreach ((Type type, _) in _watcher.TakeNewMatches())
+            _backend.TrackClass(type, _options.ResolutionLevel, _options.Trace);
+        _backend.CreateSnapshot(description);
+    }
+
+    private void WriteOutputs(bool final = false)
+    {
+        foreach (OutputTarget output in _options.Outputs)
+            Guard($"writing {output.Path}", () => WriteAtomically(output.Path, temp => _backend.Write(output.Kind, temp), final));
+        _sinceWrite.Restart();
+    }
+
+    /// <summary>Writes through a temporary file in the same folder, then renames it over the target (atomic on one file system).</summary>
+    private static void WriteAtomically(string path, Action<string> write, bool final)
+    {
+        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            write(temp);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+        if (final) SessionLog.Info($"wrote {path}");
+    }
+
+    /// <summary>A failing part never costs the program or the other outputs (STYLE.md 8): report it and go on.</summary>
+    private static void Guard(string what, Action action)
+    {
+        try { action(); }
+        catch (Exception e) { SessionLog.Error($"{what} failed: {e.GetType().Name}: {e.Message}"); }
+    }
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        _signal?.Dispose();
+        _backend.Dispose();
+    }
+}
