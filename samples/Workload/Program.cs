@@ -6,8 +6,9 @@ using Workload.Nodes;
 //   exit3                     builds 5 x 10, then Environment.Exit(3)
 //   crash                     builds 5 x 10, then throws an unhandled exception
 //   echo                      copies stdin to stdout, writes one line to stderr, exits 7
-//   wait                      builds 5 x 10, prints "ready", then waits to be killed
+//   wait                      builds 5 x 10, prints "ready PID", then waits to be killed
 //   assemblies                prints the names of the loaded assemblies
+//   env                       prints DOTNET_STARTUP_HOOKS and the HEAPMON_* variables as this process sees them
 string mode = args.Length > 0 ? args[0] : "build";
 switch (mode)
 {
@@ -33,12 +34,17 @@ switch (mode)
         return 7;
     case "wait":
         Hold = Tree.Build(5, 10);
-        Console.WriteLine("ready");
+        Console.WriteLine($"ready {Environment.ProcessId}");
         Console.Out.Flush();
         Thread.Sleep(Timeout.Infinite);
         return 0;
     case "assemblies":
         foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies()) Console.WriteLine(assembly.GetName().Name);
+        return 0;
+    case "env":
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            if (e.Key is string key && (key.StartsWith("HEAPMON_", StringComparison.Ordinal) || key == "DOTNET_STARTUP_HOOKS"))
+                Console.WriteLine($"{key}={e.Value}");
         return 0;
     default:
         Console.Error.WriteLine($"workload: unknown mode '{mode}'");

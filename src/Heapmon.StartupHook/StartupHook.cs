@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Heapmon.StartupHook;
 
 /// <summary>
@@ -17,6 +18,14 @@ internal static class StartupHook
         // Not configured: a handful of getenv calls, nothing loaded, nothing started.
         Dictionary<string, string>? variables = HookEnvironment.Read();
         if (variables is null) return;
+        Activate(variables);
+    }
+
+    // Kept apart so that compiling Initialize needs no more than the runtime's core: an unconfigured
+    // run never loads even the load-context assembly.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Activate(Dictionary<string, string> variables)
+    {
         try
         {
             // Only the process heapmon launched is profiled: its own children (MSBuild nodes, compiler

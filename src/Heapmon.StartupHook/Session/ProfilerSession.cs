@@ -19,7 +19,7 @@ internal sealed class ProfilerSession : IDisposable
     private readonly object _gate = new();
     private readonly Stopwatch _sinceWrite = new();
     private Timer? _timer;
-    private PosixSignalRegistration? _signal;
+    private readonly List<PosixSignalRegistration> _signals = [];
     private bool _finished;
     private int _periodic;
     private int _signalled;
@@ -49,23 +49,37 @@ internal sealed class ProfilerSession : IDisposable
             _timer = new Timer(_ => Periodic(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             _timer.Change(interval, Timeout.InfiniteTimeSpan);
         }
-        if (_options.SnapshotOnSignal) ArmSignal();
-    }
-
-    private void ArmSignal()
-    {
         if (OperatingSystem.IsWindows())
         {
-            SessionLog.Warning("--snapshot-on-signal needs a Unix signal (SIGUSR2); it is off on Windows.");
+            if (_options.SnapshotOnSignal) SessionLog.Warning("--snapshot-on-signal needs a Unix signal (SIGUSR2); it is off on Windows.");
             return;
         }
-        _signal = PosixSignalRegistration.Create((PosixSignal)SnapshotSignal, context =>
+        if (_options.SnapshotOnSignal)
         {
-            // SIGUSR2's default action ends the process; we take it over.
-            context.Cancel = true;
-            ThreadPool.QueueUserWorkItem(_ => OnSignal());
-        });
+            _signals.Add(PosixSignalRegistration.Create((PosixSignal)SnapshotSignal, context =>
+            {
+                // SIGUSR2's default action ends the process; we take it over.
+                context.Cancel = true;
+                ThreadPool.QueueUserWorkItem(_ => OnSignal());
+            }));
+        }
+        // The runtime raises no ProcessExit when SIGTERM, SIGINT or SIGHUP ends the process, so write
+        // the outputs when one arrives. The signal is not cancelled: the program (or the default
+        // action) decides what happens next, and a program that shuts down cleanly still gets its
+        // exit snapshot from ProcessExit.
+        foreach (PosixSignal signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP })
+            _signals.Add(PosixSignalRegistration.Create(signal, context => OnTermination(context.Signal)));
     }
+
+    private void OnTermination(PosixSignal signal) => Guard($"the snapshot at {signal}", () =>
+    {
+        lock (_gate)
+        {
+            if (_finished) return;
+            Snapshot(signal.ToString());
+            WriteOutputs(final: true);
+        }
+    });
 
     private void OnSignal() => Guard("a signalled snapshot", () =>
     {
@@ -100,7 +114,7 @@ internal sealed class ProfilerSession : IDisposable
             if (_finished) return;
             _finished = true;
             _timer?.Dispose();
-            _signal?.Dispose();
+            foreach (PosixSignalRegistration registration in _signals) registration.Dispose();
             Guard("the exit snapshot", () =>
             {
                 if (_options.SnapshotAtExit || _backend.SnapshotCount == 0) Snapshot(description);
@@ -152,7 +166,7 @@ internal sealed class ProfilerSession : IDisposable
     public void Dispose()
     {
         _timer?.Dispose();
-        _signal?.Dispose();
+        foreach (PosixSignalRegistration registration in _signals) registration.Dispose();
         _backend.Dispose();
     }
 }

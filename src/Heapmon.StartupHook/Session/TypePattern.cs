@@ -30,7 +30,7 @@ internal sealed class TypePattern
         if (trimmed.Length == 0 || trimmed.All(c => c is '*' or '.'))
             throw new ArgumentException($"--track '{text}' names no type; give a type name or a pattern such as MyApp.Nodes.* or *Node.");
         foreach (char c in trimmed)
-            if (char.IsWhiteSpace(c) || c is ',' or '[' or ']' or '(' or ')' or ';' or '/' or '\\')
+            if (char.IsWhiteSpace(c) || c is ',' or '[' or ']' or '<' or '>' or '(' or ')' or ';' or '/' or '\\')
                 throw new ArgumentException($"--track '{text}': '{c}' cannot appear in a type name pattern.");
         return new TypePattern(trimmed);
     }
