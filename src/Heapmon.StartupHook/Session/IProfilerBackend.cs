@@ -1,8 +1,10 @@
+using Heapmon.Tracking;
+
 namespace Heapmon.StartupHook.Session;
 
 /// <summary>
 /// The one seam between a `heapmon run` session and the Heapmon library: what the session asks for,
-/// in the library's terms (Pympler: track_class, create_snapshot, dump_stats / create_html / print_summary).
+/// in the library's terms (Pympler: track_class, create_snapshot).
 /// The session owns when things happen (start, interval, signal, exit) and atomic file replacement.
 /// </summary>
 internal interface IProfilerBackend : IDisposable
@@ -16,8 +18,8 @@ internal interface IProfilerBackend : IDisposable
     /// <summary>Number of snapshots taken so far.</summary>
     int SnapshotCount { get; }
 
-    /// <summary>Writes one output of the kind asked to <paramref name="path"/> (a temporary file the session then renames).</summary>
-    void Write(OutputKind kind, string path);
+    /// <summary>Everything recorded so far, as the plain data every renderer reads.</summary>
+    TrackerData ToData();
 
     /// <summary>Writes the reference cycles among tracked objects as Graphviz to <paramref name="path"/>, if supported.</summary>
     void WriteGarbage(string path);

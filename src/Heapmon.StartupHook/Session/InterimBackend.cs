@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.IO.Compression;
-using System.Text;
-using System.Text.Json;
 using Heapmon.Tracking;
 
 namespace Heapmon.StartupHook.Session;
@@ -10,7 +7,7 @@ namespace Heapmon.StartupHook.Session;
 /// Interim backend until the ClassTracker lands: records process memory and GC figures per snapshot and
 /// the tracked classes, without instance counts.
 /// </summary>
-internal sealed class InterimBackend(RunOptions options) : IProfilerBackend
+internal sealed class InterimBackend : IProfilerBackend
 {
     private readonly List<Snapshot> _snapshots = [];
     private readonly List<TrackedClassRecord> _classes = [];
@@ -36,25 +33,7 @@ internal sealed class InterimBackend(RunOptions options) : IProfilerBackend
             Environment.Version.ToString(), "0.1.0", _started),
         _snapshots.ToArray(), _classes.ToArray(), []);
 
-    public void Write(OutputKind kind, string path)
-    {
-        if (kind == OutputKind.Dump)
-        {
-            using FileStream file = File.Create(path);
-            using var zip = new GZipStream(file, CompressionLevel.Fastest);
-            JsonSerializer.Serialize(zip, ToData());
-            return;
-        }
-        var text = new StringBuilder();
-        foreach (Snapshot s in _snapshots)
-            text.AppendLine($"{s.Description}: heap {s.Gc.HeapSizeBytes} rss {s.Process.ResidentBytes}");
-        foreach (TrackedClassRecord c in _classes) text.AppendLine(c.ClassName);
-        File.WriteAllText(path, kind == OutputKind.Html ? "<html><body><pre>" + System.Net.WebUtility.HtmlEncode(text.ToString()) + "</pre></body></html>" : text.ToString());
-    }
-
     public void WriteGarbage(string path) => throw new NotSupportedException("--garbage needs the cycle finder (issue 9).");
 
     public void Dispose() { }
-
-    private RunOptions Options => options;
 }

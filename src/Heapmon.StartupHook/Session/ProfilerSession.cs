@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Heapmon.Tracking;
 
 namespace Heapmon.StartupHook.Session;
 
@@ -135,8 +136,10 @@ internal sealed class ProfilerSession : IDisposable
 
     private void WriteOutputs(bool final = false)
     {
+        if (_options.Outputs.Count == 0) return;
+        TrackerData data = _backend.ToData();
         foreach (OutputTarget output in _options.Outputs)
-            Guard($"writing {output.Path}", () => WriteAtomically(output.Path, temp => _backend.Write(output.Kind, temp), final));
+            Guard($"writing {output.Path}", () => WriteAtomically(output.Path, temp => OutputWriter.Write(output.Kind, data, temp), final));
         _sinceWrite.Restart();
     }
 

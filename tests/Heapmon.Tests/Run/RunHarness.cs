@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.IO.Compression;
 using System.Runtime.InteropServices;
-using System.Text.Json;
 using Heapmon.Tracking;
 
 namespace Heapmon.Tests.Run;
@@ -29,12 +27,7 @@ internal static partial class RunHarness
     }
 
     /// <summary>Reads a stats dump written by `heapmon run`.</summary>
-    public static TrackerData LoadDump(string path)
-    {
-        using FileStream file = File.OpenRead(path);
-        using var zip = new GZipStream(file, CompressionMode.Decompress);
-        return JsonSerializer.Deserialize<TrackerData>(zip) ?? throw new InvalidDataException(path);
-    }
+    public static TrackerData LoadDump(string path) => global::Heapmon.Stats.Stats.Load(path).Data;
 
     /// <summary>Waits until <paramref name="condition"/> holds, failing after <paramref name="timeout"/>.</summary>
     public static void WaitFor(Func<bool> condition, TimeSpan timeout, string what)
