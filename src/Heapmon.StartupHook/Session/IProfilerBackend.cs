@@ -15,6 +15,12 @@ internal interface IProfilerBackend : IDisposable
     /// <summary>Takes a labelled snapshot of the tracked classes, process memory and GC figures.</summary>
     void CreateSnapshot(string description);
 
+    /// <summary>Takes a snapshot every <paramref name="interval"/> in the background (Pympler: start_periodic_snapshots).</summary>
+    void StartPeriodicSnapshots(TimeSpan interval);
+
+    /// <summary>Stops periodic snapshots, waiting for one in progress.</summary>
+    void StopPeriodicSnapshots();
+
     /// <summary>Number of snapshots taken so far.</summary>
     int SnapshotCount { get; }
 

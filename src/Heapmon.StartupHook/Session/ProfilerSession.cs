@@ -22,7 +22,8 @@ internal sealed class ProfilerSession : IDisposable
     private Timer? _timer;
     private readonly List<PosixSignalRegistration> _signals = [];
     private bool _finished;
-    private int _periodic;
+    private TimeSpan _housekeepingEvery;
+    private int _writtenSnapshots;
     private int _signalled;
 
     public ProfilerSession(RunOptions options, IProfilerBackend backend)
@@ -47,8 +48,11 @@ internal sealed class ProfilerSession : IDisposable
         _sinceWrite.Start();
         if (_options.Interval is { } interval)
         {
-            _timer = new Timer(_ => Periodic(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            _timer.Change(interval, Timeout.InfiniteTimeSpan);
+            // The tracker takes the periodic snapshots (it can walk only the young generations between
+            // full walks); our timer matches newly loaded types and rewrites the outputs as it goes.
+            _backend.StartPeriodicSnapshots(interval);
+            _housekeepingEvery = interval < RewriteEvery ? interval : RewriteEvery;
+            _timer = new Timer(_ => Housekeeping(), null, _housekeepingEvery, Timeout.InfiniteTimeSpan);
         }
         if (OperatingSystem.IsWindows())
         {
@@ -92,19 +96,19 @@ internal sealed class ProfilerSession : IDisposable
         }
     });
 
-    private void Periodic()
+    private void Housekeeping()
     {
-        Guard("a periodic snapshot", () =>
+        Guard("matching types and rewriting outputs", () =>
         {
             lock (_gate)
             {
                 if (_finished) return;
-                Snapshot($"periodic {++_periodic}");
-                if (_sinceWrite.Elapsed >= RewriteEvery) WriteOutputs();
+                TrackNewMatches();
+                if (_sinceWrite.Elapsed >= RewriteEvery && _backend.SnapshotCount > _writtenSnapshots) WriteOutputs();
             }
         });
         lock (_gate)
-            if (!_finished && _options.Interval is { } interval) _timer?.Change(interval, Timeout.InfiniteTimeSpan);
+            if (!_finished) _timer?.Change(_housekeepingEvery, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Takes the exit snapshot and writes every output, once, whichever exit path comes first.</summary>
@@ -115,6 +119,7 @@ internal sealed class ProfilerSession : IDisposable
             if (_finished) return;
             _finished = true;
             _timer?.Dispose();
+            Guard("stopping periodic snapshots", _backend.StopPeriodicSnapshots);
             foreach (PosixSignalRegistration registration in _signals) registration.Dispose();
             Guard("the exit snapshot", () =>
             {
@@ -129,15 +134,21 @@ internal sealed class ProfilerSession : IDisposable
 
     private void Snapshot(string description)
     {
+        TrackNewMatches();
+        _backend.CreateSnapshot(description);
+    }
+
+    private void TrackNewMatches()
+    {
         foreach ((Type type, _) in _watcher.TakeNewMatches())
             _backend.TrackClass(type, _options.ResolutionLevel, _options.Trace);
-        _backend.CreateSnapshot(description);
     }
 
     private void WriteOutputs(bool final = false)
     {
         if (_options.Outputs.Count == 0) return;
         TrackerData data = _backend.ToData();
+        _writtenSnapshots = data.Snapshots.Count;
         foreach (OutputTarget output in _options.Outputs)
             Guard($"writing {output.Path}", () => WriteAtomically(output.Path, temp => OutputWriter.Write(output.Kind, data, temp), final));
         _sinceWrite.Restart();

@@ -24,7 +24,8 @@ public sealed class RunSignalTests
         Assert.Equal(128 + SigKill, heapmon.ExitCode);
         TrackerData data = RunHarness.LoadDump(dump);
         Assert.Equal("start", data.Snapshots[0].Description);
-        Assert.Equal(Enumerable.Range(1, data.Snapshots.Count - 1).Select(i => $"periodic {i}"), data.Snapshots.Skip(1).Select(s => s.Description));
+        Assert.True(data.Snapshots.Count >= 12, $"{data.Snapshots.Count} snapshots");
+        Assert.All(data.Snapshots.Skip(1), s => Assert.Null(s.Description)); // periodic snapshots carry no label
         Assert.DoesNotContain("wrote", heapmon.StandardError.ReadToEnd());
     }
 
