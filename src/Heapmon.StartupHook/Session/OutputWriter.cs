@@ -25,6 +25,9 @@ internal static class OutputWriter
         }
     }
 
+    /// <summary>The summary table (Pympler: print_summary) to <paramref name="writer"/>.</summary>
+    public static void WriteSummary(TrackerData data, TextWriter writer) => new ConsoleStats(data, writer).PrintSummary();
+
     private static void WriteHtml(TrackerData data, string path)
     {
         var summary = new StringWriter();

@@ -125,7 +125,8 @@ internal sealed class ProfilerSession : IDisposable
             {
                 if (_options.SnapshotAtExit || _backend.SnapshotCount == 0) Snapshot(description);
             });
-            WriteOutputs(final: true);
+            if (_options.Outputs.Count == 0 && _options.Garbage is null) Guard("the summary", PrintSummary);
+            else WriteOutputs(final: true);
             if (_options.Garbage is { } garbage) Guard("the garbage graph", () => WriteAtomically(garbage, _backend.WriteGarbage, final: true));
             foreach (TypePattern pattern in _watcher.Unmatched())
                 SessionLog.Warning($"--track '{pattern}' matched no type in the {_watcher.AssemblyCount} assemblies the program loaded.");
@@ -152,6 +153,15 @@ internal sealed class ProfilerSession : IDisposable
         foreach (OutputTarget output in _options.Outputs)
             Guard($"writing {output.Path}", () => WriteAtomically(output.Path, temp => OutputWriter.Write(output.Kind, data, temp), final));
         _sinceWrite.Restart();
+    }
+
+    /// <summary>Without an output file, the summary goes to stderr, as SCons printed it after the build.</summary>
+    private void PrintSummary()
+    {
+        var summary = new StringWriter();
+        OutputWriter.WriteSummary(_backend.ToData(), summary);
+        foreach (string line in summary.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            SessionLog.Info(line);
     }
 
     /// <summary>Writes through a temporary file in the same folder, then renames it over the target (atomic on one file system).</summary>
