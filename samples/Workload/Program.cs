@@ -7,6 +7,7 @@ using Workload.Nodes;
 //   crash                     builds 5 x 10, then throws an unhandled exception
 //   echo                      copies stdin to stdout, writes one line to stderr, exits 7
 //   wait                      builds 5 x 10, prints "ready PID", then waits to be killed
+//   late PATH TYPE N          after start, loads the assembly at PATH and holds N instances of TYPE (ctor(int))
 //   assemblies                prints the names of the loaded assemblies
 //   env                       prints DOTNET_STARTUP_HOOKS and the HEAPMON_* variables as this process sees them
 string mode = args.Length > 0 ? args[0] : "build";
@@ -38,6 +39,12 @@ switch (mode)
         Console.Out.Flush();
         Thread.Sleep(Timeout.Infinite);
         return 0;
+    case "late":
+        Thread.Sleep(100);
+        Type late = System.Reflection.Assembly.LoadFrom(args[1]).GetType(args[2], throwOnError: true)!;
+        for (int i = 0; i < Arg(3, 100); i++) Late.Add(Activator.CreateInstance(late, i)!);
+        Console.WriteLine($"loaded {late.Assembly.GetName().Name} late and made {Late.Count} {late.Name}");
+        return 0;
     case "assemblies":
         foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies()) Console.WriteLine(assembly.GetName().Name);
         return 0;
@@ -57,4 +64,7 @@ partial class Program
 {
     /// <summary>Keeps the tree alive until the process ends, so exit snapshots see it.</summary>
     static List<DirNode>? Hold;
+
+    /// <summary>Instances of a type from an assembly loaded after start.</summary>
+    static readonly List<object> Late = [];
 }

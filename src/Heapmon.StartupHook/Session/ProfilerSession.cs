@@ -44,7 +44,8 @@ internal sealed class ProfilerSession : IDisposable
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Finish("exit");
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
             Finish($"exit: unhandled {e.ExceptionObject.GetType().FullName}");
-        if (_options.SnapshotAtStart) Snapshot("start");
+        if (_options.SnapshotAtStart)
+            lock (_gate) Guard("the start snapshot", () => Snapshot("start"));
         _sinceWrite.Start();
         if (_options.Interval is { } interval)
         {

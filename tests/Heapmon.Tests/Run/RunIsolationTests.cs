@@ -31,4 +31,19 @@ public sealed class RunIsolationTests
         TrackerData data = RunHarness.LoadDump(dump);
         Assert.Equal(["ClrMdHost.Widget"], data.Classes.Select(c => c.ClassName));
     }
+
+    [Fact]
+    public void Types_in_an_assembly_loaded_after_start_are_tracked()
+    {
+        string dir = TestPaths.NewTempDirectory("run-late");
+        string dump = Path.Combine(dir, "heap.json.gz");
+
+        ChildResult result = RunHarness.Heapmon(["run", "--track", "ClrMdHost.Widget", "-o", dump, "--", RunHarness.Workload, "late", ClrMdHost, "ClrMdHost.Widget", "300"]);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("loaded ClrMdHost late and made 300 Widget\n", result.StdOut);
+        TrackerData data = RunHarness.LoadDump(dump);
+        Assert.Equal(["ClrMdHost.Widget"], data.Classes.Select(c => c.ClassName));
+        Assert.DoesNotContain("matched no type", result.StdErr);
+    }
 }
