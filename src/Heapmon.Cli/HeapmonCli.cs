@@ -17,6 +17,7 @@ internal static class HeapmonCli
         root.Subcommands.Add(SizeCommand.Create(context));
         root.Subcommands.Add(StatsCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
+        root.Subcommands.Add(HtmlCommand.Create(context));
         return root;
     }
 

@@ -12,10 +12,10 @@ internal static class StatsCommand
         var sort = new Option<string[]>("--sort", "-s")
         {
             Description = $"Sort key, repeatable; later keys break ties: {string.Join(", ", Heapmon.Stats.Stats.SortKeys)}.",
-            AllowMultipleArgumentsPerToken = false,
+            HelpName = "KEY",
         };
-        var limit = new Option<int?>("--limit", "-n") { Description = "Print at most N objects." };
-        var filter = new Option<string?>("--filter", "-f") { Description = "Only classes whose name contains PATTERN (or matches it, with *)." };
+        var limit = new Option<int?>("--limit", "-n") { Description = "Print at most N objects.", HelpName = "N" };
+        var filter = new Option<string?>("--filter", "-f") { Description = "Only classes whose name contains PATTERN (or matches it, with *).", HelpName = "PATTERN" };
         var summary = new Option<bool>("--summary") { Description = "Print the per-snapshot class summary instead of per-object stats." };
         var command = new Command("stats", "Print a stats file: per-object sizes and referents, or the per-snapshot summary.\n\n"
             + "Examples:\n  heapmon stats profile.dat --summary\n  heapmon stats profile.dat --sort size --limit 10 --filter Node")

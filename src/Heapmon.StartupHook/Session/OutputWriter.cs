@@ -18,7 +18,7 @@ internal static class OutputWriter
                     new ConsoleStats(data, writer).PrintSummary();
                 break;
             case OutputKind.Html:
-                WriteHtml(data, path);
+                new HtmlStats(data).CreateHtml(path);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
@@ -27,12 +27,4 @@ internal static class OutputWriter
 
     /// <summary>The summary table (Pympler: print_summary) to <paramref name="writer"/>.</summary>
     public static void WriteSummary(TrackerData data, TextWriter writer) => new ConsoleStats(data, writer).PrintSummary();
-
-    private static void WriteHtml(TrackerData data, string path)
-    {
-        var summary = new StringWriter();
-        new ConsoleStats(data, summary).PrintSummary();
-        File.WriteAllText(path, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Heapmon</title></head><body><pre>"
-            + System.Net.WebUtility.HtmlEncode(summary.ToString()) + "</pre></body></html>");
-    }
 }

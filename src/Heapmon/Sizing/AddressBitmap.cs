@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Heapmon.Sizing;
 
@@ -26,7 +27,8 @@ internal sealed class AddressBitmap
         nint key = address >> ChunkShift;
         ulong[] chunk = key == _lastKey ? _last : Chunk(key);
         int bit = (int)((nuint)address >> 3) & ((WordsPerChunk << 6) - 1);
-        ref ulong word = ref chunk[bit >> 6];
+        // The mask keeps the index inside the chunk, so the bounds check can go.
+        ref ulong word = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(chunk), bit >> 6);
         ulong mask = 1UL << bit;
         if ((word & mask) != 0) return false;
         word |= mask;

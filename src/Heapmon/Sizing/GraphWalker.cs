@@ -17,6 +17,9 @@ internal sealed partial class GraphWalker(SizingOptions options)
     private ObjectList? _record;
     private int _gcBaseline;
     private int _visits;
+    private readonly Dictionary<nint, bool> _frozenChunks = [];
+    private nint _frozenChunk = -1;
+    private bool _frozenChunkIsFrozen;
 
     /// <summary>A GC happened during an address-based walk: the result is void and the caller retries.</summary>
     public bool Aborted { get; private set; }
@@ -31,22 +34,39 @@ internal sealed partial class GraphWalker(SizingOptions options)
 
     public void Record(object obj) => _record?.Add(obj);
 
+    /// <summary>Releases every reference on the walk's stack.</summary>
+    public void Clear() => Array.Clear(_stack);
+
     /// <summary>Bytes of <paramref name="start"/> (already marked seen) and of everything newly reachable from it.</summary>
     public long DeepFrom<TSeen>(object start, TSeen seen) where TSeen : struct, ISeenSet
     {
         ObjectSlot[] stack = _stack;
-        int sp = 0, high = 1;
+        int sp = 0;
         stack[sp++].Value = start;
         long total = 0;
+        bool root = true;
+        LayoutCache layouts = _layouts;
+        ObjectList? record = _record;
+        int visits = _visits;
         while (sp > 0)
         {
             object obj = stack[--sp].Value!;
-            if (seen.AddressBased && ++_visits % GCCheckInterval == 0 && GC.CollectionCount(0) != _gcBaseline)
+            stack[sp].Value = null; // hold nothing once the walk is done
+            if (seen.AddressBased && ++visits % GCCheckInterval == 0 && GC.CollectionCount(0) != _gcBaseline)
             {
                 Aborted = true;
                 break;
             }
-            TypeLayout layout = _layouts.Get(obj);
+            TypeLayout layout = layouts.Get(obj);
+            // Objects are marked when pushed, by address alone, and judged here, where their memory is
+            // read anyway: one touch per object. The rules are per object, so a rejected object would be
+            // rejected on every path; the root is always counted.
+            if (!root)
+            {
+                if (layout.Special && !Passes(obj, layout)) continue;
+                record?.Add(obj);
+            }
+            root = false;
             ref byte data = ref ObjectLayout.Data(obj);
             long size = layout.BaseSize;
             if (layout.ComponentSize != 0) size += (long)layout.ComponentSize * Unsafe.As<byte, uint>(ref data);
@@ -57,7 +77,11 @@ internal sealed partial class GraphWalker(SizingOptions options)
                     foreach (nint offset in layout.Offsets)
                     {
                         object? r = ObjectLayout.ReadReference(ref data, offset);
-                        if (r is not null) Reach(r, seen, ref stack, ref sp, ref high);
+                        if (r is not null && seen.TryAdd(r))
+                        {
+                            if (sp == stack.Length) stack = Grow(stack);
+                            stack[sp++].Value = r;
+                        }
                     }
                     break;
                 case ReferenceKind.Series:
@@ -68,7 +92,11 @@ internal sealed partial class GraphWalker(SizingOptions options)
                         for (nint offset = series[s]; offset < end; offset += IntPtr.Size)
                         {
                             object? r = ObjectLayout.ReadReference(ref data, offset);
-                            if (r is not null) Reach(r, seen, ref stack, ref sp, ref high);
+                            if (r is not null && seen.TryAdd(r))
+                        {
+                            if (sp == stack.Length) stack = Grow(stack);
+                            stack[sp++].Value = r;
+                        }
                         }
                     }
                     break;
@@ -82,31 +110,28 @@ internal sealed partial class GraphWalker(SizingOptions options)
                             for (uint n = pattern[p]; n > 0; n--, at += IntPtr.Size)
                             {
                                 object? r = ObjectLayout.ReadReference(ref data, at);
-                                if (r is not null) Reach(r, seen, ref stack, ref sp, ref high);
+                                if (r is not null && seen.TryAdd(r))
+                        {
+                            if (sp == stack.Length) stack = Grow(stack);
+                            stack[sp++].Value = r;
+                        }
                             }
                             at += (nint)pattern[p + 1];
                         }
                     }
                     break;
             }
-            if (layout.TargetOffset >= 0 && ObjectLayout.ReadReference(ref data, layout.TargetOffset) is { } target && FollowTarget(target))
-                Reach(target, seen, ref stack, ref sp, ref high);
+            if (layout.TargetOffset >= 0 && ObjectLayout.ReadReference(ref data, layout.TargetOffset) is { } target
+                && FollowTarget(target) && seen.TryAdd(target))
+            {
+                if (sp == stack.Length) stack = Grow(stack);
+                stack[sp++].Value = target;
+            }
         }
         _stack = stack;
-        Array.Clear(stack, 0, high);
+        _visits = visits;
+        Array.Clear(stack, 0, sp); // left over only when a GC aborted the walk
         return total;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private void Reach<TSeen>(object obj, TSeen seen, ref ObjectSlot[] stack, ref int sp, ref int high) where TSeen : struct, ISeenSet
-    {
-        TypeLayout layout = _layouts.Get(obj);
-        if (layout.Special && !Passes(obj, layout)) return;
-        if (!seen.TryAdd(obj)) return;
-        _record?.Add(obj);
-        if (sp == stack.Length) stack = Grow(stack);
-        stack[sp++].Value = obj;
-        if (sp > high) high = sp;
     }
 
     /// <summary>Accepts a reached object for counting: the options' rules, then the seen-set.</summary>
@@ -119,13 +144,36 @@ internal sealed partial class GraphWalker(SizingOptions options)
         return true;
     }
 
+    /// <summary>Whether the options reject <paramref name="obj"/> when reached from another object.</summary>
+    public bool Rejects(object obj)
+    {
+        TypeLayout layout = _layouts.Get(obj);
+        return layout.Special && !Passes(obj, layout);
+    }
+
     /// <summary>The options' rules for types that need more than the seen-set test.</summary>
     private bool Passes(object obj, TypeLayout layout)
     {
         if (layout.Stop) return false;
-        if (layout.CheckFrozen && GC.GetGeneration(obj) == int.MaxValue) return false; // frozen segments report MaxValue
+        if (layout.CheckFrozen && IsFrozen(obj)) return false;
         if (layout.CheckInterned && ReferenceEquals(string.IsInterned((string)obj), obj)) return false;
         return _stopWhen is null || !_stopWhen(obj);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="obj"/> sits in a frozen segment, decided once per 4 MiB of address space: GC
+    /// regions are 4 MiB-aligned and the GC's reserved range holds no frozen segment, so a chunk is either
+    /// all GC heap or none of it, and stays so for the life of the process.
+    /// </summary>
+    private bool IsFrozen(object obj)
+    {
+        nint chunk = ObjectLayout.Address(obj) >> 22;
+        if (chunk == _frozenChunk) return _frozenChunkIsFrozen;
+        if (!_frozenChunks.TryGetValue(chunk, out bool frozen))
+            _frozenChunks.Add(chunk, frozen = GC.GetGeneration(obj) == int.MaxValue); // frozen objects report MaxValue
+        _frozenChunk = chunk;
+        _frozenChunkIsFrozen = frozen;
+        return frozen;
     }
 
     private bool FollowTarget(object target) =>

@@ -16,6 +16,7 @@ public sealed class Sizer
     private readonly AddressBitmap _bits = new();
     private readonly ObjectList? _seen;
     private readonly HashSet<object> _excludedUnsized = new(ReferenceEqualityComparer.Instance);
+    private readonly HashSet<object> _rejectedRootsSized = new(ReferenceEqualityComparer.Instance);
     private int _bitsGc = -1;
 
     /// <summary>A sizer with the given options (default: <see cref="SizingOptions.Default"/>) and an empty seen-set.</summary>
@@ -91,6 +92,7 @@ public sealed class Sizer
         _bits.Clear();
         _seen?.Truncate(0);
         _excludedUnsized.Clear();
+        _rejectedRootsSized.Clear();
         _bitsGc = -1;
         Total = 0;
     }
@@ -115,6 +117,19 @@ public sealed class Sizer
     }
 
     private (long Size, SizedObject? Tree) Execute(object root, int detail)
+    {
+        try
+        {
+            return ExecuteCore(root, detail);
+        }
+        catch
+        {
+            _walker.Clear(); // a throwing StopWhen predicate: drop the references the walk still holds
+            throw;
+        }
+    }
+
+    private (long Size, SizedObject? Tree) ExecuteCore(object root, int detail)
     {
         for (int attempt = 0; attempt < FastAttempts; attempt++)
         {
@@ -141,8 +156,12 @@ public sealed class Sizer
     {
         string name = TypeNames.Display(root.GetType());
         bool fresh = seen.TryAdd(root);
-        if (!fresh && !_excludedUnsized.Contains(root))
+        // A root is counted unless an earlier call counted it. Its mark may also come from an exclusion,
+        // or from an earlier walk that reached it and rejected it under the options (a stop type, frozen).
+        bool rejected = _walker.Rejects(root);
+        if (!fresh && !_excludedUnsized.Contains(root) && !(rejected && !_rejectedRootsSized.Contains(root)))
             return (0, detail < 0 ? null : new SizedObject(name, root.GetType(), 0, 0, []));
+        if (rejected) _rejectedRootsSized.Add(root);
         if (fresh) _walker.Record(root);
         if (detail < 0) return (_walker.DeepFrom(root, seen), null);
         SizedObject tree = _walker.MeasureFrom(root, name, detail, seen);

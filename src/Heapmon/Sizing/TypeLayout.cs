@@ -84,7 +84,9 @@ internal sealed class TypeLayout
         }
 
         bool stop = IsStopType(type, options.StopAtTypes);
-        bool checkFrozen = !options.CountFrozen && (type == typeof(string) || typeof(Type).IsAssignableFrom(type));
+        // The runtime freezes string literals, Type objects and reference-free objects that static
+        // constructors allocate (the JIT's MAYBEFROZEN helpers, e.g. empty arrays): only those need checking.
+        bool checkFrozen = !options.CountFrozen && (kind == ReferenceKind.None || typeof(Type).IsAssignableFrom(type));
         bool checkInterned = !options.CountInternedStrings && type == typeof(string);
         return new TypeLayout(type)
         {

@@ -21,23 +21,28 @@ internal static class StatsCodec
         var nodes = new List<long>();
         TimeSpan runOffset = data.Run.Started.Offset;
         long start = data.Run.Started.UtcTicks;
+        var snap = new List<int>();
+        var size = new List<long>();
+        var flat = new List<long>();
         foreach (TrackedObjectRecord o in data.Objects)
         {
-            int n = o.Samples.Count;
-            var snap = new int[n];
-            var size = new long[n];
-            var flat = new long[n];
+            snap.Clear();
+            size.Clear();
+            flat.Clear();
             refs.Clear();
             nodes.Clear();
             bool anyTree = false;
-            for (int i = 0; i < n; i++)
+            int previous = -1;
+            foreach (SizeSample s in o.Samples)
             {
-                SizeSample s = o.Samples[i];
-                if (s.SnapshotIndex < 0 || s.SnapshotIndex >= data.Snapshots.Count || (i > 0 && s.SnapshotIndex <= o.Samples[i - 1].SnapshotIndex))
+                if (s.SnapshotIndex <= previous || s.SnapshotIndex >= data.Snapshots.Count)
                     throw new ArgumentException($"object {o.Id}: samples must name existing snapshots in increasing order", nameof(data));
-                snap[i] = i == 0 ? s.SnapshotIndex : s.SnapshotIndex - o.Samples[i - 1].SnapshotIndex;
-                size[i] = i == 0 ? s.Size : s.Size - o.Samples[i - 1].Size;
-                flat[i] = i == 0 ? s.Flat : s.Flat - o.Samples[i - 1].Flat;
+                // Runs: consecutive snapshots as [first, count]; sizes and flats as [value, repeats].
+                if (s.SnapshotIndex == previous + 1 && snap.Count > 0) snap[^1]++;
+                else snap.AddRange([s.SnapshotIndex, 1]);
+                AddRun(size, s.Size);
+                AddRun(flat, s.Flat);
+                previous = s.SnapshotIndex;
                 int before = nodes.Count;
                 if (s.Referents is { } root) { AddTree(root, nodes, strings, 1); anyTree = true; }
                 refs.Add((nodes.Count - before) / NodeWidth);
@@ -53,9 +58,9 @@ internal static class StatsCodec
                 DeathOffset = o.Death is { } d && d.Offset != runOffset ? (int)d.Offset.TotalMinutes : null,
                 Level = o.ResolutionLevel,
                 Trace = o.Trace?.Select(strings.Add).ToArray(),
-                Snap = snap,
-                Size = size,
-                Flat = flat,
+                Snap = [.. snap],
+                Size = [.. size],
+                Flat = [.. flat],
                 Refs = anyTree ? [.. refs] : null,
                 Nodes = anyTree ? [.. nodes] : null,
             });
@@ -70,6 +75,12 @@ internal static class StatsCodec
             Strings = strings.Items,
             Objects = objects,
         };
+    }
+
+    private static void AddRun(List<long> runs, long value)
+    {
+        if (runs.Count > 0 && runs[^2] == value) runs[^1]++;
+        else runs.AddRange([value, 1]);
     }
 
     private static void AddTree(ReferentNode node, List<long> nodes, StringTable strings, int depth)
@@ -101,49 +112,84 @@ internal static class StatsCodec
 
     private static TrackedObjectRecord DecodeObject(ObjectDto o, DateTimeOffset started, int snapshotCount, List<string> strings)
     {
-        int n = o.Snap?.Length ?? 0;
-        Require((o.Size?.Length ?? 0) == n && (o.Flat?.Length ?? 0) == n, $"object {o.Id}: size series of different lengths");
-        Require(o.Level >= 0, $"object {o.Id}: negative resolution level");
-        var samples = new SizeSample[n];
-        int snapshot = 0;
-        long size = 0, flat = 0;
-        int node = 0;
-        if (o.Refs is not null) Require(o.Refs.Length == n, $"object {o.Id}: referent counts do not match the samples");
-        long[] nodes = o.Nodes ?? [];
-        for (int i = 0; i < n; i++)
+        if (o.Level < 0) throw Problem($"object {o.Id}: negative resolution level");
+        int[] snap = o.Snap ?? [];
+        long[] size = o.Size ?? [], flat = o.Flat ?? [], nodes = o.Nodes ?? [];
+        if (snap.Length % 2 != 0 || size.Length % 2 != 0 || flat.Length % 2 != 0) throw Problem($"object {o.Id}: a run list has an odd length");
+
+        // Count first: the sample array is allocated only once the runs are known to fit the snapshots.
+        int n = 0, next = 0;
+        for (int r = 0; r < snap.Length; r += 2)
         {
-            int step = o.Snap![i];
-            Require(i == 0 ? step >= 0 : step > 0, $"object {o.Id}: snapshot indices out of order");
-            snapshot = checked(snapshot + step);
-            Require(snapshot < snapshotCount, $"object {o.Id}: sample names snapshot {snapshot}, the file has {snapshotCount}");
-            size = checked(size + o.Size![i]);
-            flat = checked(flat + o.Flat![i]);
-            Require(size >= 0 && flat >= 0, $"object {o.Id}: negative size");
-            ReferentNode? tree = null;
-            int count = o.Refs?[i] ?? 0;
-            Require(count >= 0 && count <= (nodes.Length / NodeWidth) - node, $"object {o.Id}: referent tree runs past its nodes");
-            if (count > 0)
-            {
-                int end = node + count;
-                tree = ReadNode(nodes, ref node, end, strings, 1, o.Id);
-                Require(node == end, $"object {o.Id}: referent tree node count mismatch");
-            }
-            samples[i] = new SizeSample(snapshot, size, flat, tree);
+            int first = snap[r], count = snap[r + 1];
+            if (first < next || count < 1 || count > snapshotCount - first)
+                throw Problem($"object {o.Id}: samples name snapshots out of order or beyond the {snapshotCount} in the file");
+            next = first + count;
+            n += count;
         }
-        Require(node * NodeWidth == nodes.Length, $"object {o.Id}: unused referent nodes");
+        if (o.Refs is not null && o.Refs.Length != n) throw Problem($"object {o.Id}: referent counts do not match the samples");
+
+        var samples = new SizeSample[n];
+        var sizes = new RunReader(size, o.Id);
+        var flats = new RunReader(flat, o.Id);
+        int i = 0, node = 0;
+        for (int r = 0; r < snap.Length; r += 2)
+            for (int k = 0; k < snap[r + 1]; k++, i++)
+            {
+                long sz = sizes.Next(), fl = flats.Next();
+                ReferentNode? tree = null;
+                int count = o.Refs?[i] ?? 0;
+                if (count < 0 || count > (nodes.Length / NodeWidth) - node) throw Problem($"object {o.Id}: referent tree runs past its nodes");
+                if (count > 0)
+                {
+                    int end = node + count;
+                    tree = ReadNode(nodes, ref node, end, strings, 1, o.Id);
+                    if (node != end) throw Problem($"object {o.Id}: referent tree node count mismatch");
+                }
+                samples[i] = new SizeSample(snap[r] + k, sz, fl, tree);
+            }
+        sizes.End();
+        flats.End();
+        if (node * NodeWidth != nodes.Length) throw Problem($"object {o.Id}: unused referent nodes");
         string[]? trace = o.Trace?.Select(t => At(strings, t, o.Id)).ToArray();
         return new TrackedObjectRecord(o.Id, At(strings, o.Class, o.Id), o.Name, Time(started, o.Birth, o.BirthOffset),
             o.Death is { } death ? Time(started, death, o.DeathOffset) : null, o.Level, samples, trace);
     }
 
+    /// <summary>Reads a [value, repeats, ...] run list one value at a time, checking it holds exactly as many values as there are samples.</summary>
+    private struct RunReader(long[] runs, long id)
+    {
+        private int _run;
+        private long _left;
+
+        public long Next()
+        {
+            while (_left == 0)
+            {
+                if (_run >= runs.Length) throw Problem($"object {id}: size runs are shorter than the samples");
+                _left = runs[_run + 1];
+                if (_left < 1) throw Problem($"object {id}: size run of {_left}");
+                if (runs[_run] < 0) throw Problem($"object {id}: negative size");
+                _run += 2;
+            }
+            _left--;
+            return runs[_run - 2];
+        }
+
+        public readonly void End()
+        {
+            if (_left != 0 || _run != runs.Length) throw Problem($"object {id}: size runs are longer than the samples");
+        }
+    }
+
     private static ReferentNode ReadNode(long[] nodes, ref int node, int end, List<string> strings, int depth, long id)
     {
-        Require(node < end, $"object {id}: referent tree runs past its nodes");
-        Require(depth <= MaxTreeDepth, $"object {id}: referent tree deeper than {MaxTreeDepth} levels");
+        if (node >= end) throw Problem($"object {id}: referent tree runs past its nodes");
+        if (depth > MaxTreeDepth) throw Problem($"object {id}: referent tree deeper than {MaxTreeDepth} levels");
         int at = node * NodeWidth;
         node++;
         long size = nodes[at + 2], flat = nodes[at + 3], childCount = nodes[at + 4];
-        Require(size >= 0 && flat >= 0 && childCount >= 0 && childCount <= end - node, $"object {id}: bad referent node");
+        if (size < 0 || flat < 0 || childCount < 0 || childCount > end - node) throw Problem($"object {id}: bad referent node");
         var children = new ReferentNode[childCount];
         for (int c = 0; c < children.Length; c++) children[c] = ReadNode(nodes, ref node, end, strings, depth + 1, id);
         return new ReferentNode(At(strings, nodes[at], id), At(strings, nodes[at + 1], id), size, flat, children);
@@ -172,7 +218,7 @@ internal static class StatsCodec
 
     private static string At(List<string> strings, long index, long id)
     {
-        Require(index >= 0 && index < strings.Count, $"object {id}: string index {index} out of range");
+        if (index < 0 || index >= strings.Count) throw Problem($"object {id}: string index {index} out of range");
         return strings[(int)index];
     }
 

@@ -5,8 +5,8 @@ namespace Heapmon.Stats;
 
 /// <summary>
 /// The JSON document inside a stats file, format version 1 (docs/stats.md describes it). Run,
-/// snapshots and classes are the model records as they are; tracked objects are columnar with
-/// delta-encoded series, which keeps 10 million size samples small and fast to parse.
+/// snapshots and classes are the model records as they are; tracked objects carry run-length
+/// encoded series, which keeps 10 million size samples small and fast to parse.
 /// </summary>
 internal sealed class StatsFileDto
 {
@@ -30,7 +30,7 @@ internal sealed class StatsFileDto
     public required List<ObjectDto> Objects { get; set; }
 }
 
-/// <summary>One tracked object; series hold one entry per size sample, each after the first as a difference to the previous.</summary>
+/// <summary>One tracked object; its size series are run-length encoded, so an object whose size rarely changes costs a few numbers.</summary>
 internal sealed class ObjectDto
 {
     public long Id { get; set; }
@@ -59,13 +59,13 @@ internal sealed class ObjectDto
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int[]? Trace { get; set; }
 
-    /// <summary>Snapshot indices, delta-encoded (mostly 1s).</summary>
+    /// <summary>Sampled snapshots as runs of consecutive indices: [first, count, first, count, ...].</summary>
     public int[]? Snap { get; set; }
 
-    /// <summary>Deep sizes, delta-encoded (mostly 0s).</summary>
+    /// <summary>Deep sizes, one per sample, as runs of equal values: [value, repeats, ...].</summary>
     public long[]? Size { get; set; }
 
-    /// <summary>Flat sizes, delta-encoded.</summary>
+    /// <summary>Flat sizes as runs of equal values, like <see cref="Size"/>.</summary>
     public long[]? Flat { get; set; }
 
     /// <summary>Per sample, the node count of its referent tree (0: none); absent when no sample has one.</summary>

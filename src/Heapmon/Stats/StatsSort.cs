@@ -16,7 +16,7 @@ internal static class StatsSort
             if (Keys.Contains(key)) continue;
             string? guess = DidYouMean(key);
             string hint = guess is null ? "" : $" (did you mean '{guess}'?)";
-            throw new ArgumentException($"unknown sort key '{key}'{hint}; known keys: {string.Join(", ", Keys)}", nameof(keys));
+            throw new ArgumentException($"unknown sort key '{key}'{hint}; known keys: {string.Join(", ", Keys)}");
         }
     }
 

@@ -136,9 +136,9 @@ public sealed class StatsFileTests
         new StatsView(StatsFixtures.Factory()).DumpStats(path);
         string json = Gunzip(File.ReadAllBytes(path));
         // Point the Factory's first sample at a snapshot the file does not have.
-        File.WriteAllBytes(path, Gzip(json.Replace("\"snap\":[0,1]", "\"snap\":[0,7]", StringComparison.Ordinal)));
+        File.WriteAllBytes(path, Gzip(json.Replace("\"snap\":[0,2]", "\"snap\":[0,7]", StringComparison.Ordinal)));
         var e = Assert.Throws<HeapmonFormatException>(() => StatsView.Load(path));
-        Assert.Equal("corrupt stats data: object 1: sample names snapshot 7, the file has 2", e.Problem);
+        Assert.Equal("corrupt stats data: object 1: samples name snapshots out of order or beyond the 2 in the file", e.Problem);
 
         File.WriteAllBytes(path, Gzip(json.Replace("\"name\":\"Assembly Line Unlimited\"", "\"name\":null", StringComparison.Ordinal)));
         Assert.StartsWith("corrupt stats data at $.objects", Assert.Throws<HeapmonFormatException>(() => StatsView.Load(path)).Problem, StringComparison.Ordinal);

@@ -114,8 +114,9 @@ internal static class StatsFixtures
             tracked, heap, classes);
 
     /// <summary>The whole model as JSON by the reflection serializer: an oracle for "the same data" independent of the stats format.</summary>
-    public static string Canonical(TrackerData data)
-        => JsonSerializer.Serialize(data, new JsonSerializerOptions { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+    public static string Canonical(TrackerData data) => JsonSerializer.Serialize(data, CanonicalOptions);
+
+    private static readonly JsonSerializerOptions CanonicalOptions = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Renders the summary and the full per-object stats, in the given sort order.</summary>
     public static string Render(TrackerData data, params string[] sort)

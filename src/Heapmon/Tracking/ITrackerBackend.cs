@@ -1,0 +1,29 @@
+namespace Heapmon.Tracking;
+
+/// <summary>
+/// What a snapshot needs from the Sizing layer: size tracked objects in announcement order with
+/// the accounting rules (shared data counted once, for the first object that reaches it; a tracked
+/// object never counted inside another).
+/// </summary>
+internal interface ISnapshotMeasurer
+{
+    /// <summary>
+    /// Sizes <paramref name="objects"/> in order, every one excluded from the others' sizes;
+    /// fills <paramref name="sizes"/> and <paramref name="flats"/>, and <paramref name="trees"/>
+    /// where <paramref name="levels"/> is above 0.
+    /// </summary>
+    void Measure(ReadOnlySpan<object> objects, ReadOnlySpan<int> levels, Span<long> sizes, Span<long> flats, Span<ReferentNode?> trees);
+}
+
+/// <summary>What class tracking needs from the Heap layer: instance discovery and the heap census.</summary>
+internal interface IInstanceSource
+{
+    /// <summary>
+    /// Live instances of <paramref name="types"/> (and subclasses); with <paramref name="youngOnly"/>
+    /// only objects in the young generations may be returned. Null when no consistent view could be had.
+    /// </summary>
+    IReadOnlyList<object>? Find(IReadOnlyCollection<Type> types, bool youngOnly);
+
+    /// <summary>The total live managed heap in bytes, from a census; null when unavailable.</summary>
+    long? HeapTotal();
+}
