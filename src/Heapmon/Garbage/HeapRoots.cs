@@ -49,9 +49,8 @@ internal static class HeapRoots
         }
 
         var tables = new HashSet<ulong>();
-        foreach (ClrRoot root in heap.EnumerateRoots())
+        foreach (ClrRoot root in EnumerateRoots(runtime, includeStacks))
         {
-            if (root.RootKind == ClrRootKind.Stack && !includeStacks) continue;
             ClrObject obj = root.Object;
             if (obj.IsNull) continue;
             if (IsStaticsTable(obj, slots))
@@ -77,6 +76,19 @@ internal static class HeapRoots
             }
         }
         return roots;
+    }
+
+    /// <summary>
+    /// ClrHeap.EnumerateRoots without the stack walk when stacks are not wanted: in-process there
+    /// are no thread contexts, and walking stacks anyway crashed inside the DAC (SIGSEGV in
+    /// libmscordaccore, .NET 10.0.12) on the second walk of a process.
+    /// </summary>
+    private static IEnumerable<ClrRoot> EnumerateRoots(ClrRuntime runtime, bool includeStacks)
+    {
+        if (includeStacks) return runtime.Heap.EnumerateRoots();
+        return runtime.EnumerateHandles().Where(h => h.IsStrong)
+            .Concat(runtime.Heap.EnumerateFinalizerRoots())
+            .Concat(runtime.Heap.EnumerateAdditionalRoots());
     }
 
     private static bool IsStaticsTable(ClrObject obj, Dictionary<ulong, string> slots)

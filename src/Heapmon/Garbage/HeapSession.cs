@@ -29,8 +29,7 @@ internal static class HeapSession
         SelfDataReader.EnsureSupported();
         lock (WalkLock)
         {
-            using DataTarget target = SelfDataReader.CreateDataTarget();
-            using ClrRuntime runtime = target.ClrVersions.Single().CreateRuntime();
+            ClrRuntime runtime = Runtime();
             for (int attempt = 1; ; attempt++)
             {
                 bool inRegion = StartRegion(budget);
@@ -52,6 +51,23 @@ internal static class HeapSession
                         "nothing was reported rather than a wrong answer. Try again when the program allocates less.");
             }
         }
+    }
+
+    private static ClrRuntime? _runtime;
+
+    /// <summary>
+    /// One DAC for the life of the process: a second DataTarget over our own process, after the
+    /// first was disposed, crashed inside libmscordaccore (SIGSEGV, .NET 10.0.12). ClrMD's caches
+    /// are flushed before every walk instead.
+    /// </summary>
+    private static ClrRuntime Runtime()
+    {
+        if (_runtime is null)
+        {
+            DataTarget target = SelfDataReader.CreateDataTarget();
+            _runtime = target.ClrVersions.Single().CreateRuntime();
+        }
+        return _runtime;
     }
 
     private static bool StartRegion(long budget)
