@@ -36,20 +36,25 @@ public static class FinalizerGarbage
             byType[type] = (count + 1, bytes + (long)((obj.Size + 7) & ~7UL));
         }
 
+        // The f-reachable queue is part of the finalization queue ClrMD lists: count each object once.
+        var queued = new HashSet<ulong>();
         int registered = 0, awaitingGc = 0, awaitingFinalizer = 0;
+        foreach (ClrRoot root in heap.EnumerateFinalizerRoots())
+        {
+            if (root.Object.IsNull || !queued.Add(root.Object.Address) || reachable.IdOf(root.Object.Address) >= 0) continue;
+            awaitingFinalizer++;
+            Count(root.Object);
+        }
         foreach (ClrObject obj in heap.EnumerateFinalizableObjects())
         {
+            // GC.SuppressFinalize (what Dispose calls) leaves the object listed, only marked.
+            if (queued.Contains(obj.Address) || obj.Type is null || obj.Type.IsFinalizeSuppressed(obj.Address)) continue;
             registered++;
             if (reachable.IdOf(obj.Address) >= 0) continue;
             awaitingGc++;
             Count(obj);
         }
-        foreach (ClrRoot root in heap.EnumerateFinalizerRoots())
-        {
-            if (root.Object.IsNull || reachable.IdOf(root.Object.Address) >= 0) continue;
-            awaitingFinalizer++;
-            Count(root.Object);
-        }
+        registered += queued.Count;
 
         FinalizerGarbageEntry[] types = byType
             .Select(kv => new FinalizerGarbageEntry(kv.Key, kv.Value.Count, kv.Value.Bytes))

@@ -13,7 +13,7 @@ public sealed record FinalizerGarbageEntry(string TypeName, int Count, long Tota
 /// <param name="Types">Per type, most objects first.</param>
 /// <param name="AwaitingGc">Dead but still registered: the next GC hands them to the finalizer thread.</param>
 /// <param name="AwaitingFinalizer">Already in the finalizer queue (f-reachable), waiting for their finalizer to run.</param>
-/// <param name="FinalizableObjects">All objects registered for finalization that the snapshot held.</param>
+/// <param name="FinalizableObjects">Objects whose finalizer is still to run (registered and not suppressed, or queued), live or dead.</param>
 public sealed record FinalizerGarbageReport(IReadOnlyList<FinalizerGarbageEntry> Types, int AwaitingGc, int AwaitingFinalizer, int FinalizableObjects)
 {
     /// <summary>Objects in the report.</summary>
