@@ -27,7 +27,7 @@ public static class GraphvizWriter
         {
             ReferenceCycle cycle = report.Cycles[c];
             sb.AppendLine(Inv, $"  subgraph cluster_{c} {{");
-            sb.AppendLine(Inv, $"    label={Quote($"cycle {c + 1}: {cycle.ObjectCount} objects, {ByteUnits.Compact(cycle.TotalSize)}")};");
+            sb.AppendLine(Inv, $"    label={Quote($"cycle {c + 1}: {cycle.ObjectCount} object{(cycle.ObjectCount == 1 ? "" : "s")}, {ByteUnits.Compact(cycle.TotalSize)}")};");
             foreach (HeapObjectInfo o in cycle.Objects) sb.AppendLine(Inv, $"    {Node(o)};");
             sb.AppendLine("  }");
             foreach (ObjectReference r in cycle.References)
@@ -67,12 +67,15 @@ public static class GraphvizWriter
     /// </summary>
     /// <exception cref="FileNotFoundException"><c>dot</c> is not installed (the message says how to install it).</exception>
     /// <exception cref="IOException"><c>dot</c> rejected the file.</exception>
-    public static void Render(string dotPath, string outputPath)
+    public static void Render(string dotPath, string outputPath) => Render(dotPath, outputPath, Environment.GetEnvironmentVariable("PATH"));
+
+    /// <summary>Renders with the <c>dot</c> found in <paramref name="pathVariable"/> (tests pass their own PATH).</summary>
+    internal static void Render(string dotPath, string outputPath, string? pathVariable)
     {
         string format = Path.GetExtension(outputPath).TrimStart('.').ToLowerInvariant();
         if (format is not ("svg" or "pdf" or "png" or "ps"))
             throw new ArgumentException($"Cannot render to '{outputPath}': use an .svg, .pdf, .png or .ps file name.", nameof(outputPath));
-        string dot = FindDot(Environment.GetEnvironmentVariable("PATH"))
+        string dot = FindDot(pathVariable)
             ?? throw new FileNotFoundException(DotMissingMessage);
         string full = Path.GetFullPath(outputPath);
         string temp = AtomicFile.TempPathBeside(full);

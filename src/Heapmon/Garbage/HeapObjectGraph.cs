@@ -85,9 +85,9 @@ internal sealed class HeapObjectGraph : IGraphSubject
             if (reference.Field is { } field)
             {
                 // A reference inside an embedded struct: "outer.inner", as many levels deep as ClrMD resolves.
-                string name = field.Name ?? "?";
+                string name = FieldNames.Display(field.Name);
                 for (ClrReference? inner = reference.InnerField; inner is { Field: { } f }; inner = inner.Value.InnerField)
-                    name += "." + f.Name;
+                    name += "." + FieldNames.Display(f.Name);
                 return name;
             }
         }

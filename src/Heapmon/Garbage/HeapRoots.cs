@@ -35,7 +35,7 @@ internal static class HeapRoots
                     foreach (ClrAppDomain domain in runtime.AppDomains)
                     {
                         ulong slot = field.GetAddress(domain);
-                        if (slot != 0) slots.TryAdd(slot, $"static {type.Name}.{field.Name}");
+                        if (slot != 0) slots.TryAdd(slot, $"static {type.Name}.{FieldNames.Display(field.Name)}");
                     }
                 }
                 foreach (ClrThreadStaticField field in type.ThreadStaticFields)
@@ -43,7 +43,7 @@ internal static class HeapRoots
                     if (!field.IsObjectReference) continue;
                     foreach (ClrThread thread in runtime.Threads)
                         if (thread.IsAlive)
-                            Add(GcRootKind.ThreadStatic, $"thread-static {type.Name}.{field.Name} (thread {thread.ManagedThreadId})", field.ReadObject(thread).Address);
+                            Add(GcRootKind.ThreadStatic, $"thread-static {type.Name}.{FieldNames.Display(field.Name)} (thread {thread.ManagedThreadId})", field.ReadObject(thread).Address);
                 }
             }
         }

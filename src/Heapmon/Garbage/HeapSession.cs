@@ -19,7 +19,9 @@ internal static class HeapSession
     /// </summary>
     internal static readonly Lock WalkLock = new();
 
-    private const long DefaultBudget = 1L << 30;
+    // ClrMD allocates as it walks, and every byte counts against the region: start small (a
+    // region's budget stays committed after it ends) and grow it when a walk runs out.
+    private const long DefaultBudget = 128L << 20;
     private const int Attempts = 3;
 
     /// <summary>Runs <paramref name="analysis"/> inside a NoGC region; it must return plain data only.</summary>
@@ -30,7 +32,7 @@ internal static class HeapSession
         lock (WalkLock)
         {
             ClrRuntime runtime = Runtime();
-            for (int attempt = 1; ; attempt++)
+            for (int attempt = 1; ; attempt++, budget *= 4)
             {
                 bool inRegion = StartRegion(budget);
                 try

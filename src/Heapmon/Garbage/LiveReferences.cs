@@ -104,12 +104,12 @@ internal sealed class LiveReferences
                 if (!ft.IsValueType)
                 {
                     Expression access = Expression.Field(instance, field);
-                    names.Add(prefix + field.Name);
+                    names.Add(prefix + FieldNames.Display(field.Name));
                     getters.Add(Compile(access, obj, prefix.Length == 0 ? field : null));
                 }
                 else if (depth < 8 && ContainsReferences(ft))
                 {
-                    AddFields(ft, Expression.Field(instance, field), prefix + field.Name + ".", obj, getters, names, depth + 1);
+                    AddFields(ft, Expression.Field(instance, field), prefix + FieldNames.Display(field.Name) + ".", obj, getters, names, depth + 1);
                 }
             }
         }

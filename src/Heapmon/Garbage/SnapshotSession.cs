@@ -32,6 +32,45 @@ internal static class SnapshotSession
 
     private static DataTarget Take()
     {
+        // Our own createdump run: a heap minidump (smaller and faster than the full dump ClrMD's
+        // CreateSnapshotAndAttach writes), and its progress lines kept off the program's stdout.
+        string createdump = Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "createdump");
+        if (File.Exists(createdump))
+        {
+            string path = Path.Combine(Path.GetTempPath(), $"heapmon-snapshot-{Environment.ProcessId}-{Guid.NewGuid():N}.dmp");
+            try
+            {
+                var info = new System.Diagnostics.ProcessStartInfo(createdump)
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                    UseShellExecute = false,
+                };
+                foreach (string arg in new[] { "--withheap", "-f", path, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+                    info.ArgumentList.Add(arg);
+                using (var process = System.Diagnostics.Process.Start(info)!)
+                {
+                    Task<string> output = process.StandardOutput.ReadToEndAsync();
+                    Task<string> error = process.StandardError.ReadToEndAsync();
+                    if (!process.WaitForExit(TimeSpan.FromMinutes(5))) process.Kill(entireProcessTree: true);
+                    process.WaitForExit();
+                    // Close our ends of the pipes now rather than leave them to finalizers.
+                    process.StandardOutput.Dispose();
+                    process.StandardError.Dispose();
+                    if (process.ExitCode == 0 && File.Exists(path))
+                        return DataTarget.LoadDump(path);
+                }
+            }
+            catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or InvalidDataException)
+            {
+                // Fall back to ClrMD's own route below.
+            }
+            finally
+            {
+                // Unlinking an open dump is fine on Linux: the data stays readable until ClrMD closes it.
+                try { File.Delete(path); } catch (IOException) { }
+            }
+        }
         try
         {
             return DataTarget.CreateSnapshotAndAttach(Environment.ProcessId);
