@@ -25,9 +25,14 @@ internal static class CycleReportBuilder
             for (int i = 0; i < listed; i++)
             {
                 int from = component[i];
-                foreach (int to in graph.Successors(from).ToArray().Distinct())
-                    if (position.TryGetValue(to, out int j))
-                        references.Add(new ObjectReference(i, j, subject.FieldName(from, to)));
+                ReadOnlySpan<int> successors = graph.Successors(from);
+                for (int k = 0; k < successors.Length; k++)
+                {
+                    int to = successors[k];
+                    // A target held by two fields (or twice by one array) is listed once, under the first.
+                    if (successors[..k].Contains(to) || !position.TryGetValue(to, out int j)) continue;
+                    references.Add(new ObjectReference(i, j, subject.FieldName(from, to)));
+                }
             }
             cycles.Add(new ReferenceCycle(component.Length, objects, references));
         }

@@ -71,7 +71,9 @@ internal sealed class HeapObjectGraph : IGraphSubject
         return new HeapObjectGraph(heap, addresses, ids, builder.Build(addresses.Count), !truncated);
     }
 
-    public HeapObjectInfo Describe(int node) => DescribeAddress(_heap, _addresses[node]);
+    private readonly Dictionary<ulong, string?> _namingFields = [];
+
+    public HeapObjectInfo Describe(int node) => DescribeAddress(_heap, _addresses[node], _namingFields);
 
     public string FieldName(int from, int to)
     {
@@ -103,7 +105,10 @@ internal sealed class HeapObjectGraph : IGraphSubject
     }
 
     /// <summary>A plain record for the object at <paramref name="address"/>.</summary>
-    public static HeapObjectInfo DescribeAddress(ClrHeap heap, ulong address)
+    /// <param name="heap">The heap, with no GC running.</param>
+    /// <param name="address">The object.</param>
+    /// <param name="namingFields">Per MethodTable, the naming field found earlier (null when none), to look each type up once.</param>
+    public static HeapObjectInfo DescribeAddress(ClrHeap heap, ulong address, Dictionary<ulong, string?>? namingFields = null)
     {
         ClrObject obj = heap.GetObject(address);
         ClrType? type = obj.Type;
@@ -115,6 +120,17 @@ internal sealed class HeapObjectGraph : IGraphSubject
         {
             ClrMethod? method = obj.AsDelegate().GetDelegateTarget()?.Method;
             if (method is not null) name = method.Type is { Name: { } declaring } ? declaring + "." + method.Name : method.Name;
+        }
+        else if (type is not null && obj.IsValid)
+        {
+            if (namingFields is null || !namingFields.TryGetValue(type.MethodTable, out string? field))
+            {
+                // The same fields the live route uses, auto-property backing fields included.
+                field = type.Fields.FirstOrDefault(f => f.Type is { IsString: true } && f.Name is not null
+                    && Array.IndexOf(LiveReferences.NamingFields, FieldNames.Display(f.Name)) >= 0)?.Name;
+                namingFields?.Add(type.MethodTable, field);
+            }
+            if (field is not null && obj.ReadStringField(field, 64) is { } value) name = LiveObjects.Quote(value);
         }
         return new HeapObjectInfo(address, typeName, size, name);
     }

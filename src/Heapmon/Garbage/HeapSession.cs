@@ -19,20 +19,25 @@ internal static class HeapSession
     /// </summary>
     internal static readonly Lock WalkLock = new();
 
-    // ClrMD allocates as it walks, and every byte counts against the region: start small (a
-    // region's budget stays committed after it ends) and grow it when a walk runs out.
-    private const long DefaultBudget = 128L << 20;
+    // ClrMD allocates as it walks (measured: ~300 bytes per object it visits), and every byte
+    // counts against the region: size the budget from the heap, and grow it if a walk runs out.
+    private const long MinimumBudget = 128L << 20;
+    private const long MaximumBudget = 16L << 30;
+
+    private static long DefaultBudget() =>
+        Math.Clamp(GC.GetGCMemoryInfo().HeapSizeBytes * 16, MinimumBudget, MaximumBudget);
     private const int Attempts = 3;
 
     /// <summary>Runs <paramref name="analysis"/> inside a NoGC region; it must return plain data only.</summary>
     /// <exception cref="InvalidOperationException">A GC interrupted every attempt.</exception>
-    public static T Run<T>(Func<ClrRuntime, T> analysis, long budget = DefaultBudget)
+    public static T Run<T>(Func<ClrRuntime, T> analysis)
     {
+        long budget = DefaultBudget();
         SelfDataReader.EnsureSupported();
         lock (WalkLock)
         {
             ClrRuntime runtime = Runtime();
-            for (int attempt = 1; ; attempt++, budget *= 4)
+            for (int attempt = 1; ; attempt++, budget = Math.Min(budget * 4, MaximumBudget))
             {
                 bool inRegion = StartRegion(budget);
                 try

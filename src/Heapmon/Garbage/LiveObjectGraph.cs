@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Heapmon.Garbage;
 
@@ -27,22 +28,21 @@ internal sealed class LiveObjectGraph : IGraphSubject
     {
         var state = new WalkState(maxObjects);
         foreach (object? root in roots)
-            if (root is not null) state.Add(root);
+            if (root is not null) state.Number(root);
 
-        var builder = new ObjectGraphBuilder();
         LiveReferences.Visitor<WalkState> onChild = static (ref WalkState s, object child, int _) =>
         {
-            if (s.Ids.TryGetValue(child, out int id) || s.TryAdd(child, out id)) s.Builder!.AddEdge(id);
+            int id = s.Number(child);
+            if (id >= 0) s.Builder.AddEdge(id);
         };
-        state.Builder = builder;
         for (int i = 0; i < state.Objects.Count; i++)
         {
             if ((i & 0x3FFF) == 0) cancel.ThrowIfCancellationRequested();
-            builder.BeginNode(i);
+            state.Builder.BeginNode(i);
             object obj = state.Objects[i];
-            LiveReferences.For(obj.GetType()).Visit(obj, ref state, onChild);
+            state.ReferencesOf(obj).Visit(obj, ref state, onChild);
         }
-        return new LiveObjectGraph(state.Objects, builder.Build(state.Objects.Count), !state.Truncated);
+        return new LiveObjectGraph(state.Objects, state.Builder.Build(state.Objects.Count), !state.Truncated);
     }
 
     public HeapObjectInfo Describe(int node) => LiveObjects.Describe(_objects[node]);
@@ -62,23 +62,40 @@ internal sealed class LiveObjectGraph : IGraphSubject
     private struct WalkState(int maxObjects)
     {
         public readonly List<object> Objects = [];
-        public readonly Dictionary<object, int> Ids = new(ReferenceEqualityComparer.Instance);
-        public ObjectGraphBuilder? Builder;
+        public readonly ObjectGraphBuilder Builder = new();
+        // Values are id + 1, so the default 0 of a fresh slot means "not numbered yet".
+        private readonly Dictionary<object, int> _ids = new(ReferenceEqualityComparer.Instance);
+        private Type? _lastType;
+        private LiveReferences? _lastReferences;
         public bool Truncated;
 
-        public void Add(object obj) => TryAdd(obj, out _);
-
-        /// <summary>Numbers a newly seen object that can hold references; false for leaves and past the limit.</summary>
-        public bool TryAdd(object obj, out int id)
+        /// <summary>How to read <paramref name="obj"/>'s fields; the last type is remembered (neighbours mostly share one).</summary>
+        public LiveReferences ReferencesOf(object obj)
         {
-            id = -1;
-            if (obj is string || LiveReferences.For(obj.GetType()).IsLeaf) return false;
-            if (Ids.ContainsKey(obj)) { id = Ids[obj]; return true; }
-            if (Objects.Count >= maxObjects) { Truncated = true; return false; }
-            id = Objects.Count;
-            Ids.Add(obj, id);
+            Type type = obj.GetType();
+            if (type != _lastType)
+            {
+                _lastReferences = LiveReferences.For(type);
+                _lastType = type;
+            }
+            return _lastReferences!;
+        }
+
+        /// <summary>The object's node id, numbering it when first seen; -1 for leaves and past the limit.</summary>
+        public int Number(object obj)
+        {
+            if (obj is string || ReferencesOf(obj).IsLeaf) return -1;
+            ref int slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_ids, obj, out bool exists);
+            if (exists) return slot - 1;
+            if (Objects.Count >= maxObjects)
+            {
+                _ids.Remove(obj);
+                Truncated = true;
+                return -1;
+            }
+            slot = Objects.Count + 1;
             Objects.Add(obj);
-            return true;
+            return slot - 1;
         }
     }
 }
@@ -110,7 +127,7 @@ internal static class LiveObjects
     {
         string s => Quote(s),
         Delegate d => d.Method.DeclaringType is { } t ? $"{TypeNames.Of(t)}.{d.Method.Name}" : d.Method.Name,
-        _ => null,
+        _ => LiveReferences.For(obj.GetType()).NamingField(obj) is { } name ? Quote(name) : null,
     };
 
     internal static string Quote(string s) => s.Length <= 40 ? $"\"{s}\"" : $"\"{s[..37]}...\"";

@@ -86,6 +86,18 @@ internal sealed class LiveReferences
             if (getter(obj) is { } child) yield return child;
     }
 
+    /// <summary>The value of a string field that names the object (Name, Title, Heading, Key, Id), or null.</summary>
+    public string? NamingField(object obj)
+    {
+        for (int i = 0; i < _names.Length; i++)
+            if (Array.IndexOf(NamingFields, _names[i]) >= 0 && _getters[i](obj) is string value)
+                return value;
+        return null;
+    }
+
+    /// <summary>Fields whose string value is shown as an object's name in reports, as Heapmonitor showed a repr.</summary>
+    internal static readonly string[] NamingFields = ["Name", "Title", "Heading", "Key", "Id", "name", "title", "heading", "key", "id", "_name", "_title", "_key", "_id"];
+
     /// <summary>The field name for a label passed to a visitor: a field path, or "[i]" for an array element.</summary>
     public string Label(int label) => label >= 0 ? _names[label] : "[" + (~label).ToString(System.Globalization.CultureInfo.InvariantCulture) + "]";
 

@@ -5,12 +5,14 @@ namespace Heapmon.Garbage;
 /// <summary>Type names as ClrMD spells them ("System.Collections.Generic.List&lt;System.String&gt;", "Outer+Inner"), so both routes agree.</summary>
 internal static class TypeNames
 {
-    public static string Of(Type type)
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> Cache = new();
+
+    public static string Of(Type type) => Cache.GetOrAdd(type, static t =>
     {
         var sb = new StringBuilder();
-        Append(sb, type);
+        Append(sb, t);
         return sb.ToString();
-    }
+    });
 
     private static void Append(StringBuilder sb, Type type)
     {
