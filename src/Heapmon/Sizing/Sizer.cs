@@ -50,7 +50,10 @@ public sealed class Sizer
         return Execute(obj, -1).Size;
     }
 
-    /// <summary>The size tree of <paramref name="obj"/> down to <paramref name="detail"/> levels, with this sizer's seen-set (Pympler: Asizer.asized).</summary>
+    /// <summary>
+    /// The size tree of <paramref name="obj"/> down to <paramref name="detail"/> levels, with this sizer's seen-set
+    /// (Pympler: Asizer.asized); a root counted by an earlier call gives a node of size 0.
+    /// </summary>
     public SizedObject Measure(object obj, int detail)
     {
         CheckMeasureArguments(obj, detail);
