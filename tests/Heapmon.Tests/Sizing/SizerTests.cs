@@ -136,6 +136,20 @@ public sealed class SizerTests
     }
 
     [Fact]
+    public void AThrowingPredicateLeavesTheSizerAsBeforeTheCall()
+    {
+        (Holder a, Holder b, byte[] shared) = TwoSharing();
+        bool fail = true;
+        var sizer = new Sizer(SizingOptions.Default with { StopWhen = o => o is byte[] && fail ? throw new InvalidOperationException("boom") : false });
+
+        Assert.Equal("boom", Assert.Throws<InvalidOperationException>(() => sizer.Deep(a)).Message);
+        fail = false;
+
+        Assert.Equal(ObjectSize.Deep(a), sizer.Deep(a));
+        Assert.Equal(ObjectSize.Deep(b) - ObjectSize.Shallow(shared), sizer.Deep(b));
+    }
+
+    [Fact]
     public void SizingKeepsNothingAlive()
     {
         WeakReference[] sized = SizeAndForget();
