@@ -28,7 +28,7 @@ public class HeapDiscoveryBenchmarks
             {
                 0 => new DiscoveryTarget(i),
                 1 or 2 or 3 => new Filler(i),
-                4 or 5 or 6 => new string('x', i % 16),
+                4 or 5 or 6 => new string('x', 1 + i % 16),
                 _ => new int[i % 8],
             };
         GC.Collect();

@@ -52,9 +52,6 @@ public static class InstanceFinder
             bool inRegion = false;
             try
             {
-                // The ClrMD runtime is made before the GC; it reads the heap only when first asked,
-                // after the GC, so the other threads have little time to fill gen0 before the walk.
-                ClrRuntime? runtime = useSnapshot ? null : SelfRuntime.Fresh();
                 if (options.Scope == HeapScope.Full)
                 {
                     // A full blocking GC first: no dead instance is left to be found, and no background
@@ -69,6 +66,9 @@ public static class InstanceFinder
                 Phase(0, stopwatch);
 
                 using GcSentinel sentinel = GcSentinel.Start();
+                // The ClrMD runtime is made after the GC: one made before it kept a stale view of the
+                // gen0 regions under server GC (the young walk found nothing).
+                ClrRuntime? runtime = useSnapshot ? null : SelfRuntime.Fresh();
                 AddressBuffer.Reset(AddressBuffer.Array.Length);
                 WalkOutcome outcome = runtime is null
                     ? SnapshotRoute.CollectAddresses(matcher, options.Scope)
