@@ -41,6 +41,7 @@ public class Stats
     public static Stats Load(string path) => new(StatsFile.Read(path));
 
     /// <summary>Writes everything recorded to <paramref name="path"/>, atomically, in the versioned stats format (Pympler: Stats.dump_stats).</summary>
+    /// <exception cref="ArgumentException">The data breaks the model's rules (a sample naming a missing snapshot, snapshots out of order); nothing is written.</exception>
     public void DumpStats(string path) => StatsFile.Write(path, Data);
 
     /// <summary>
