@@ -19,6 +19,9 @@ public class Stats
         _sorted = [.. data.Objects];
     }
 
+    /// <summary>Stats over everything <paramref name="tracker"/> has recorded so far (Pympler: Stats(tracker=tracker)).</summary>
+    public Stats(ClassTracker tracker) : this(Tracker(tracker).ToData()) { }
+
     /// <summary>A view sharing <paramref name="other"/>'s data and current sort order.</summary>
     protected Stats(Stats other)
     {
@@ -54,6 +57,12 @@ public class Stats
     {
         _sorted = StatsSort.Sort(Data, _sorted, keys);
         return this;
+    }
+
+    private protected static ClassTracker Tracker(ClassTracker tracker)
+    {
+        ArgumentNullException.ThrowIfNull(tracker);
+        return tracker;
     }
 
     /// <summary>Reverses the current order (Pympler: reverse_order).</summary>
