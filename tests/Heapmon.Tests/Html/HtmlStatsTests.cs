@@ -135,3 +135,15 @@ public sealed class HtmlApprovalTests
         Assert.Equal(["100 B", "50 B", "30 B"], Regex.Matches(tree, "<td data-v=\"\\d+\">([^<]*)</td>").Select(m => m.Groups[1].Value));
     }
 }
+
+/// <summary>Without a browser the browser tests fail, with the reason and the fix, instead of passing silently.</summary>
+public sealed class HeadlessChromiumTests
+{
+    [Fact]
+    public async Task A_missing_browser_is_an_error_that_says_how_to_install_one()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => HeadlessChromium.StartAsync("/nonexistent/chromium"));
+        Assert.Contains("/nonexistent/chromium does not exist", e.Message);
+        Assert.Contains("apt-get install chromium", e.Message);
+    }
+}

@@ -46,11 +46,13 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     }
 
     /// <summary>Starts the browser; throws with an install hint when there is none (the browser tests must not pass without one).</summary>
-    public static async Task<HeadlessChromium> StartAsync()
+    public static async Task<HeadlessChromium> StartAsync(string? executable = null)
     {
-        string executable = FindExecutable() ?? throw new InvalidOperationException(
-            "Chromium was not found (looked for $HEAPMON_CHROMIUM, then chromium, chromium-browser, google-chrome on the PATH). " +
-            "The HTML report tests need a real browser: install it with `apt-get install chromium` (.ci/run does).");
+        executable ??= FindExecutable();
+        if (executable is null || !File.Exists(executable))
+            throw new InvalidOperationException(
+                $"Chromium was not found ({(executable is null ? "looked for $HEAPMON_CHROMIUM, then chromium, chromium-browser, google-chrome on the PATH" : executable + " does not exist")}). " +
+                "The HTML report tests need a real browser: install it with `apt-get install chromium` (.ci/run does).");
         string profile = Path.Combine(Path.GetTempPath(), "heapmon-chromium-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(profile);
         var info = new ProcessStartInfo(executable) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
