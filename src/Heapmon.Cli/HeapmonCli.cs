@@ -16,7 +16,10 @@ internal static class HeapmonCli
         // One line per command; each command lives in Commands/<Name>Command.cs.
         root.Subcommands.Add(SizeCommand.Create(context));
         root.Subcommands.Add(StatsCommand.Create(context));
+        root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(HtmlCommand.Create(context));
+        root.Subcommands.Add(AllocCommand.Create(context));
+        root.Subcommands.Add(GarbageCommand.Create(context));
         return root;
     }
 
