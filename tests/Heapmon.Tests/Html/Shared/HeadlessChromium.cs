@@ -19,6 +19,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     private readonly Process _process;
     private readonly string _profile;
     private readonly ClientWebSocket _socket = new();
+    private readonly SemaphoreSlim _sending = new(1, 1); // a WebSocket allows one send at a time
     private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonNode?>> _pending = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _reader;
@@ -115,7 +116,9 @@ internal sealed class HeadlessChromium : IAsyncDisposable
         var reply = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = reply;
         byte[] bytes = Encoding.UTF8.GetBytes(message.ToJsonString());
-        lock (_socket) _socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None).GetAwaiter().GetResult();
+        await _sending.WaitAsync();
+        try { await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None); }
+        finally { _sending.Release(); }
         Task winner = await Task.WhenAny(reply.Task, Task.Delay(CommandTimeout));
         _pending.TryRemove(id, out _);
         if (winner != reply.Task) throw new TimeoutException($"Chromium did not answer {method} within {CommandTimeout.TotalSeconds} s.");
@@ -159,6 +162,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
         }
         catch (Exception e) when (e is WebSocketException or TimeoutException or OperationCanceledException) { }
         _socket.Dispose();
+        _sending.Dispose();
         if (_reader is not null) await Task.WhenAny(_reader, Task.Delay(2000));
         // Only the browser this object started, by its own process id.
         try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
