@@ -88,6 +88,23 @@ public sealed class HtmlStatsTests
         Assert.Contains("more referents (over the 2-row limit)", html);
     }
 
+    [Theory]
+    [InlineData("factory", "tracked")] // the heap is 9 times the tracked classes
+    [InlineData("untracked", "heap")]  // snapshots without any tracked class
+    [InlineData("rss-sized", "rss")]   // tracked classes make up most of the RSS
+    public void Time_space_chart_opens_at_the_scale_where_the_stack_is_visible(string fixture, string scale)
+    {
+        TrackerData data = TrackerDataFixtures.Factory();
+        data = fixture switch
+        {
+            "untracked" => data with { Snapshots = [.. data.Snapshots.Select(s => s with { Classes = [], TrackedTotal = 0 })], Objects = [], Classes = [] },
+            "rss-sized" => data with { Snapshots = [.. data.Snapshots.Select(s => s with { Process = new ProcessMemory(3 * s.TrackedTotal, s.Process.VirtualBytes), HeapTotal = s.TrackedTotal * 2 })] },
+            _ => data,
+        };
+        string html = new HtmlStats(data).RenderToString();
+        Assert.Equal(scale, Regex.Match(html, "id=\"ts-([a-z]+)\" checked").Groups[1].Value);
+    }
+
     [Fact]
     public void Scale_report_of_100_snapshots_and_1000_objects_stays_under_5_MB()
     {
