@@ -48,6 +48,7 @@ public class SizingBenchmarks
         long naive = NaiveWalker.Deep(_graph);
         if (fast != naive)
             throw new InvalidOperationException($"The walkers disagree: Deep {fast}, naive {naive}.");
+        SizingCpuThroughput.Report(_graph, Objects, Console.Out);
     }
 
     [Benchmark(Baseline = true, OperationsPerInvoke = Objects, Description = "naive reflection walker")]

@@ -23,17 +23,23 @@ public class StatsFileBenchmarks
     public const int Snapshots = 100;
     public const int Objects = 100_000;
 
-    internal static readonly string FilePath = Path.Combine(Path.GetTempPath(), "heapmon-bench", $"stats-{Snapshots}x{Objects}.stats");
-
     private TrackerData _data = null!;
+
+    /// <summary>Share of samples whose size differs from the previous snapshot's: 10% is typical, 100% the worst case for the file size.</summary>
+    [Params(10, 100)]
+    public int ChangePercent { get; set; }
+
+    internal static string PathFor(int changePercent) => Path.Combine(Path.GetTempPath(), "heapmon-bench", $"stats-{Snapshots}x{Objects}-{changePercent}.stats");
+
+    private string FilePath => PathFor(ChangePercent);
 
     [GlobalSetup]
     public void Setup()
     {
-        _data = Generate(Snapshots, Objects, seed: 1);
+        _data = Generate(Snapshots, Objects, ChangePercent, seed: 1);
         Directory.CreateDirectory(Path.GetDirectoryName(FilePath)!);
         new StatsView(_data).DumpStats(FilePath);
-        Console.WriteLine($"// stats file: {Snapshots} snapshots x {Objects} objects, {new FileInfo(FilePath).Length / 1e6:F1} MB at {FilePath}");
+        Console.WriteLine($"// stats file: {Snapshots} snapshots x {Objects} objects, {ChangePercent}% of sizes changing: {new FileInfo(FilePath).Length / 1e6:F1} MB at {FilePath}");
     }
 
     [Benchmark(Baseline = true, Description = "inflate only (baseline)")]
@@ -53,10 +59,11 @@ public class StatsFileBenchmarks
     public void Dump() => new StatsView(_data).DumpStats(FilePath + ".dump");
 
     /// <summary>
-    /// Every object alive at every snapshot (the worst case for the sample count); a tenth of the
-    /// sizes change between snapshots; one object in a hundred has a small referent tree.
+    /// Every object alive at every snapshot (the worst case for the sample count);
+    /// <paramref name="changePercent"/>% of the sizes change between snapshots, by random amounts;
+    /// one object in a hundred has a small referent tree.
     /// </summary>
-    internal static TrackerData Generate(int snapshotCount, int objectCount, int seed)
+    internal static TrackerData Generate(int snapshotCount, int objectCount, int changePercent, int seed)
     {
         var random = new Random(seed);
         var started = new DateTimeOffset(2026, 11, 21, 6, 0, 0, TimeSpan.Zero);
@@ -69,7 +76,7 @@ public class StatsFileBenchmarks
             bool tree = id % 100 == 0;
             for (int s = 0; s < snapshotCount; s++)
             {
-                if (random.Next(10) == 0) size += 8 * random.Next(0, 16);
+                if (random.Next(100) < changePercent) size = Math.Max(24, size + 8 * random.Next(-64, 65));
                 samples[s] = new SizeSample(s, size, 24, tree
                     ? new ReferentNode("Node", "App.Node", size, 24, [new ReferentNode("_items", "System.Object[]", size - 24, size - 24, [])])
                     : null);
@@ -118,6 +125,9 @@ public class StatsFileBenchmarks
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
-            => File.Exists(FilePath) ? (new FileInfo(FilePath).Length / 1e6).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : "?";
+        {
+            string path = PathFor((int)benchmarkCase.Parameters["ChangePercent"]);
+            return File.Exists(path) ? (new FileInfo(path).Length / 1e6).ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : "?";
+        }
     }
 }

@@ -19,16 +19,18 @@ public class TrackingBenchmarks
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(5);
 
     /// <summary>How the instances are announced: one by one, or found by class tracking's heap walks.</summary>
-    [Params("TrackObject")]
+    [Params("TrackObject", "TrackClass")]
     public string Mode { get; set; } = "TrackObject";
 
     [Benchmark]
     public void PeriodicSnapshotsAt10HzFor5s()
     {
-        Worker[] workers = Hire(Instances);
         using var tracker = new ClassTracker();
+        if (Mode == "TrackClass") tracker.TrackClass<Worker>();
+        Worker[] workers = Hire(Instances);
         long before = ManagedBytes();
-        Track(tracker, workers);
+        if (Mode == "TrackClass") tracker.CreateSnapshot("found by the heap walk");
+        else foreach (Worker worker in workers) tracker.TrackObject(worker);
         long bookkeeping = ManagedBytes() - before;
         tracker.CreateSnapshot("warm-up");
 
@@ -54,13 +56,10 @@ public class TrackingBenchmarks
             $"process CPU, baseline (idle)  {idleCpu.TotalMilliseconds:N0} ms",
             $"CPU share of snapshots        {(busyCpu - idleCpu) / Duration:P1} of one core (target < 10%)",
             $"bookkeeping per object        {(double)bookkeeping / Instances:N1} B managed (columns + index: {(double)tracker.BookkeepingBytes / Instances:N1} B) + 8 B weak handle slot (target < 64 B)",
-            $"periodic failures             {tracker.PeriodicFailures}");
+            $"CPU per snapshot              {(busyCpu - idleCpu).TotalMilliseconds / taken:N1} ms: at 10 Hz that is {(busyCpu - idleCpu) / taken * 10 / TimeSpan.FromSeconds(1):P1} of a core",
+            $"class discoveries             {tracker.Walks.Young} young-generation walks, {tracker.Walks.Full} full walks",
+            $"periodic failures             {tracker.PeriodicFailures}, discovery failures {tracker.DiscoveryFailures}");
         GC.KeepAlive(workers);
-    }
-
-    private void Track(ClassTracker tracker, Worker[] workers)
-    {
-        foreach (Worker worker in workers) tracker.TrackObject(worker);
     }
 
     private static Worker[] Hire(int count)

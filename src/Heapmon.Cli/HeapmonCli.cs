@@ -18,6 +18,8 @@ internal static class HeapmonCli
         root.Subcommands.Add(StatsCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(HtmlCommand.Create(context));
+        root.Subcommands.Add(AllocCommand.Create(context));
+        root.Subcommands.Add(GarbageCommand.Create(context));
         return root;
     }
 

@@ -5,21 +5,22 @@ using Heapmon.Heap;
 using Heapmon.Tests.Target;
 using Microsoft.Diagnostics.Runtime;
 
-// Child process for the Heap tests: `counts` checks discovery and the census against ClrMD over a
-// dump of this process; `stress <discoveries>` runs discoveries while four threads allocate and mutate.
+// Child process for the Heap tests: `counts [dump|self]` checks discovery, and the census against
+// ClrMD over a dump of this process (or over its live memory); `stress <discoveries> <instances> <seconds>` runs discoveries while four threads allocate and mutate.
 // Prints `key|values` lines the tests parse; exit code 0 unless something threw.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($"gc|server={GCSettings.IsServerGC}|latency={GCSettings.LatencyMode}");
 return args.FirstOrDefault() switch
 {
-    "counts" => TargetModes.Counts(),
-    "stress" => StressMode.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture)),
+    "counts" => TargetModes.Counts(dumpOracle: args.ElementAtOrDefault(1) == "dump"),
+    "stress" => StressMode.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCulture))),
     _ => 64,
 };
 
 internal static class TargetModes
 {
-    public static int Counts()
+    public static int Counts(bool dumpOracle)
     {
         var population = new Population();
         GC.Collect();
@@ -44,9 +45,13 @@ internal static class TargetModes
         // The census, and ClrMD over a dump taken while the census's no-GC region still holds.
         Dictionary<string, (long Count, long Bytes)>? dumpTypes = null;
         var dumpGenerations = new long[6, 2];
-        HeapCensus census = HeapCensus.Take(HeapWalkOptions.Default, _ =>
+        // A small no-GC budget keeps the dump small (createdump writes the region's committed memory).
+        bool regionHeld = false;
+        HeapCensus census = HeapCensus.Take(HeapWalkOptions.Default with { NoGCRegionBytes = 192L << 20 }, _ =>
         {
-            using DataTarget target = DataTarget.CreateSnapshotAndAttach(Environment.ProcessId);
+            int gcs = GC.CollectionCount(0);
+            // The oracle: ClrMD over a dump (createdump, seconds and gigabytes) or over our live memory.
+            using DataTarget target = dumpOracle ? DataTarget.CreateSnapshotAndAttach(Environment.ProcessId) : SelfDataReader.CreateDataTarget();
             using ClrRuntime runtime = target.ClrVersions.Single().CreateRuntime();
             dumpTypes = [];
             foreach (ClrSegment segment in runtime.Heap.Segments)
@@ -65,7 +70,9 @@ internal static class TargetModes
                     string name = obj.Type.Name ?? "?";
                     dumpTypes[name] = dumpTypes.TryGetValue(name, out var t) ? (t.Count + 1, t.Bytes + size) : (1, size);
                 }
+            regionHeld = GC.CollectionCount(0) == gcs && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
         }, useSnapshot: false);
+        Console.WriteLine($"region|{regionHeld}");
         foreach (GenerationStatistics g in census.Generations)
             Console.WriteLine($"generation|{g.Generation}|{g.Count}|{g.Bytes}|{dumpGenerations[(int)g.Generation, 0]}|{dumpGenerations[(int)g.Generation, 1]}");
         foreach (TypeStatistics t in census.Types)

@@ -24,7 +24,8 @@ public sealed class StressItem
 /// <summary>Discoveries while four threads allocate garbage and replace and mutate the items at full speed.</summary>
 public static class StressMode
 {
-    public static int Run(int discoveries, int instances)
+    /// <summary>Up to <paramref name="discoveries"/> discoveries, stopping early after <paramref name="budget"/> (a shared CI machine).</summary>
+    public static int Run(int discoveries, int instances, TimeSpan budget)
     {
         var items = new StressItem[instances];
         for (int i = 0; i < items.Length; i++) items[i] = new StressItem(i);
@@ -37,7 +38,8 @@ public static class StressMode
         long minFound = long.MaxValue, maxFound = 0;
         var times = new List<double>();
         var clock = Stopwatch.StartNew();
-        for (int i = 0; i < discoveries; i++)
+        int done = 0;
+        for (int i = 0; i < discoveries && clock.Elapsed < budget; i++, done++)
         {
             try
             {
@@ -47,6 +49,7 @@ public static class StressMode
                 times.Add(found.Elapsed.TotalMilliseconds);
                 foreach (object o in found.Instances)
                     if (o is not StressItem item || o.GetType() != typeof(StressItem) || !item.IsConsistent) wrong++;
+                if (i % 10 == 0) Console.Error.WriteLine($"progress|{i}|{found.Attempts}|{found.Elapsed.TotalMilliseconds:F0}|{clock.Elapsed.TotalSeconds:F1}|{string.Join(",", InstanceFinder.LastPhases.Select(x => x.ToString("F0")))}|{found.ObjectsWalked}");
                 minFound = Math.Min(minFound, found.Instances.Count);
                 maxFound = Math.Max(maxFound, found.Instances.Count);
             }
@@ -63,7 +66,7 @@ public static class StressMode
         allocatedBytes = GC.GetTotalAllocatedBytes() - allocatedBytes;
         times.Sort();
         double median = times.Count > 0 ? times[times.Count / 2] : double.NaN;
-        Console.WriteLine($"stress|{discoveries}|{succeeded}|{abandoned}|{retries}|{wrong}|{minFound}|{maxFound}|{median:F1}|{seconds:F1}|{allocatedBytes / seconds / 1e6:F0}|{GC.CollectionCount(0)}");
+        Console.WriteLine($"stress|{done}|{succeeded}|{abandoned}|{retries}|{wrong}|{minFound}|{maxFound}|{median:F1}|{seconds:F1}|{allocatedBytes / seconds / 1e6:F0}|{GC.CollectionCount(0)}");
         GC.KeepAlive(items);
         return 0;
     }

@@ -84,7 +84,7 @@ public sealed class HeapCensus
                 }
                 else
                 {
-                    ClrRuntime runtime = SelfRuntime.Refreshed();
+                    ClrRuntime runtime = SelfRuntime.Fresh();
                     HeapLayout layout = HeapLayout.Read(runtime.Heap, youngOnly: false);
                     var visitor = new CensusVisitor(new HeapCensusBuilder());
                     WalkOutcome outcome = HeapWalker.Walk(runtime, layout, ref visitor);

@@ -57,7 +57,9 @@ public static class InstanceFinder
                     // A full blocking GC first: no dead instance is left to be found, and no background
                     // GC is sweeping while we walk (the region's own GC does not promise either).
                     GC.Collect();
+                    Phase(0, stopwatch);
                     inRegion = GC.TryStartNoGCRegion(options.NoGCRegionBytes);
+                    Phase(1, stopwatch);
                 }
                 else
                 {
@@ -70,10 +72,12 @@ public static class InstanceFinder
                     ? SnapshotRoute.CollectAddresses(matcher, options.Scope)
                     : WalkOwnHeap(matcher, options.Scope);
                 walked = outcome.ObjectsWalked;
+                Phase(2, stopwatch);
                 if (!outcome.Complete) { problem = outcome.Problem!; continue; }
                 if (!sentinel.NoGcSince) { problem = "a GC ran during the walk"; continue; }
                 chunks = AddressMaterialiser.TryMaterialise(AddressBuffer.Array, AddressBuffer.Count, sentinel);
                 if (chunks is null) { problem = "a GC ran while the addresses were turned into references"; continue; }
+                Phase(3, stopwatch);
             }
             finally
             {
@@ -95,9 +99,14 @@ public static class InstanceFinder
         throw new HeapWalkException(options.MaxAttempts, problem);
     }
 
+    /// <summary>Milliseconds at the end of each phase of the last attempt: GC, region, walk, materialise (diagnostics).</summary>
+    internal static double[] LastPhases { get; } = new double[4];
+
+    private static void Phase(int index, Stopwatch stopwatch) => LastPhases[index] = stopwatch.Elapsed.TotalMilliseconds;
+
     private static WalkOutcome WalkOwnHeap(TypeMatcher matcher, HeapScope scope)
     {
-        ClrRuntime runtime = SelfRuntime.Refreshed();
+        ClrRuntime runtime = SelfRuntime.Fresh();
         HeapLayout layout = HeapLayout.Read(runtime.Heap, youngOnly: scope == HeapScope.Young);
         var visitor = new FinderVisitor(matcher);
         return HeapWalker.Walk(runtime, layout, ref visitor);

@@ -76,8 +76,10 @@ internal sealed partial class GraphWalker(SizingOptions options)
                 case ReferenceKind.Fixed:
                     foreach (nint offset in layout.Offsets)
                     {
-                        object? r = ObjectLayout.ReadReference(ref data, offset);
-                        if (r is not null && seen.TryAdd(r))
+                        if (ObjectLayout.ReadReference(ref data, offset) is not { } r) continue;
+                        long leaf = CountLeaf(r, seen, layouts, record);
+                        if (leaf >= 0) total += leaf;
+                        else if (seen.TryAdd(r))
                         {
                             if (sp == stack.Length) stack = Grow(stack);
                             stack[sp++].Value = r;
@@ -91,12 +93,14 @@ internal sealed partial class GraphWalker(SizingOptions options)
                         nint end = series[s] + series[s + 1] + (nint)size;
                         for (nint offset = series[s]; offset < end; offset += IntPtr.Size)
                         {
-                            object? r = ObjectLayout.ReadReference(ref data, offset);
-                            if (r is not null && seen.TryAdd(r))
-                        {
-                            if (sp == stack.Length) stack = Grow(stack);
-                            stack[sp++].Value = r;
-                        }
+                            if (ObjectLayout.ReadReference(ref data, offset) is not { } r) continue;
+                            long leaf = CountLeaf(r, seen, layouts, record);
+                            if (leaf >= 0) total += leaf;
+                            else if (seen.TryAdd(r))
+                            {
+                                if (sp == stack.Length) stack = Grow(stack);
+                                stack[sp++].Value = r;
+                            }
                         }
                     }
                     break;
@@ -109,12 +113,11 @@ internal sealed partial class GraphWalker(SizingOptions options)
                         {
                             for (uint n = pattern[p]; n > 0; n--, at += IntPtr.Size)
                             {
-                                object? r = ObjectLayout.ReadReference(ref data, at);
-                                if (r is not null && seen.TryAdd(r))
-                        {
-                            if (sp == stack.Length) stack = Grow(stack);
-                            stack[sp++].Value = r;
-                        }
+                                if (ObjectLayout.ReadReference(ref data, at) is { } r && seen.TryAdd(r))
+                                {
+                                    if (sp == stack.Length) stack = Grow(stack);
+                                    stack[sp++].Value = r;
+                                }
                             }
                             at += (nint)pattern[p + 1];
                         }
@@ -132,6 +135,23 @@ internal sealed partial class GraphWalker(SizingOptions options)
         _visits = visits;
         Array.Clear(stack, 0, sp); // left over only when a GC aborted the walk
         return total;
+    }
+
+    /// <summary>
+    /// Counts a reference-free referent on the spot, saving its push and pop: its bytes, or 0 if it is
+    /// seen or frozen. -1 for an object that must be pushed (it has references, or rules beyond the frozen check).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long CountLeaf<TSeen>(object obj, TSeen seen, LayoutCache layouts, ObjectList? record) where TSeen : struct, ISeenSet
+    {
+        TypeLayout layout = layouts.Get(obj);
+        if (!layout.PlainLeaf) return -1;
+        if (layout.CheckFrozen && IsFrozen(obj)) return 0;
+        if (!seen.TryAdd(obj)) return 0;
+        record?.Add(obj);
+        long size = layout.BaseSize;
+        if (layout.ComponentSize != 0) size += (long)layout.ComponentSize * Unsafe.As<byte, uint>(ref ObjectLayout.Data(obj));
+        return (size + 7) & ~7L;
     }
 
     /// <summary>Accepts a reached object for counting: the options' rules, then the seen-set.</summary>
@@ -165,10 +185,16 @@ internal sealed partial class GraphWalker(SizingOptions options)
     /// regions are 4 MiB-aligned and the GC's reserved range holds no frozen segment, so a chunk is either
     /// all GC heap or none of it, and stays so for the life of the process.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool IsFrozen(object obj)
     {
         nint chunk = ObjectLayout.Address(obj) >> 22;
-        if (chunk == _frozenChunk) return _frozenChunkIsFrozen;
+        return chunk == _frozenChunk ? _frozenChunkIsFrozen : IsFrozenChunk(obj, chunk);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool IsFrozenChunk(object obj, nint chunk)
+    {
         if (!_frozenChunks.TryGetValue(chunk, out bool frozen))
             _frozenChunks.Add(chunk, frozen = GC.GetGeneration(obj) == int.MaxValue); // frozen objects report MaxValue
         _frozenChunk = chunk;

@@ -172,7 +172,7 @@ public sealed class Sizer
     {
         _excludedUnsized.Remove(root);
         Total += result.Size;
-        if (_seen is null) _bits.Clear();
+        if (_seen is null) Reset(); // a one-call sizer keeps no reference past its call
         return result;
     }
 

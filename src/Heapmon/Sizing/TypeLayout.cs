@@ -60,6 +60,9 @@ internal sealed class TypeLayout
     /// <summary>Reaching an instance needs more than the seen-set test (any of the flags above, or a predicate).</summary>
     public bool Special { get; private init; }
 
+    /// <summary>No references and no rule but the frozen check: counted where it is reached, never pushed.</summary>
+    public bool PlainLeaf { get; private init; }
+
     /// <summary>Data-relative offset of the first array element (arrays only).</summary>
     public nint ElementStart => (nint)BaseSize - 2 * IntPtr.Size;
 
@@ -102,6 +105,7 @@ internal sealed class TypeLayout
             CheckInterned = checkInterned,
             IsClosure = type.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false),
             Special = stop || checkFrozen || checkInterned || options.StopWhen is not null,
+            PlainLeaf = kind == ReferenceKind.None && !stop && !checkInterned && options.StopWhen is null,
         };
     }
 

@@ -33,15 +33,18 @@ internal static class StatsCodec
             nodes.Clear();
             bool anyTree = false;
             int previous = -1;
+            long lastSize = 0, lastFlat = 0;
             foreach (SizeSample s in o.Samples)
             {
                 if (s.SnapshotIndex <= previous || s.SnapshotIndex >= data.Snapshots.Count)
                     throw new ArgumentException($"object {o.Id}: samples must name existing snapshots in increasing order", nameof(data));
-                // Runs: consecutive snapshots as [first, count]; sizes and flats as [value, repeats].
+                // Runs: consecutive snapshots as [first, count]; sizes and flats as runs of equal
+                // differences [delta, repeats]: a constant size and a steady growth both cost two numbers.
                 if (s.SnapshotIndex == previous + 1 && snap.Count > 0) snap[^1]++;
                 else snap.AddRange([s.SnapshotIndex, 1]);
-                AddRun(size, s.Size);
-                AddRun(flat, s.Flat);
+                AddRun(size, s.Size - lastSize);
+                AddRun(flat, s.Flat - lastFlat);
+                (lastSize, lastFlat) = (s.Size, s.Flat);
                 previous = s.SnapshotIndex;
                 int before = nodes.Count;
                 if (s.Referents is { } root) { AddTree(root, nodes, strings, 1); anyTree = true; }
@@ -77,10 +80,10 @@ internal static class StatsCodec
         };
     }
 
-    private static void AddRun(List<long> runs, long value)
+    private static void AddRun(List<long> runs, long delta)
     {
-        if (runs.Count > 0 && runs[^2] == value) runs[^1]++;
-        else runs.AddRange([value, 1]);
+        if (runs.Count > 0 && runs[^2] == delta) runs[^1]++;
+        else runs.AddRange([delta, 1]);
     }
 
     private static void AddTree(ReferentNode node, List<long> nodes, StringTable strings, int depth)
@@ -105,19 +108,21 @@ internal static class StatsCodec
         foreach (string s in strings) Require(s is not null, "string table holds a null");
 
         var objects = new TrackedObjectRecord[dto.Objects.Count];
+        var counts = new int[objects.Length];
+        long total = 0;
         for (int i = 0; i < objects.Length; i++)
-            objects[i] = DecodeObject(dto.Objects[i] ?? throw Problem($"object {i} is null"), run.Started, dto.Snapshots.Count, strings);
+            total += counts[i] = CountSamples(dto.Objects[i] ?? throw Problem($"object {i} is null"), dto.Snapshots.Count);
+        var store = new SampleStore(total);
+        for (int i = 0; i < objects.Length; i++)
+            objects[i] = DecodeObject(dto.Objects[i], store.Take(counts[i]), run.Started, strings);
         return new TrackerData(run, dto.Snapshots, dto.Classes, objects);
     }
 
-    private static TrackedObjectRecord DecodeObject(ObjectDto o, DateTimeOffset started, int snapshotCount, List<string> strings)
+    /// <summary>How many samples an object's snapshot runs describe, once they are known to fit the file's snapshots.</summary>
+    private static int CountSamples(ObjectDto o, int snapshotCount)
     {
-        if (o.Level < 0) throw Problem($"object {o.Id}: negative resolution level");
         int[] snap = o.Snap ?? [];
-        long[] size = o.Size ?? [], flat = o.Flat ?? [], nodes = o.Nodes ?? [];
-        if (snap.Length % 2 != 0 || size.Length % 2 != 0 || flat.Length % 2 != 0) throw Problem($"object {o.Id}: a run list has an odd length");
-
-        // Count first: the sample array is allocated only once the runs are known to fit the snapshots.
+        if (snap.Length % 2 != 0) throw Problem($"object {o.Id}: a run list has an odd length");
         int n = 0, next = 0;
         for (int r = 0; r < snap.Length; r += 2)
         {
@@ -127,9 +132,17 @@ internal static class StatsCodec
             next = first + count;
             n += count;
         }
-        if (o.Refs is not null && o.Refs.Length != n) throw Problem($"object {o.Id}: referent counts do not match the samples");
+        return n;
+    }
 
-        var samples = new SizeSample[n];
+    private static TrackedObjectRecord DecodeObject(ObjectDto o, ArraySegment<SizeSample> samples, DateTimeOffset started, List<string> strings)
+    {
+        if (o.Level < 0) throw Problem($"object {o.Id}: negative resolution level");
+        int[] snap = o.Snap ?? [];
+        long[] size = o.Size ?? [], flat = o.Flat ?? [], nodes = o.Nodes ?? [];
+        if (size.Length % 2 != 0 || flat.Length % 2 != 0) throw Problem($"object {o.Id}: a run list has an odd length");
+        if (o.Refs is not null && o.Refs.Length != samples.Count) throw Problem($"object {o.Id}: referent counts do not match the samples");
+
         var sizes = new RunReader(size, o.Id);
         var flats = new RunReader(flat, o.Id);
         int i = 0, node = 0;
@@ -156,11 +169,39 @@ internal static class StatsCodec
             o.Death is { } death ? Time(started, death, o.DeathOffset) : null, o.Level, samples, trace);
     }
 
-    /// <summary>Reads a [value, repeats, ...] run list one value at a time, checking it holds exactly as many values as there are samples.</summary>
+    /// <summary>
+    /// Hands out the samples of every object from a few large arrays. One small array per object made a
+    /// 10-million-sample load spend most of its time in gen0 GCs copying samples that all survive;
+    /// arrays this size go straight to the large object heap.
+    /// </summary>
+    private sealed class SampleStore(long total)
+    {
+        private const int ChunkLength = 1 << 20;
+        private long _left = total;
+        private SizeSample[] _chunk = [];
+        private int _used;
+
+        public ArraySegment<SizeSample> Take(int count)
+        {
+            if (count == 0) return ArraySegment<SizeSample>.Empty;
+            if (_chunk.Length - _used < count)
+            {
+                _chunk = new SizeSample[Math.Max(count, (int)Math.Min(ChunkLength, _left))];
+                _used = 0;
+            }
+            var segment = new ArraySegment<SizeSample>(_chunk, _used, count);
+            _used += count;
+            _left -= count;
+            return segment;
+        }
+    }
+
+    /// <summary>Reads a [delta, repeats, ...] run list one size at a time, checking it holds exactly as many sizes as there are samples.</summary>
     private struct RunReader(long[] runs, long id)
     {
         private int _run;
         private long _left;
+        private long _value;
 
         public long Next()
         {
@@ -169,11 +210,12 @@ internal static class StatsCodec
                 if (_run >= runs.Length) throw Problem($"object {id}: size runs are shorter than the samples");
                 _left = runs[_run + 1];
                 if (_left < 1) throw Problem($"object {id}: size run of {_left}");
-                if (runs[_run] < 0) throw Problem($"object {id}: negative size");
                 _run += 2;
             }
             _left--;
-            return runs[_run - 2];
+            _value = checked(_value + runs[_run - 2]);
+            if (_value < 0) throw Problem($"object {id}: negative size");
+            return _value;
         }
 
         public readonly void End()

@@ -62,10 +62,10 @@ internal sealed class ObjectDto
     /// <summary>Sampled snapshots as runs of consecutive indices: [first, count, first, count, ...].</summary>
     public int[]? Snap { get; set; }
 
-    /// <summary>Deep sizes, one per sample, as runs of equal values: [value, repeats, ...].</summary>
+    /// <summary>Deep sizes, one per sample, as runs of equal differences to the previous size (the first to 0): [delta, repeats, ...].</summary>
     public long[]? Size { get; set; }
 
-    /// <summary>Flat sizes as runs of equal values, like <see cref="Size"/>.</summary>
+    /// <summary>Flat sizes as runs of equal differences, like <see cref="Size"/>.</summary>
     public long[]? Flat { get; set; }
 
     /// <summary>Per sample, the node count of its referent tree (0: none); absent when no sample has one.</summary>
@@ -81,6 +81,7 @@ internal sealed class ObjectDto
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     RespectNullableAnnotations = true,
-    RespectRequiredConstructorParameters = true)]
+    RespectRequiredConstructorParameters = true,
+    Converters = [typeof(Int64ArrayConverter), typeof(Int32ArrayConverter)])]
 [JsonSerializable(typeof(StatsFileDto))]
 internal sealed partial class StatsJsonContext : JsonSerializerContext;

@@ -14,7 +14,8 @@ public sealed partial class ClassTracker
     {
         lock (_lock)
         {
-            var classes = _classes.All.Select(c => new TrackedClassRecord(c.Name, c.Level, c.Trace, [])).ToList();
+            var classes = _classes.All.Select(c => new TrackedClassRecord(c.Name, c.Level, c.Trace,
+                c.Trace && _traces is not null ? _traces.SitesOf(c.Type) : [])).ToList();
             var cursors = _samples.Select(s => s.Read()).ToArray();
             var objects = new List<TrackedObjectRecord>();
             int count = _slots.Count;
@@ -34,9 +35,10 @@ public sealed partial class ClassTracker
                     Birth: new DateTimeOffset(_slots.Birth(slot), TimeSpan.Zero),
                     Death: death == 0 ? null : new DateTimeOffset(death, TimeSpan.Zero),
                     ResolutionLevel: _slots.Level(slot),
-                    Samples: samples));
+                    Samples: samples,
+                    Trace: _objectTraces.GetValueOrDefault(slot)));
             }
-            return new TrackerData(Run.Value with { Started = StartedAt() }, _snapshots.ToArray(), classes, objects);
+            return new TrackerData(s_run.Value with { Started = StartedAt() }, _snapshots.ToArray(), classes, objects);
         }
     }
 
@@ -53,7 +55,7 @@ public sealed partial class ClassTracker
         }
     }
 
-    private static readonly Lazy<RunInfo> Run = new(() =>
+    private static readonly Lazy<RunInfo> s_run = new(() =>
     {
         using Process self = Process.GetCurrentProcess();
         string version = typeof(ClassTracker).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";

@@ -40,6 +40,8 @@ public sealed partial class ClassTracker
             {
                 bool youngOnly = periodic && _walks.YoungWalkSuffices(classes);
                 found = _source.Find(classes, youngOnly);
+                if (youngOnly) _youngWalks++;
+                else _fullWalks++;
                 if (found is null) _discoveryFailures++;
                 else _walks.Completed(classes);
             }
@@ -66,6 +68,12 @@ public sealed partial class ClassTracker
             finally
             {
                 Array.Clear(live.Objects, 0, live.Count); // the strong references end with the sizing
+                if (!periodic)
+                {
+                    // Buffers are kept only for periodic snapshots; between manual ones they would be dead weight.
+                    _live = null;
+                    _measurer.Release();
+                }
             }
 
             var samples = new SnapshotSamples();
@@ -95,6 +103,11 @@ public sealed partial class ClassTracker
 
     private readonly WalkPolicy _walks = new();
     private int _discoveryFailures;
+    private int _youngWalks;
+    private int _fullWalks;
+
+    /// <summary>Class discoveries by kind: young generations only, or the whole heap (for the benchmark).</summary>
+    internal (int Young, int Full) Walks => (_youngWalks, _fullWalks);
 
     /// <summary>Snapshots whose class discovery could not get a consistent view of the heap (they went on without new instances).</summary>
     internal int DiscoveryFailures => _discoveryFailures;
@@ -109,7 +122,8 @@ public sealed partial class ClassTracker
             Type type = instance.GetType();
             TrackedClass? tracked = _classes.BestFor(type);
             if (tracked is null) continue; // detached while the walk ran
-            _slots.Add(instance, firstSeenTicks, _classes.Label(tracked.Name, type), tracked.Level, SlotFlags.None);
+            int slot = _slots.Add(instance, firstSeenTicks, _classes.Label(tracked.Name, type), tracked.Level, SlotFlags.None);
+            if (tracked.Trace && _traces?.TraceOf(instance) is { } trace) _objectTraces[slot] = trace;
         }
     }
 
@@ -124,12 +138,13 @@ public sealed partial class ClassTracker
         live.LabelCount = _classes.LabelCount;
         for (int slot = 0; slot < count; slot++)
         {
-            if ((_slots.Flags(slot) & (SlotFlags.Ignored | SlotFlags.Detached)) != 0) continue;
-            if (_slots.Death(slot) != 0)
+            bool ignored = (_slots.Flags(slot) & (SlotFlags.Ignored | SlotFlags.Detached)) != 0;
+            if (_slots.Death(slot) != 0 || ignored && _slots.Target(slot) is null)
             {
                 _slots.Release(slot); // the GC scan saw it die; its handle is no longer needed
                 continue;
             }
+            if (ignored) continue;
             object? obj = _slots.Target(slot);
             if (obj is null)
             {

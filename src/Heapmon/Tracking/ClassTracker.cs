@@ -21,16 +21,19 @@ public sealed partial class ClassTracker : IDisposable
     private readonly List<Snapshot> _snapshots = [];
     private readonly List<SnapshotSamples> _samples = [];
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private readonly IInstantiationTraces? _traces;
+    private readonly Dictionary<int, IReadOnlyList<string>> _objectTraces = [];
     private PeriodicSnapshots? _periodic;
     private bool _disposed;
 
     /// <summary>Creates a tracker with nothing tracked (Pympler: ClassTracker()).</summary>
-    public ClassTracker() : this(TrackerBackends.Measurer(), TrackerBackends.InstanceSource()) { }
+    public ClassTracker() : this(TrackerBackends.Measurer(), TrackerBackends.InstanceSource(), TrackerBackends.Traces) { }
 
-    internal ClassTracker(ISnapshotMeasurer measurer, IInstanceSource source)
+    internal ClassTracker(ISnapshotMeasurer measurer, IInstanceSource source, IInstantiationTraces? traces = null)
     {
         _measurer = measurer;
         _source = source;
+        _traces = traces;
     }
 
     /// <summary>Snapshots taken so far, oldest first (Pympler: ClassTracker.snapshots).</summary>
@@ -97,6 +100,7 @@ public sealed partial class ClassTracker : IDisposable
             {
                 ThrowIfDisposed();
                 _classes.Add(new TrackedClass(type, name ?? TypeNames.Display(type), resolutionLevel, trace));
+                if (trace) _traces?.Start(type);
                 if (existing is null) return;
                 int label = _classes.Label(name ?? TypeNames.Display(type), type);
                 foreach (object instance in existing)
@@ -154,7 +158,9 @@ public sealed partial class ClassTracker : IDisposable
         lock (_lock)
         {
             ThrowIfDisposed();
-            return _classes.Deactivate(type);
+            if (!_classes.Deactivate(type)) return false;
+            if (_classes.All.Any(c => c.Type == type && c.Trace)) _traces?.Stop(type);
+            return true;
         }
     }
 
@@ -164,8 +170,15 @@ public sealed partial class ClassTracker : IDisposable
         lock (_lock)
         {
             ThrowIfDisposed();
+            StopTraces();
             _classes.DeactivateAll();
         }
+    }
+
+    private void StopTraces()
+    {
+        foreach (TrackedClass tracked in _classes.Active)
+            if (tracked.Trace) _traces?.Stop(tracked.Type);
     }
 
     /// <summary>Detaches every class and forgets every tracked object (Pympler: detach_all); snapshots stay.</summary>
@@ -175,9 +188,11 @@ public sealed partial class ClassTracker : IDisposable
         lock (_lock)
         {
             ThrowIfDisposed();
+            StopTraces();
             _classes.DeactivateAll();
             _slots.Reset();
             _names.Clear();
+            _objectTraces.Clear();
             for (int i = 0; i < _samples.Count; i++) _samples[i] = new SnapshotSamples();
         }
     }
@@ -190,9 +205,11 @@ public sealed partial class ClassTracker : IDisposable
         lock (_lock)
         {
             ThrowIfDisposed();
+            StopTraces();
             _classes.Clear();
             _slots.Reset();
             _names.Clear();
+            _objectTraces.Clear();
             _snapshots.Clear();
             _samples.Clear();
         }

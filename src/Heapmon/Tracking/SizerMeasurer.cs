@@ -16,21 +16,15 @@ namespace Heapmon.Tracking;
 /// </remarks>
 internal sealed class SizerMeasurer : ISnapshotMeasurer
 {
-    private readonly IdentitySet _tracked = new();
-    private readonly Sizer _sizer;
+    private readonly SizingOptions _options;
+    private IdentitySet _tracked = new();
+    private Sizer? _sizer;
 
-    public SizerMeasurer(SizingOptions options)
-    {
-        Func<object, bool>? userStop = options.StopWhen;
-        _sizer = new Sizer(options with
-        {
-            StopWhen = userStop is null ? _tracked.Contains : obj => _tracked.Contains(obj) || userStop(obj),
-        });
-    }
+    public SizerMeasurer(SizingOptions options) => _options = options;
 
     public void Measure(ReadOnlySpan<object> objects, ReadOnlySpan<int> levels, Span<long> sizes, Span<long> flats, Span<ReferentNode?> trees)
     {
-        Sizer sizer = _sizer;
+        Sizer sizer = _sizer ??= NewSizer();
         sizer.Reset();
         _tracked.Fill(objects);
         try
@@ -55,6 +49,22 @@ internal sealed class SizerMeasurer : ISnapshotMeasurer
             sizer.Reset();
             _tracked.Clear();
         }
+    }
+
+    public void Release()
+    {
+        _sizer = null;
+        _tracked = new IdentitySet();
+    }
+
+    private Sizer NewSizer()
+    {
+        IdentitySet tracked = _tracked;
+        Func<object, bool>? userStop = _options.StopWhen;
+        return new Sizer(_options with
+        {
+            StopWhen = userStop is null ? tracked.Contains : obj => tracked.Contains(obj) || userStop(obj),
+        });
     }
 
     private static ReferentNode Convert(SizedObject node)

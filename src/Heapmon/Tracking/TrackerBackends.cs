@@ -7,4 +7,7 @@ internal static class TrackerBackends
 
     public static IInstanceSource InstanceSource() => new HeapInstanceSource();
 
+    /// <summary>Instantiation traces for <c>TrackClass(..., trace: true)</c>; set by the allocation tracer when it is present.</summary>
+    public static IInstantiationTraces? Traces { get; set; }
+
 }

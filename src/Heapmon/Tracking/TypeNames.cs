@@ -31,8 +31,7 @@ internal static class TypeNames
         }
         if (type.IsNested && !type.IsGenericParameter)
         {
-            Append(text, type.DeclaringType!.IsGenericTypeDefinition && !type.IsGenericTypeDefinition
-                ? type.DeclaringType : type.DeclaringType!, full);
+            Append(text, type.DeclaringType!, full);
             text.Append('+');
         }
         else if (full && type.Namespace is { Length: > 0 } ns)

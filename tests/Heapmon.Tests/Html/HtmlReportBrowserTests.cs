@@ -27,36 +27,39 @@ public sealed class HtmlReportBrowserTests(ChromiumFixture chromium) : IClassFix
         TrackerData data = TrackerDataFixtures.Factory();
         (ChromiumPage page, _) = await OpenAsync(chromium, data, "factory-report");
 
-        // Time–space at the GC heap's scale (the default here: RSS is 20 times the heap): one stacked area per
-        // class, each drawn with a real height, and the GC heap line; RSS is above this scale and left out.
+        // Time–space: it opens at the tracked classes' scale (the heap is 9 times the stack here): one stacked
+        // area per class, filling the plot; the heap and RSS lines are far above and left out.
         const string describe = """
             (() => { const svg = [...document.querySelectorAll('#timespace svg.chart')].find(s => s.getBoundingClientRect().width > 0);
               const box = e => { const b = e.getBBox(); return [b.width, b.height]; };
               return { areas: [...svg.querySelectorAll('path.area')].map(p => ({ name: p.querySelector('title').textContent, box: box(p) })),
                        lines: [...svg.querySelectorAll('path.line')].map(p => ({ name: p.querySelector('title').textContent, box: box(p) })),
                        hits: svg.querySelectorAll('rect.hit').length,
-                       width: svg.getBoundingClientRect().width }; })()
+                       width: svg.getBoundingClientRect().width,
+                       visible: [...document.querySelectorAll('#timespace svg.chart')].filter(s => s.getBoundingClientRect().width > 0).length }; })()
             """;
-        JsonElement timespace = await page.EvaluateAsync(describe);
-        Assert.Equal(["Factory", "Employee"], timespace.GetProperty("areas").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
-        Assert.Equal(["GC heap (tracked + untracked)"], timespace.GetProperty("lines").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
-        JsonElement employeeBox = timespace.GetProperty("areas")[1].GetProperty("box");
-        Assert.True(employeeBox[0].GetDouble() > 500 && employeeBox[1].GetDouble() > 20, $"Employee area box {employeeBox}");
-        Assert.Equal(3, timespace.GetProperty("hits").GetInt32());
-        Assert.True(timespace.GetProperty("width").GetDouble() > 600);
+        JsonElement tracked = await page.EvaluateAsync(describe);
+        Assert.Equal(1, tracked.GetProperty("visible").GetInt32());
+        Assert.Equal(["Factory", "Employee"], tracked.GetProperty("areas").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        Assert.Empty(tracked.GetProperty("lines").EnumerateArray());
+        Assert.True(tracked.GetProperty("areas")[1].GetProperty("box")[1].GetDouble() > 200, tracked.ToString());
+        Assert.Equal(3, tracked.GetProperty("hits").GetInt32());
+        Assert.True(tracked.GetProperty("width").GetDouble() > 600);
         await page.ScreenshotElementAsync("#timespace", Path.Combine(ChromiumFixture.ArtefactDirectory, "factory-timespace.png"));
+
+        // At the GC heap's scale the heap line is drawn above the stack (the gap is the untracked remainder).
+        await page.EvaluateAsync("document.getElementById('ts-heap').click()");
+        JsonElement heap = await page.EvaluateAsync(describe);
+        Assert.Equal(1, heap.GetProperty("visible").GetInt32());
+        Assert.Equal(["GC heap (tracked + untracked)"], heap.GetProperty("lines").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
+        JsonElement employeeBox = heap.GetProperty("areas")[1].GetProperty("box");
+        Assert.True(employeeBox[0].GetDouble() > 500 && employeeBox[1].GetDouble() > 20, $"Employee area box {employeeBox}");
 
         // At the RSS scale the RSS line is drawn too.
         await page.EvaluateAsync("document.getElementById('ts-rss').click()");
         JsonElement rssScale = await page.EvaluateAsync(describe);
         Assert.Equal(["GC heap (tracked + untracked)", "Process RSS"], rssScale.GetProperty("lines").EnumerateArray().Select(a => a.GetProperty("name").GetString()));
         Assert.True(rssScale.GetProperty("lines")[1].GetProperty("box")[0].GetDouble() > 500);
-        // At the tracked classes' scale the stack fills the plot, and the heap and RSS lines (far above) are left out.
-        await page.EvaluateAsync("document.getElementById('ts-tracked').click()");
-        JsonElement trackedScale = await page.EvaluateAsync(describe);
-        Assert.Empty(trackedScale.GetProperty("lines").EnumerateArray());
-        Assert.True(trackedScale.GetProperty("areas")[1].GetProperty("box")[1].GetDouble() > 200, trackedScale.ToString());
-        Assert.Equal(1, (await page.EvaluateAsync("[...document.querySelectorAll('#timespace svg.chart')].filter(s => s.getBoundingClientRect().width > 0).length")).GetInt32());
         await page.EvaluateAsync("document.getElementById('ts-heap').click()");
 
         // Every class section has its three charts, each with drawn marks.
@@ -70,6 +73,11 @@ public sealed class HtmlReportBrowserTests(ChromiumFixture chromium) : IClassFix
             Assert.Equal(3, section.GetArrayLength());
             Assert.All(section.EnumerateArray(), area => Assert.True(area.GetDouble() > 0));
         }
+
+        // The GC generations chart stacks each generation's recorded size.
+        JsonElement generations = await page.EvaluateAsync("[...document.querySelectorAll('#generations path.area')].map(p => [p.querySelector('title').textContent, p.getBBox().height])");
+        Assert.Equal(["gen0", "gen1", "gen2", "LOH", "POH"], generations.EnumerateArray().Select(g => g[0].GetString()));
+        Assert.All(generations.EnumerateArray(), g => Assert.True(g[1].GetDouble() > 5, g.ToString()));
 
         // Hovering the last snapshot shows its values as text.
         JsonElement tip = await page.EvaluateAsync("""
@@ -92,6 +100,8 @@ public sealed class HtmlReportBrowserTests(ChromiumFixture chromium) : IClassFix
             """);
         await page.ScreenshotElementAsync("#timespace", Path.Combine(ChromiumFixture.ArtefactDirectory, "factory-timespace-hover.png"));
 
+        await page.EvaluateAsync("document.querySelector('#timespace .v-heap rect.hit').dispatchEvent(new PointerEvent('pointerout', { bubbles: true }))");
+        Assert.True((await page.EvaluateAsync("document.getElementById('tip').hidden")).GetBoolean());
         string screenshot = Path.Combine(ChromiumFixture.ArtefactDirectory, "factory-report.png");
         await page.ScreenshotAsync(screenshot);
         byte[] png = await File.ReadAllBytesAsync(screenshot);

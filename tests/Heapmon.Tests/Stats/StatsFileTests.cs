@@ -40,6 +40,7 @@ public sealed class StatsFileTests
         Assert.Contains(data.Objects, o => o.Samples.Any(s => s.Referents?.Children.Any(c => c.Children.Count > 0) == true));
         Assert.Contains(data.Objects, o => o.Death is not null);
         Assert.Contains(data.Objects, o => o.Trace is not null);
+        Assert.Contains(data.Objects, o => o.Samples.Zip(o.Samples.Skip(1)).Any(p => p.Second.SnapshotIndex > p.First.SnapshotIndex + 1));
     }
 
     [Fact]

@@ -65,6 +65,7 @@ internal static class StatsFixtures
                 if (random.Next(4) == 0) size += 8 * random.Next(-3, 40);
                 size = Math.Max(size, 24);
                 long flat = Math.Min(size, 24 + 8 * (c + 1));
+                if (id % 13 == 0 && random.Next(3) == 0) continue; // a gap: not sampled at this snapshot
                 samples.Add(new SizeSample(s, size, flat, levels[c] > 0 ? Tree(random, classes[c], size, flat, levels[c]) : null));
             }
             string name = id % 997 == 0 ? $"Node \"{id}\"\nsecond line ☃" : $"{classes[c]} #{id}";

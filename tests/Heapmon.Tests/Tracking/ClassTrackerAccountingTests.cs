@@ -16,14 +16,17 @@ public sealed class ClassTrackerAccountingTests
     {
         string marker = "Assembly Line " + Guid.NewGuid();
         Factory factory = FactoryExample.CreateFactory(marker);
-        using var tracker = new ClassTracker(TrackerBackends.Measurer(), new ListInstanceSource(() => factory.Employees));
+        using var tracker = new ClassTracker(); // the real Sizing and Heap layers: employees are found by the heap walk
         tracker.TrackObject(factory, name: "factory");
         tracker.TrackClass<Employee>();
         tracker.CreateSnapshot();
         (long factoryBefore, _, long itemsBefore) = OracleFactory(marker);
         FactoryExample.PopulateFactory(factory);
-        tracker.CreateSnapshot();
+        Snapshot populated = tracker.CreateSnapshot(computeTotal: true);
         (long factoryAfter, long employeeSize, long itemsAfter) = OracleFactory(marker);
+        Assert.InRange(populated.HeapTotal!.Value, populated.TrackedTotal, populated.Gc.CommittedBytes);
+        Assert.Equal((double)populated.Classes.Single(c => c.ClassName == EmployeeType).Total / populated.HeapTotal.Value,
+            populated.Classes.Single(c => c.ClassName == EmployeeType).Share);
 
         TrackerData data = tracker.ToData();
         ClassSummary employeesBefore = Assert.Single(data.Snapshots[0].Classes, c => c.ClassName == EmployeeType);

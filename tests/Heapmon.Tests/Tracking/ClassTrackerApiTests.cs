@@ -133,6 +133,35 @@ public sealed class ClassTrackerApiTests
         Assert.Equal(-1, TrackedClasses.MatchDepth(typeof(Dog), typeof(Animal)));
     }
 
+    [Fact]
+    public void TracedClassesTakeSitesAndObjectTracesFromTheAllocationTracer()
+    {
+        var traces = new FakeTraces();
+        using var tracker = new ClassTracker(TrackerBackends.Measurer(), new ListInstanceSource(() => _heap), traces);
+        tracker.TrackClass<Dog>(trace: true);
+        tracker.TrackClass<Animal>();
+        _heap.AddRange([new Dog(), new Animal()]);
+        tracker.CreateSnapshot();
+        TrackerData data = tracker.ToData();
+        Assert.Equal([typeof(Dog)], traces.Started);
+        Assert.Equal(["Main (Program.cs:1)"], Assert.Single(data.Classes, c => c.Trace).Sites.Single().Frames);
+        Assert.Empty(Assert.Single(data.Classes, c => !c.Trace).Sites);
+        Assert.Equal(["Dog()"], data.Objects.Single(o => o.Name.EndsWith("Dog#1")).Trace);
+        Assert.Null(data.Objects.Single(o => o.Name.EndsWith("Animal#2")).Trace);
+        tracker.DetachAllClasses();
+        Assert.Equal([typeof(Dog)], traces.Stopped);
+    }
+
+    private sealed class FakeTraces : IInstantiationTraces
+    {
+        public List<Type> Started { get; } = [];
+        public List<Type> Stopped { get; } = [];
+        public void Start(Type type) => Started.Add(type);
+        public void Stop(Type type) => Stopped.Add(type);
+        public IReadOnlyList<InstantiationSite> SitesOf(Type type) => [new(["Main (Program.cs:1)"], 3, 300, 100, 700)];
+        public IReadOnlyList<string>? TraceOf(object obj) => [obj.GetType().Name + "()"];
+    }
+
     private class Animal { public string Sound = new('?', 3); }
     private class Dog : Animal { public int[] Bones = new int[4]; }
     private sealed class Puppy : Dog;

@@ -60,8 +60,9 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
         IReadOnlyList<Snapshot> snaps = model.Snapshots;
         // The RSS of a small program dwarfs its GC heap, and the heap can dwarf the tracked classes, flattening
         // the stack into a line at zero. So the chart comes at three scales, picked with radio buttons (pure
-        // CSS, no script): the tracked classes', the GC heap's (the default) and the RSS's. A line that does
-        // not fit a scale is left out of it, and the legend says so.
+        // CSS, no script): the tracked classes', the GC heap's and the RSS's. It opens at the largest scale
+        // at which the stack still fills a quarter of the height. A line that does not fit a scale is left
+        // out of it, and the legend says so; the tooltips always give every value.
         long trackedMax = snaps.Max(s => s.TrackedTotal);
         long heapMax = snaps.Max(s => Math.Max(s.Total, s.TrackedTotal));
         long rssMax = snaps.Max(s => s.Process.ResidentBytes);
@@ -70,9 +71,11 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
 
         w.Write("<div class=\"card\" id=\"timespace\"><h3>Time–space</h3>");
         w.Write("<div class=\"scale\" role=\"radiogroup\" aria-label=\"Vertical scale\">Scale to");
-        w.Write("<label><input type=\"radio\" name=\"ts-scale\" id=\"ts-tracked\"> tracked classes</label>");
-        w.Write("<label><input type=\"radio\" name=\"ts-scale\" id=\"ts-heap\" checked> GC heap</label>");
-        w.Write("<label><input type=\"radio\" name=\"ts-scale\" id=\"ts-rss\"> process RSS</label></div>");
+        string initial = stackMax * 4 >= rssMax ? "rss" : stackMax * 4 >= heapMax ? "heap" : "tracked";
+        string Checked(string scale) => scale == initial ? " checked" : "";
+        w.Write($"<label><input type=\"radio\" name=\"ts-scale\" id=\"ts-tracked\"{Checked("tracked")}> tracked classes</label>");
+        w.Write($"<label><input type=\"radio\" name=\"ts-scale\" id=\"ts-heap\"{Checked("heap")}> GC heap</label>");
+        w.Write($"<label><input type=\"radio\" name=\"ts-scale\" id=\"ts-rss\"{Checked("rss")}> process RSS</label></div>");
         w.Write("<div class=\"v-tracked\">");
         TimeSpaceChart(includeHeap: heapMax <= stackMax, includeRss: rssMax <= stackMax).Write(w);
         w.Write("</div><div class=\"v-heap\">");
@@ -163,6 +166,7 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
         int collectionColumns = snaps.Count == 0 ? 0 : snaps.Max(s => s.Gc.CollectionCounts.Count);
 
         w.Write("<section id=\"snapshots\"><h2>Snapshots</h2><p class=\"note\">Sizes of generations are after the last GC before the snapshot; collections are counted since the process started.</p>");
+        if (snaps.Count > 0 && generations.Count > 0) WriteGenerations(generations);
         w.Write("<div class=\"scroll tall\"><table class=\"sortable\" id=\"snapshot-table\"><thead><tr><th class=\"n\">#</th><th>Snapshot</th><th class=\"n\">Time</th>");
         w.Write("<th class=\"n\">Tracked</th><th class=\"n\">GC heap</th><th class=\"n\">Untracked</th><th class=\"n\">RSS</th><th class=\"n\">Virtual</th><th class=\"n\">Committed</th><th class=\"n\">Fragmented</th>");
         foreach (string g in generations)
@@ -190,6 +194,50 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
             w.Write($"{BytesCell(s.Gc.TotalAllocatedBytes)}</tr>");
         }
         w.Write("</tbody></table></div></section>");
+    }
+
+    /// <summary>The GC's generations stacked over time, with the committed memory as a line.</summary>
+    private void WriteGenerations(List<string> generations)
+    {
+        IReadOnlyList<Snapshot> snaps = model.Snapshots;
+        var chart = new SvgTimeChart
+        {
+            Label = "GC generations after the last collection, stacked, with the committed memory",
+            Times = snaps.Select(s => model.Seconds(s.Timestamp)).ToArray(),
+            PointTitle = PointTitle,
+            Width = 1180,
+            Height = 260,
+            ExtraTip = i =>
+            [
+                "Committed: " + ByteUnits.Compact(snaps[i].Gc.CommittedBytes),
+                .. snaps[i].Gc.CollectionCounts.Count == 0 ? Array.Empty<string>() : ["Collections (gen0/1/2…): " + string.Join(" / ", snaps[i].Gc.CollectionCounts.Select(c => HtmlText.Count(c)))],
+            ],
+        };
+        for (int g = 0; g < generations.Count; g++)
+        {
+            string name = generations[g];
+            chart.Series.Add(new ChartSeries(name, snaps.Select(s => (double)(s.Gc.Generations.FirstOrDefault(x => x.Name == name)?.SizeAfterBytes ?? 0)).ToArray(),
+                SeriesKind.StackedArea, "s" + ((9 - g) % 10).ToString(CultureInfo.InvariantCulture)));
+        }
+        // Committed memory can be far above the generations (a NoGC region's budget counts as committed);
+        // drawn at that scale the generations would vanish, so then it is only named in the legend and tooltips.
+        long generationMax = Enumerable.Range(0, snaps.Count).Max(i => (long)chart.Series.Sum(x => x.Values[i]));
+        long committedMax = snaps.Max(s => s.Gc.CommittedBytes);
+        bool committedFits = committedMax <= 4 * Math.Max(1, generationMax);
+        if (committedFits)
+            chart.Series.Add(new ChartSeries("Committed", snaps.Select(s => (double)s.Gc.CommittedBytes).ToArray(), SeriesKind.DashedLine, "heap"));
+        w.Write("<div class=\"card\" id=\"generations\"><h3>GC generations</h3>");
+        chart.Write(w);
+        w.Write("<ul class=\"legend\">");
+        for (int g = 0; g < generations.Count; g++)
+        {
+            w.Write($"<li><span class=\"sw s{((9 - g) % 10).ToString(CultureInfo.InvariantCulture)}\"></span>");
+            HtmlText.Write(w, generations[g]);
+            w.Write("</li>");
+        }
+        w.Write("<li><span class=\"sw ln heap\"></span>Committed by the GC");
+        if (!committedFits) w.Write($" (up to {ByteUnits.Compact(committedMax)}: above this scale)");
+        w.Write("</li></ul></div>");
     }
 
     private string TimeCell(Snapshot s)

@@ -13,17 +13,7 @@ internal interface ISnapshotMeasurer
     /// where <paramref name="levels"/> is above 0.
     /// </summary>
     void Measure(ReadOnlySpan<object> objects, ReadOnlySpan<int> levels, Span<long> sizes, Span<long> flats, Span<ReferentNode?> trees);
-}
 
-/// <summary>What class tracking needs from the Heap layer: instance discovery and the heap census.</summary>
-internal interface IInstanceSource
-{
-    /// <summary>
-    /// Live instances of <paramref name="types"/> (and subclasses); with <paramref name="youngOnly"/>
-    /// only objects in the young generations may be returned. Null when no consistent view could be had.
-    /// </summary>
-    IReadOnlyList<object>? Find(IReadOnlyCollection<Type> types, bool youngOnly);
-
-    /// <summary>The total live managed heap in bytes, from a census; null when unavailable.</summary>
-    long? HeapTotal();
+    /// <summary>Drops buffers kept for the next snapshot (called when no periodic snapshot is coming soon).</summary>
+    void Release() { }
 }

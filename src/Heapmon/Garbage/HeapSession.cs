@@ -1,0 +1,105 @@
+using System.Runtime;
+using Heapmon.Heap;
+using Microsoft.Diagnostics.Runtime;
+
+namespace Heapmon.Garbage;
+
+/// <summary>
+/// Runs one analysis of our own heap through ClrMD with no GC in the middle (DESIGN.md
+/// mechanisms 2, 3, 5): one walk at a time, a full blocking GC, then a NoGC region for the whole
+/// analysis, so every address read stays valid. If the region ends early (the budget ran out,
+/// or a GC was forced elsewhere), the result is thrown away and the analysis runs again.
+/// </summary>
+internal static class HeapSession
+{
+    /// <summary>
+    /// Serialises heap walks in this library. TODO(lead): replace with the Heap layer's
+    /// process-wide walk lock (issue 3) once it is on main, so Garbage and InstanceFinder
+    /// never open two NoGC regions at once.
+    /// </summary>
+    internal static readonly Lock WalkLock = new();
+
+    // ClrMD allocates as it walks (measured: ~300 bytes per object it visits), and every byte
+    // counts against the region: size the budget from the heap, and grow it if a walk runs out.
+    private const long MinimumBudget = 128L << 20;
+    private const long MaximumBudget = 16L << 30;
+
+    private static long DefaultBudget() =>
+        Math.Clamp(GC.GetGCMemoryInfo().HeapSizeBytes * 16, MinimumBudget, MaximumBudget);
+    private const int Attempts = 3;
+
+    /// <summary>Runs <paramref name="analysis"/> inside a NoGC region; it must return plain data only.</summary>
+    /// <exception cref="InvalidOperationException">A GC interrupted every attempt.</exception>
+    public static T Run<T>(Func<ClrRuntime, T> analysis)
+    {
+        long budget = DefaultBudget();
+        SelfDataReader.EnsureSupported();
+        lock (WalkLock)
+        {
+            ClrRuntime runtime = Runtime();
+            for (int attempt = 1; ; attempt++, budget = Math.Min(budget * 4, MaximumBudget))
+            {
+                bool inRegion = StartRegion(budget);
+                try
+                {
+                    runtime.FlushCachedData();
+                    int gcs = GC.CollectionCount(0);
+                    T result = analysis(runtime);
+                    if (GC.CollectionCount(0) == gcs && (!inRegion || GCSettings.LatencyMode == GCLatencyMode.NoGCRegion))
+                        return result;
+                }
+                finally
+                {
+                    if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+                }
+                if (attempt == Attempts)
+                    throw new InvalidOperationException(
+                        $"The heap changed under the analysis {Attempts} times (a GC ran during the walk); " +
+                        "nothing was reported rather than a wrong answer. Try again when the program allocates less.");
+            }
+        }
+    }
+
+    private static ClrRuntime? _runtime;
+
+    /// <summary>
+    /// One DAC for the life of the process: a second DataTarget over our own process, after the
+    /// first was disposed, crashed inside libmscordaccore (SIGSEGV, .NET 10.0.12). ClrMD's caches
+    /// are flushed before every walk instead.
+    /// </summary>
+    private static ClrRuntime Runtime()
+    {
+        if (_runtime is null)
+        {
+            DataTarget target = SelfDataReader.CreateDataTarget();
+            _runtime = target.ClrVersions.Single().CreateRuntime();
+        }
+        return _runtime;
+    }
+
+    private static bool StartRegion(long budget)
+    {
+        // A blocking full GC first, so no dead object is left to find and no background GC is
+        // sweeping (the region's own GC need not collect the older generations).
+        GC.Collect();
+        for (long size = budget; size >= 16L << 20; size /= 4)
+        {
+            try
+            {
+                if (GC.TryStartNoGCRegion(size)) return true;
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // Too large for this GC configuration: try a smaller budget.
+            }
+            catch (InvalidOperationException)
+            {
+                // Someone else's region is open; the GC-count check still guards the result.
+                GC.Collect();
+                return false;
+            }
+        }
+        GC.Collect();
+        return false;
+    }
+}

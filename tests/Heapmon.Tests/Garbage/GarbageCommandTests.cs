@@ -1,0 +1,93 @@
+using System.Xml.Linq;
+using Heapmon.Cli;
+
+namespace Heapmon.Tests.Garbage;
+
+[Collection(HeapWalkCollection.Name)]
+public sealed class GarbageCommandTests
+{
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = HeapmonCli.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void TheDemoPrintsItsThreeCyclesAndTheLeaksRetentionPathAndWritesDotSvgAndPdf()
+    {
+        string dir = TestPaths.NewTempDirectory("garbage-cli");
+        string dot = Path.Combine(dir, "leakgraph.dot"), svg = Path.Combine(dir, "leakgraph.svg"), pdf = Path.Combine(dir, "leakgraph.pdf");
+
+        (int exit, string output, string error) = Run("garbage", "--demo", "--dot", dot, "--svg", svg, "--pdf", pdf);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("3 reference cycles among 9 objects", output);
+        Assert.Contains("cycle 1: 6 objects", output);
+        Assert.Contains("cycle 2: 2 objects", output);
+        Assert.Contains("cycle 3: 1 object,", output);
+        Assert.Contains("1. static Heapmon.Garbage.Demo.Settings.Changed  [StaticField]", output);
+        Assert.Contains("._target -> Heapmon.Garbage.Demo.GarbageDemo+<>c__DisplayClass", output);
+        Assert.Contains(".leaked -> Heapmon.Garbage.Demo.Section", output);
+        Assert.Contains("NOT thread stacks (gcroot -nostacks", output);
+
+        Assert.Equal(3, File.ReadAllText(dot).Split("subgraph cluster_").Length - 1);
+        XDocument rendered = XDocument.Load(svg);
+        Assert.Equal(9, rendered.Descendants().Count(e => (string?)e.Attribute("class") == "node"));
+        Assert.StartsWith("%PDF", File.ReadAllText(pdf)[..4]);
+        Assert.Empty(Directory.GetFiles(dir, "*.tmp"));
+    }
+
+    [Fact]
+    public void TheRetentionGraphShowsTheRootAndTheTarget()
+    {
+        string dir = TestPaths.NewTempDirectory("garbage-cli");
+        string dot = Path.Combine(dir, "why.dot");
+        (int exit, _, string error) = Run("garbage", "--demo", "--graph", "retention", "--dot", dot);
+        Assert.True(exit == 0, error);
+        string text = File.ReadAllText(dot);
+        Assert.Contains("label=\"static Heapmon.Garbage.Demo.Settings.Changed\"", text);
+        Assert.Contains("[label=\"_target\"]", text);
+        Assert.Contains("style=bold, color=red", text);
+    }
+
+    [Fact]
+    public void WithoutDemoItExplainsWhatToDoAndFailsWithExitCode2()
+    {
+        (int exit, string output, string error) = Run("garbage");
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.StartsWith("heapmon: error: heapmon garbage analyses its built-in demo heap: add --demo.", error);
+        Assert.Contains("heapmon run --garbage=leakgraph.dot", error);
+    }
+
+    [Fact]
+    public void BadOutputNamesAndUnwritableFoldersAreClearErrors()
+    {
+        (int exit, _, string error) = Run("garbage", "--demo", "--svg", "graph.png");
+        Assert.Equal(2, exit);
+        Assert.Contains("--svg needs a file name ending in .svg", error);
+
+        (exit, _, error) = Run("garbage", "--demo", "--dot", "/proc/heapmon-no-such-dir/g.dot");
+        Assert.Equal(2, exit);
+        Assert.StartsWith("heapmon: error: ", error);
+
+        (exit, _, error) = Run("garbage", "--demo", "--graph", "everything");
+        Assert.NotEqual(0, exit);
+    }
+
+    [Fact]
+    public void WithoutGraphvizTheDotFileIsStillWrittenAndTheMessageSaysHowToInstallIt()
+    {
+        string dir = TestPaths.NewTempDirectory("garbage-nodot");
+        string dot = Path.Combine(dir, "g.dot"), svg = Path.Combine(dir, "g.svg");
+        // A child process whose PATH has no dot in it.
+        ChildResult result = ChildProcess.RunDotnet(TestPaths.Assembly("Heapmon.Cli"), ["garbage", "--demo", "--dot", dot, "--svg", svg],
+            new Dictionary<string, string?> { ["PATH"] = dir });
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("heapmon: error: Graphviz's `dot` is not installed", result.StdErr);
+        Assert.True(File.Exists(dot), result.ToString());
+        Assert.False(File.Exists(svg));
+    }
+}
