@@ -24,9 +24,10 @@ internal static class HeapSession
     private const long MinimumBudget = 128L << 20;
     private const long MaximumBudget = 16L << 30;
 
+    private const int Attempts = 3;
+
     private static long DefaultBudget() =>
         Math.Clamp(GC.GetGCMemoryInfo().HeapSizeBytes * 16, MinimumBudget, MaximumBudget);
-    private const int Attempts = 3;
 
     /// <summary>Runs <paramref name="analysis"/> inside a NoGC region; it must return plain data only.</summary>
     /// <exception cref="InvalidOperationException">A GC interrupted every attempt.</exception>
@@ -50,7 +51,8 @@ internal static class HeapSession
                 }
                 finally
                 {
-                    if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+                    // Only our own region: one opened elsewhere is not ours to end.
+                    if (inRegion && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
                 }
                 if (attempt == Attempts)
                     throw new InvalidOperationException(
@@ -63,9 +65,8 @@ internal static class HeapSession
     private static ClrRuntime? _runtime;
 
     /// <summary>
-    /// One DAC for the life of the process: a second DataTarget over our own process, after the
-    /// first was disposed, crashed inside libmscordaccore (SIGSEGV, .NET 10.0.12). ClrMD's caches
-    /// are flushed before every walk instead.
+    /// One DAC for the life of the process (opening one loads and initialises libmscordaccore,
+    /// ~100 ms); ClrMD's caches are flushed before every walk instead.
     /// </summary>
     private static ClrRuntime Runtime()
     {
