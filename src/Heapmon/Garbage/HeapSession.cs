@@ -19,15 +19,19 @@ internal static class HeapSession
     /// </summary>
     internal static readonly Lock WalkLock = new();
 
-    // ClrMD allocates as it walks (measured: ~300 bytes per object it visits), and every byte
-    // counts against the region: size the budget from the heap, and grow it if a walk runs out.
+    // ClrMD allocates as it walks (measured: ~300 bytes per object it visits, ~15x a heap of
+    // small objects), and every byte counts against the region: size the budget from the heap,
+    // and grow it if a walk runs out.
+    // The GC commits the whole budget (RSS does not grow: the pages are not touched) and keeps it
+    // committed until a later GC gives it back, so the first try stays at most 4 GB.
     private const long MinimumBudget = 128L << 20;
+    private const long FirstTryMaximum = 4L << 30;
     private const long MaximumBudget = 16L << 30;
 
     private const int Attempts = 3;
 
     private static long DefaultBudget() =>
-        Math.Clamp(GC.GetGCMemoryInfo().HeapSizeBytes * 16, MinimumBudget, MaximumBudget);
+        Math.Clamp(GC.GetGCMemoryInfo().HeapSizeBytes * 16, MinimumBudget, FirstTryMaximum);
 
     /// <summary>Runs <paramref name="analysis"/> inside a NoGC region; it must return plain data only.</summary>
     /// <exception cref="InvalidOperationException">A GC interrupted every attempt.</exception>
