@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Globalization;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using Heapmon.Tracking;
+
+namespace Heapmon.Benchmarks;
+
+/// <summary>
+/// Issue 4's targets: periodic snapshots at 10 Hz for 5 s with 100,000 tracked instances cost under
+/// 10% of a core, and the tracker keeps under 64 bytes of bookkeeping per tracked object while it is
+/// not sizing. One invocation each: the run itself is the measurement; the figures are printed.
+/// Run: dotnet run -c Release --project bench/Heapmon.Benchmarks -- --filter '*Tracking*'
+/// </summary>
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 1, invocationCount: 1)]
+public class TrackingBenchmarks
+{
+    private const int Instances = 100_000;
+    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(5);
+
+    /// <summary>How the instances are announced: one by one, or found by class tracking's heap walks.</summary>
+    [Params("TrackObject", "TrackClass")]
+    public string Mode { get; set; } = "TrackObject";
+
+    [Benchmark]
+    public void PeriodicSnapshotsAt10HzFor5s()
+    {
+        using var tracker = new ClassTracker();
+        if (Mode == "TrackClass") tracker.TrackClass<Worker>();
+        Worker[] workers = Hire(Instances);
+        long before = ManagedBytes();
+        if (Mode == "TrackClass") tracker.CreateSnapshot("found by the heap walk");
+        else foreach (Worker worker in workers) tracker.TrackObject(worker);
+        long bookkeeping = ManagedBytes() - before;
+        tracker.CreateSnapshot("warm-up");
+
+        TimeSpan idleCpu = CpuDuring(() => Thread.Sleep(Duration)); // the baseline: same process, same heap, no snapshots
+        TimeSpan snapshotWall = tracker.SnapshotTime;
+        int snapshotsBefore = tracker.Snapshots.Count;
+        TimeSpan busyCpu = CpuDuring(() =>
+        {
+            tracker.StartPeriodicSnapshots(TimeSpan.FromMilliseconds(100));
+            Thread.Sleep(Duration);
+            tracker.StopPeriodicSnapshots();
+        });
+        int taken = tracker.Snapshots.Count - snapshotsBefore;
+        snapshotWall = tracker.SnapshotTime - snapshotWall;
+        Snapshot last = tracker.Snapshots[^1];
+
+        Report(
+            $"mode                          {Mode}",
+            $"tracked instances             {last.Classes.Sum(c => c.Active):N0}",
+            $"snapshots in {Duration.TotalSeconds:0} s              {taken} (target 50)",
+            $"time in snapshots (wall)      {snapshotWall.TotalMilliseconds:N0} ms = {snapshotWall / Duration:P1} of the run, {snapshotWall.TotalMilliseconds / taken:N1} ms per snapshot",
+            $"process CPU, snapshots on     {busyCpu.TotalMilliseconds:N0} ms",
+            $"process CPU, baseline (idle)  {idleCpu.TotalMilliseconds:N0} ms",
+            $"CPU share of snapshots        {(busyCpu - idleCpu) / Duration:P1} of one core (target < 10%)",
+            $"bookkeeping per object        {(double)bookkeeping / Instances:N1} B managed (columns + index: {(double)tracker.BookkeepingBytes / Instances:N1} B) + 8 B weak handle slot (target < 64 B)",
+            $"CPU per snapshot              {(busyCpu - idleCpu).TotalMilliseconds / taken:N1} ms: at 10 Hz that is {(busyCpu - idleCpu) / taken * 10 / TimeSpan.FromSeconds(1):P1} of a core",
+            $"class discoveries             {tracker.Walks.Young} young-generation walks, {tracker.Walks.Full} full walks",
+            $"periodic failures             {tracker.PeriodicFailures}, discovery failures {tracker.DiscoveryFailures}");
+        GC.KeepAlive(workers);
+    }
+
+    private static Worker[] Hire(int count)
+    {
+        string factory = new('F', 24);
+        var workers = new Worker[count];
+        for (int i = 0; i < count; i++) workers[i] = new Worker { Assigned = factory, Number = i };
+        return workers;
+    }
+
+    private static long ManagedBytes()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static TimeSpan CpuDuring(Action action)
+    {
+        using Process self = Process.GetCurrentProcess();
+        TimeSpan start = self.TotalProcessorTime;
+        action();
+        self.Refresh();
+        return self.TotalProcessorTime - start;
+    }
+
+    private static void Report(params string[] lines)
+    {
+        string text = string.Join(Environment.NewLine, lines.Prepend("---- Tracking: periodic snapshots ----"));
+        Console.WriteLine(text);
+        Directory.CreateDirectory("BenchmarkDotNet.Artifacts");
+        File.AppendAllText(Path.Combine("BenchmarkDotNet.Artifacts", "tracking-periodic.txt"), text + Environment.NewLine);
+    }
+
+    private sealed class Worker
+    {
+        public string? Assigned;
+        public int Number;
+    }
+}

@@ -1,0 +1,15 @@
+// The seed's ClassTracker example (Pympler's "Usage" section), in C#:
+//   dotnet run --project samples/Factory
+using Heapmon.Samples.Factory;
+using Heapmon.Stats;
+using Heapmon.Tracking;
+
+Factory factory = FactoryExample.CreateFactory();
+using var tracker = new ClassTracker();
+tracker.TrackObject(factory);
+tracker.TrackClass<Employee>();
+tracker.CreateSnapshot();
+FactoryExample.PopulateFactory(factory);
+tracker.CreateSnapshot();
+new ConsoleStats(tracker.Stats).PrintSummary();
+GC.KeepAlive(factory);

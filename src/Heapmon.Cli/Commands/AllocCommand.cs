@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Globalization;
+using Heapmon.Allocations;
+
+namespace Heapmon.Cli.Commands;
+
+/// <summary>`heapmon alloc SNAPSHOT...`: display and compare allocation snapshots (tracemalloc: python -m tracemalloc).</summary>
+internal static class AllocCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var files = new Argument<string[]>("SNAPSHOT") { Arity = ArgumentArity.OneOrMore, Description = "Snapshot files written by AllocationSnapshot.Write or TakeSnapshotTask; several are compared in turn." };
+        var address = new Option<bool>("--address", "-a") { Description = "Group allocations by sampled object (address) instead of by line; needs traces." };
+        var file = new Option<bool>("--file", "-f") { Description = "Group allocations by file instead of by line." };
+        var type = new Option<bool>("--type") { Description = "Group allocations by allocated type instead of by line." };
+        var number = new Option<int>("--number", "-n") { Description = "Groups shown per top.", DefaultValueFactory = _ => 10 };
+        var first = new Option<bool>("--first") { Description = "Compare each snapshot with the first one, not the previous one." };
+        var cumulative = new Option<bool>("--cumulative", "-c") { Description = "Count every frame of each traceback, not only the most recent (needs traces and a traceback limit of 2 or more)." };
+        var block = new Option<string?>("--block", "-b") { Description = "Show the size, type and traceback of the sample at ADDRESS (0x hex or decimal); needs traces.", HelpName = "ADDRESS" };
+        var traceback = new Option<bool>("--traceback", "-t") { Description = "Show the NUMBER biggest samples with their tracebacks; needs traces." };
+        var include = new Option<string[]>("--include", "-i") { Description = "Keep only allocations whose most recent frame is in FILENAME (* wildcards) at LINENO. Repeatable.", HelpName = "FILENAME[:LINENO]", AllowMultipleArgumentsPerToken = false };
+        var includeTraceback = new Option<string[]>("--include-traceback", "-I") { Description = "Like --include, but any frame of the traceback may match.", HelpName = "FILENAME[:LINENO]" };
+        var exclude = new Option<string[]>("--exclude", "-x") { Description = "Drop allocations whose most recent frame is in FILENAME at LINENO. Repeatable.", HelpName = "FILENAME[:LINENO]" };
+        var excludeTraceback = new Option<string[]>("--exclude-traceback", "-X") { Description = "Like --exclude, but any frame of the traceback may match.", HelpName = "FILENAME[:LINENO]" };
+        var hideSize = new Option<bool>("--hide-size", "-S") { Description = "Hide sizes." };
+        var hideCount = new Option<bool>("--hide-count", "-C") { Description = "Hide counts." };
+        var hideAverage = new Option<bool>("--hide-average", "-A") { Description = "Hide average sizes." };
+        var hideMetrics = new Option<bool>("--hide-metrics", "-M") { Description = "Hide metrics." };
+        var parts = new Option<int>("--filename-parts", "-P") { Description = "Trailing file name parts shown (0: all).", DefaultValueFactory = _ => 3, HelpName = "PARTS" };
+        var color = new Option<bool>("--color") { Description = "Always use colours." };
+        var noColor = new Option<bool>("--no-color") { Description = "Never use colours (also: the NO_COLOR environment variable)." };
+
+        var command = new Command("alloc", """
+            Display the top allocations of snapshot files, and compare several in turn (tracemalloc's command line).
+            Examples:
+              heapmon alloc snap1.json                      top 10 lines
+              heapmon alloc --type -n 5 snap1.json          top 5 types
+              heapmon alloc snap1.json snap2.json           what grew between them
+              heapmon alloc -i '*/Data/*' -x '*Cache.cs' snap.json
+              heapmon alloc -t -n 3 snap.json               biggest samples with tracebacks
+            """)
+        {
+            files, address, file, type, number, first, cumulative, block, traceback, include, includeTraceback,
+            exclude, excludeTraceback, hideSize, hideCount, hideAverage, hideMetrics, parts, color, noColor,
+        };
+
+        command.SetAction(parse =>
+        {
+            int n = parse.GetValue(number);
+            if (n < 0) throw new CliUsageException("--number must be 0 or more.");
+            int filenameParts = parse.GetValue(parts);
+            if (filenameParts < 0) throw new CliUsageException("--filename-parts must be 0 or more.");
+            bool groupAddress = parse.GetValue(address), groupFile = parse.GetValue(file), groupType = parse.GetValue(type), showTracebacks = parse.GetValue(traceback);
+            if (new[] { groupAddress, groupFile, groupType, showTracebacks }.Count(b => b) > 1)
+                throw new CliUsageException("Choose one of --address, --file, --type and --traceback.");
+            if (parse.GetValue(color) && parse.GetValue(noColor)) throw new CliUsageException("--color and --no-color contradict each other.");
+            string? blockText = parse.GetValue(block);
+            long? blockAddress = blockText is null ? null : ParseAddress(blockText);
+
+            var filters = new List<Filter>();
+            AddFilters(filters, parse.GetValue(include), include: true, traceback: false);
+            AddFilters(filters, parse.GetValue(includeTraceback), include: true, traceback: true);
+            AddFilters(filters, parse.GetValue(exclude), include: false, traceback: false);
+            AddFilters(filters, parse.GetValue(excludeTraceback), include: false, traceback: true);
+
+            GroupBy groupBy = groupAddress || showTracebacks ? GroupBy.Address : groupFile ? GroupBy.File : groupType ? GroupBy.Type : GroupBy.Line;
+            bool needTraces = groupBy == GroupBy.Address || blockAddress is not null || parse.GetValue(cumulative) || filters.Any(f => f.Traceback);
+            var display = new DisplayTop
+            {
+                Size = !parse.GetValue(hideSize),
+                Count = !parse.GetValue(hideCount),
+                Average = !parse.GetValue(hideAverage),
+                Metrics = !parse.GetValue(hideMetrics),
+                FilenameParts = filenameParts,
+                CompareToPrevious = !parse.GetValue(first),
+                Color = ResolveColor(parse.GetValue(color), parse.GetValue(noColor), Environment.GetEnvironmentVariable("NO_COLOR")),
+            };
+
+            foreach (string path in parse.GetValue(files)!)
+            {
+                AllocationSnapshot snapshot = AllocationSnapshot.Load(path, traces: needTraces);
+                if (needTraces && snapshot.Traces is null)
+                    throw new CliUsageException($"{path}: this snapshot has no traces, which --address, --traceback, --block, --cumulative and traceback filters need; take it with traces: true.");
+                snapshot = snapshot.ApplyFilters(filters);
+                if (blockAddress is { } blockAt) TracebackWriter.WriteBlock(context.Output, snapshot, blockAt, filenameParts);
+                else if (showTracebacks) TracebackWriter.WriteTracebacks(context.Output, snapshot, n, filenameParts);
+                else display.DisplaySnapshot(snapshot, n, groupBy, parse.GetValue(cumulative), context.Output);
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>--color wins, then --no-color or a non-empty NO_COLOR; otherwise colour only on a terminal (null).</summary>
+    internal static bool? ResolveColor(bool color, bool noColor, string? noColorVariable) =>
+        color ? true : noColor || !string.IsNullOrEmpty(noColorVariable) ? false : null;
+
+    private static void AddFilters(List<Filter> filters, string[]? specs, bool include, bool traceback)
+    {
+        foreach (string spec in specs ?? [])
+        {
+            int colon = spec.LastIndexOf(':');
+            int? line = null;
+            string pattern = spec;
+            if (colon > 0 && colon < spec.Length - 1 && spec[(colon + 1)..].All(char.IsAsciiDigit))
+            {
+                line = int.Parse(spec[(colon + 1)..], CultureInfo.InvariantCulture);
+                pattern = spec[..colon];
+            }
+            if (pattern.Length == 0) throw new CliUsageException($"Empty file name pattern in '{spec}'.");
+            filters.Add(new Filter(include, pattern, line, traceback));
+        }
+    }
+
+    private static long ParseAddress(string text)
+    {
+        bool hex = text.StartsWith("0x", StringComparison.OrdinalIgnoreCase);
+        if (long.TryParse(hex ? text[2..] : text, hex ? NumberStyles.AllowHexSpecifier : NumberStyles.None, CultureInfo.InvariantCulture, out long value))
+            return value;
+        throw new CliUsageException($"--block: '{text}' is not an address (use 0x1a2b3c or a decimal number).");
+    }
+}

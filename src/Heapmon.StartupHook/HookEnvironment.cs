@@ -1,0 +1,38 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace Heapmon.StartupHook;
+
+/// <summary>Reads the <c>HEAPMON_*</c> variables without loading anything, and hides them from child processes.</summary>
+internal static class HookEnvironment
+{
+    /// <summary>Every variable the session understands (docs/run.md); a test keeps this list equal to the session's.</summary>
+    public static readonly string[] Names =
+    [
+        "HEAPMON_TRACK", "HEAPMON_RESOLUTION", "HEAPMON_TRACE", "HEAPMON_SNAPSHOT_AT", "HEAPMON_INTERVAL",
+        "HEAPMON_SNAPSHOT_ON_SIGNAL", "HEAPMON_ALLOC", "HEAPMON_TRACEBACK_LIMIT", "HEAPMON_OUTPUT", "HEAPMON_GARBAGE",
+    ];
+
+    /// <summary>The variables that are set, or null when none is (the hook then does nothing).</summary>
+    public static Dictionary<string, string>? Read()
+    {
+        Dictionary<string, string>? set = null;
+        foreach (string name in Names)
+            if (Environment.GetEnvironmentVariable(name) is { } value)
+                (set ??= new Dictionary<string, string>(StringComparer.Ordinal))[name] = value;
+        return set;
+    }
+
+    /// <summary>Removes the settings and this hook from the environment that processes started from here inherit.</summary>
+    public static void RemoveFromInheritedEnvironment(string hookPath)
+    {
+        foreach (string name in Names) Environment.SetEnvironmentVariable(name, null);
+        string? hooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
+        if (hooks is null) return;
+        var rest = new List<string>();
+        foreach (string entry in hooks.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+            if (!string.Equals(Path.GetFullPath(entry), hookPath, StringComparison.Ordinal)) rest.Add(entry);
+        Environment.SetEnvironmentVariable("DOTNET_STARTUP_HOOKS", rest.Count == 0 ? null : string.Join(Path.PathSeparator, rest));
+    }
+}

@@ -1,0 +1,40 @@
+using System;
+using System.IO;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace Heapmon.StartupHook;
+
+/// <summary>
+/// Loads Heapmon and its dependencies (ClrMD, TraceEvent, ...) from the hook's folder, apart from the
+/// host's default context: the host may carry its own, different copies of the same packages.
+/// </summary>
+internal sealed class HookLoadContext(string directory) : AssemblyLoadContext("Heapmon", isCollectible: false)
+{
+    /// <summary>The assembly holding the profiling session.</summary>
+    public const string SessionAssembly = "Heapmon.StartupHook.Session";
+
+    /// <summary>The type whose static <c>Start(IReadOnlyDictionary&lt;string, string&gt;)</c> begins a session.</summary>
+    public const string SessionEntryType = "Heapmon.StartupHook.Session.SessionEntry";
+
+    private static readonly string FrameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+
+    /// <summary>The folder the context loads from.</summary>
+    public string Directory { get; } = directory;
+
+    protected override Assembly? Load(AssemblyName name)
+    {
+        if (name.Name is null) return null;
+        // The shared framework stays shared: System.Type and friends must be one type on both sides,
+        // since the session is handed the host's types to track.
+        if (File.Exists(Path.Combine(FrameworkDirectory, name.Name + ".dll"))) return null;
+        string path = Path.Combine(Directory, name.Name + ".dll");
+        return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+    }
+
+    protected override IntPtr LoadUnmanagedDll(string unmanagedDllName)
+    {
+        string path = Path.Combine(Directory, unmanagedDllName);
+        return File.Exists(path) ? LoadUnmanagedDllFromPath(path) : IntPtr.Zero;
+    }
+}

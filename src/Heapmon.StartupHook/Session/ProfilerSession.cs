@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Heapmon.Tracking;
+
+namespace Heapmon.StartupHook.Session;
+
+/// <summary>
+/// One `heapmon run` session in the hooked process: matches types as assemblies load, takes snapshots
+/// at start, on a timer, on SIGUSR2 and at exit (normal, <c>Environment.Exit</c> or an unhandled
+/// exception), and writes the outputs atomically, so a reader never sees half a file.
+/// </summary>
+internal sealed class ProfilerSession : IDisposable
+{
+    /// <summary>SIGUSR2's number: .NET accepts raw signal numbers cast to <see cref="PosixSignal"/> on Unix.</summary>
+    internal static int SnapshotSignal => OperatingSystem.IsMacOS() ? 31 : 12;
+
+    private readonly RunOptions _options;
+    private readonly IProfilerBackend _backend;
+    private readonly TypeWatcher _watcher;
+    private readonly object _gate = new();
+    private readonly Stopwatch _sinceWrite = new();
+    private Timer? _timer;
+    private readonly List<PosixSignalRegistration> _signals = [];
+    private bool _finished;
+    private TimeSpan _housekeepingEvery;
+    private int _writtenSnapshots;
+    private int _signalled;
+
+    public ProfilerSession(RunOptions options, IProfilerBackend backend)
+    {
+        _options = options;
+        _backend = backend;
+        _watcher = new TypeWatcher(options.Track.Select(TypePattern.Parse).ToArray());
+    }
+
+    /// <summary>How often periodic snapshots rewrite the outputs: every interval, but at most once a second.</summary>
+    public TimeSpan RewriteEvery => _options.Interval is { } i && i > TimeSpan.FromSeconds(1) ? i : TimeSpan.FromSeconds(1);
+
+    /// <summary>Starts watching, takes the start snapshot and arms the exit paths, timer and signal.</summary>
+    public void Start()
+    {
+        _watcher.Start();
+        // Exit paths first: a program that ends within milliseconds still leaves its output.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Finish("exit");
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+            Finish($"exit: unhandled {e.ExceptionObject.GetType().FullName}");
+        if (_options.SnapshotAtStart)
+            lock (_gate) Guard("the start snapshot", () => Snapshot("start"));
+        _sinceWrite.Start();
+        if (_options.Interval is { } interval)
+        {
+            // The tracker takes the periodic snapshots (it can walk only the young generations between
+            // full walks); our timer matches newly loaded types and rewrites the outputs as it goes.
+            _backend.StartPeriodicSnapshots(interval);
+            _housekeepingEvery = interval < RewriteEvery ? interval : RewriteEvery;
+            _timer = new Timer(_ => Housekeeping(), null, _housekeepingEvery, Timeout.InfiniteTimeSpan);
+        }
+        if (OperatingSystem.IsWindows())
+        {
+            if (_options.SnapshotOnSignal) SessionLog.Warning("--snapshot-on-signal needs a Unix signal (SIGUSR2); it is off on Windows.");
+            return;
+        }
+        if (_options.SnapshotOnSignal)
+        {
+            _signals.Add(PosixSignalRegistration.Create((PosixSignal)SnapshotSignal, context =>
+            {
+                // SIGUSR2's default action ends the process; we take it over.
+                context.Cancel = true;
+                ThreadPool.QueueUserWorkItem(_ => OnSignal());
+            }));
+        }
+        // The runtime raises no ProcessExit when SIGTERM, SIGINT or SIGHUP ends the process, so write
+        // the outputs when one arrives. The signal is not cancelled: the program (or the default
+        // action) decides what happens next, and a program that shuts down cleanly still gets its
+        // exit snapshot from ProcessExit.
+        foreach (PosixSignal signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP })
+            _signals.Add(PosixSignalRegistration.Create(signal, context => OnTermination(context.Signal)));
+    }
+
+    private void OnTermination(PosixSignal signal) => Guard($"the snapshot at {signal}", () =>
+    {
+        lock (_gate)
+        {
+            if (_finished) return;
+            Snapshot(signal.ToString());
+            WriteOutputs(final: true);
+        }
+    });
+
+    private void OnSignal() => Guard("a signalled snapshot", () =>
+    {
+        lock (_gate)
+        {
+            if (_finished) return;
+            Snapshot($"signal {++_signalled}");
+            WriteOutputs();
+        }
+    });
+
+    private void Housekeeping()
+    {
+        Guard("matching types and rewriting outputs", () =>
+        {
+            lock (_gate)
+            {
+                if (_finished) return;
+                TrackNewMatches();
+                if (_sinceWrite.Elapsed >= RewriteEvery && _backend.SnapshotCount > _writtenSnapshots) WriteOutputs();
+            }
+        });
+        lock (_gate)
+            if (!_finished) _timer?.Change(_housekeepingEvery, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Takes the exit snapshot and writes every output, once, whichever exit path comes first.</summary>
+    public void Finish(string description)
+    {
+        lock (_gate)
+        {
+            if (_finished) return;
+            _finished = true;
+            _timer?.Dispose();
+            Guard("stopping periodic snapshots", _backend.StopPeriodicSnapshots);
+            foreach (PosixSignalRegistration registration in _signals) registration.Dispose();
+            Guard("the exit snapshot", () =>
+            {
+                if (_options.SnapshotAtExit || _backend.SnapshotCount == 0) Snapshot(description);
+            });
+            if (_options.Outputs.Count == 0 && _options.Garbage is null) Guard("the summary", PrintSummary);
+            else WriteOutputs(final: true);
+            if (_options.Garbage is { } garbage) Guard("the garbage graph", () => WriteAtomically(garbage, _backend.WriteGarbage, final: true));
+            foreach (TypePattern pattern in _watcher.Unmatched())
+                SessionLog.Warning($"--track '{pattern}' matched no type in the {_watcher.AssemblyCount} assemblies the program loaded.");
+        }
+    }
+
+    private void Snapshot(string description)
+    {
+        TrackNewMatches();
+        _backend.CreateSnapshot(description);
+    }
+
+    private void TrackNewMatches()
+    {
+        foreach ((Type type, _) in _watcher.TakeNewMatches())
+            _backend.TrackClass(type, _options.ResolutionLevel, _options.Trace);
+    }
+
+    private void WriteOutputs(bool final = false)
+    {
+        if (_options.Outputs.Count == 0) return;
+        TrackerData data = _backend.ToData();
+        _writtenSnapshots = data.Snapshots.Count;
+        foreach (OutputTarget output in _options.Outputs)
+            Guard($"writing {output.Path}", () => WriteAtomically(output.Path, temp => OutputWriter.Write(output.Kind, data, temp), final));
+        _sinceWrite.Restart();
+    }
+
+    /// <summary>Without an output file, the summary goes to stderr, as SCons printed it after the build.</summary>
+    private void PrintSummary()
+    {
+        var summary = new StringWriter();
+        OutputWriter.WriteSummary(_backend.ToData(), summary);
+        foreach (string line in summary.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            SessionLog.Info(line);
+    }
+
+    /// <summary>Writes through a temporary file in the same folder, then renames it over the target (atomic on one file system).</summary>
+    private static void WriteAtomically(string path, Action<string> write, bool final)
+    {
+        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            write(temp);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+        if (final) SessionLog.Info($"wrote {path}");
+    }
+
+    /// <summary>A failing part never costs the program or the other outputs (STYLE.md 8): report it and go on.</summary>
+    private static void Guard(string what, Action action)
+    {
+        try { action(); }
+        catch (Exception e) { SessionLog.Error($"{what} failed: {e.GetType().Name}: {e.Message}"); }
+    }
+
+    public void Dispose()
+    {
+        _timer?.Dispose();
+        foreach (PosixSignalRegistration registration in _signals) registration.Dispose();
+        _backend.Dispose();
+    }
+}

@@ -1,0 +1,77 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace Heapmon.StartupHook.Session;
+
+/// <summary>
+/// Finds the types named by <c>--track</c> patterns in every assembly the program loads, including
+/// assemblies loaded after start. Loads are only queued when they happen (an AssemblyLoad handler
+/// must not load more assemblies, which reading types does); the queue is matched before each snapshot.
+/// </summary>
+internal sealed class TypeWatcher
+{
+    private readonly IReadOnlyList<TypePattern> _patterns;
+    private readonly ConcurrentQueue<Assembly> _pending = new();
+    private readonly HashSet<Assembly> _seen = [];
+    private readonly int[] _matchCounts;
+    private readonly AssemblyLoadContext? _ownContext = AssemblyLoadContext.GetLoadContext(typeof(TypeWatcher).Assembly);
+
+    public TypeWatcher(IReadOnlyList<TypePattern> patterns)
+    {
+        _patterns = patterns;
+        _matchCounts = new int[patterns.Count];
+    }
+
+    /// <summary>Assemblies examined so far.</summary>
+    public int AssemblyCount => _seen.Count;
+
+    /// <summary>Starts watching loads, and queues the assemblies already loaded.</summary>
+    public void Start()
+    {
+        if (_patterns.Count == 0) return;
+        AppDomain.CurrentDomain.AssemblyLoad += (_, e) => _pending.Enqueue(e.LoadedAssembly);
+        foreach (Assembly assembly in AppDomain.CurrentDomain.GetAssemblies()) _pending.Enqueue(assembly);
+    }
+
+    /// <summary>Matches the assemblies loaded since the last call; returns the newly matched types, each with the first pattern that named it.</summary>
+    public IReadOnlyList<(Type Type, TypePattern Pattern)> TakeNewMatches()
+    {
+        var matches = new List<(Type, TypePattern)>();
+        while (_pending.TryDequeue(out Assembly? assembly))
+        {
+            if (!_seen.Add(assembly) || !IsProgramAssembly(assembly)) continue;
+            foreach (Type type in TypesOf(assembly))
+            {
+                if (!TypePattern.IsTrackable(type)) continue;
+                for (int i = 0; i < _patterns.Count; i++)
+                {
+                    if (!_patterns[i].Matches(type)) continue;
+                    _matchCounts[i]++;
+                    matches.Add((type, _patterns[i]));
+                    break;
+                }
+            }
+        }
+        return matches;
+    }
+
+    /// <summary>The patterns that have matched no type so far.</summary>
+    public IEnumerable<TypePattern> Unmatched() => _patterns.Where((_, i) => _matchCounts[i] == 0);
+
+    private bool IsProgramAssembly(Assembly assembly)
+    {
+        // Heapmon's own assemblies (the session's context and the bootstrap) are not the program.
+        if (assembly.IsDynamic || assembly.GetName().Name == "Heapmon.StartupHook") return false;
+        AssemblyLoadContext? context = AssemblyLoadContext.GetLoadContext(assembly);
+        // Tracking a type holds it: a collectible (unloadable) assembly would never unload.
+        return context != _ownContext && context is not { IsCollectible: true };
+    }
+
+    private static IEnumerable<Type> TypesOf(Assembly assembly)
+    {
+        try { return assembly.GetTypes(); }
+        catch (ReflectionTypeLoadException e) { return e.Types.OfType<Type>(); }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException or NotSupportedException) { return []; }
+    }
+}

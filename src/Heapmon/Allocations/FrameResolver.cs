@@ -1,0 +1,77 @@
+namespace Heapmon.Allocations;
+
+/// <summary>
+/// Turns raw stacks (return addresses, innermost first) into tracebacks: methods from the JIT's
+/// events, file:line from portable PDBs, cached per address. Native frames (the allocator) are
+/// skipped, and so are the runtime's own frames unless asked; a stack through the tracer is the
+/// tracer's own allocation. Used by the reader thread only.
+/// </summary>
+internal sealed class FrameResolver(JitLineMap jit, PdbLines pdbs, bool includeRuntimeFrames)
+{
+    // .../shared/Microsoft.NETCore.App/10.0.x/ → .../shared/: every shared framework (ASP.NET Core too) is "the runtime".
+    private static readonly string SharedFrameworks = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", ".."));
+
+    private readonly Dictionary<ulong, (Kind Kind, TraceFrame? Frame)> _byAddress = [];
+    private readonly Dictionary<(string, int, string), TraceFrame> _interned = [];
+
+    private enum Kind { User, Runtime, Tracer, Unknown }
+
+    /// <summary>
+    /// Fills <paramref name="frames"/> with the traceback, most recent first, and returns how many;
+    /// −1 when the allocation is the tracer's own. Allocates nothing once its addresses are known.
+    /// </summary>
+    public int Resolve(ReadOnlySpan<ulong> stack, Span<TraceFrame> frames)
+    {
+        int count = 0, limit = frames.Length;
+        TraceFrame? firstRuntime = null;
+        foreach (ulong ip in stack)
+        {
+            if (!_byAddress.TryGetValue(ip, out var resolved)) _byAddress[ip] = resolved = Classify(ip);
+            if (resolved.Kind == Kind.Tracer) return -1;
+            if (resolved.Frame is null || count >= limit) continue;
+            if (resolved.Kind == Kind.Runtime && !includeRuntimeFrames)
+            {
+                firstRuntime ??= resolved.Frame;
+                continue;
+            }
+            frames[count++] = resolved.Frame;
+        }
+        // Runtime-only stacks (finalizer, thread pool internals) keep their top runtime frame rather than nothing.
+        if (count == 0 && firstRuntime is not null) frames[count++] = firstRuntime;
+        return count;
+    }
+
+    private (Kind, TraceFrame?) Classify(ulong ip)
+    {
+        JitLineMap.CodeRange? range = jit.Find(ip);
+        if (range is null) return (Kind.Unknown, null); // native code, stubs, precompiled code without rundown
+        string name = range.Name;
+        if (name.StartsWith("Heapmon.Allocations.", StringComparison.Ordinal)
+            || name.StartsWith("Microsoft.Diagnostics.Tracing.", StringComparison.Ordinal)
+            || name.StartsWith("Microsoft.Diagnostics.NETCore.Client.", StringComparison.Ordinal))
+            return (Kind.Tracer, null);
+        string? modulePath = jit.ModulePath(range.ModuleId);
+        Kind kind = modulePath is not null && modulePath.StartsWith(SharedFrameworks, StringComparison.Ordinal) ? Kind.Runtime : Kind.User;
+
+        string file;
+        int line;
+        int ilOffset = range.HasMap ? JitLineMap.ILOffset(range, ip) : -1;
+        if (ilOffset >= 0 && modulePath is not null && pdbs.TryGetLine(modulePath, range.Token, ilOffset, out string source, out int sourceLine))
+        {
+            file = source;
+            line = sourceLine;
+        }
+        else
+        {
+            // No IL map (precompiled code) or no PDB: the frame still names its assembly.
+            file = "<" + (modulePath is null ? "unknown module" : Path.GetFileNameWithoutExtension(modulePath)) + ">";
+            line = 0;
+        }
+        if (!_interned.TryGetValue((file, line, name), out TraceFrame? frame))
+        {
+            frame = new TraceFrame(file, line, name);
+            _interned.Add((file, line, name), frame);
+        }
+        return (kind, frame);
+    }
+}

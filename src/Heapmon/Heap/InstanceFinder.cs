@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Runtime;
+using Microsoft.Diagnostics.Runtime;
+
+namespace Heapmon.Heap;
+
+/// <summary>
+/// Finds the live instances of types by walking our own GC heap, without the types' cooperation
+/// (Pympler's ClassTracker patches <c>__init__</c>; we read the heap). Walks are serialised
+/// process-wide and run under the no-GC protocol of DESIGN.md mechanism 3: the result is exact for
+/// one moment, or the call retries and finally throws <see cref="HeapWalkException"/>, never a wrong reference.
+/// </summary>
+public static class InstanceFinder
+{
+    /// <summary>The live instances of <paramref name="types"/> on the whole heap (Pympler: ClassTracker instance discovery).</summary>
+    /// <param name="types">Classes, structs (boxed instances), open generics (every instantiation), interfaces (every implementer).</param>
+    /// <param name="includeSubclasses">Also instances of subclasses (Pympler: track_class(..., trace/inherit)).</param>
+    /// <exception cref="HeapWalkException">No consistent view of the heap in the allowed attempts.</exception>
+    /// <exception cref="PlatformNotSupportedException">Native AOT, or an OS where neither route works.</exception>
+    public static FoundInstances Find(IReadOnlyCollection<Type> types, bool includeSubclasses)
+        => Find(types, includeSubclasses, HeapWalkOptions.Default);
+
+    /// <summary>The live instances of <paramref name="types"/> in the part of the heap <paramref name="options"/> names.</summary>
+    /// <exception cref="HeapWalkException">No consistent view of the heap in the allowed attempts.</exception>
+    /// <exception cref="PlatformNotSupportedException">Native AOT, or an OS where neither route works.</exception>
+    public static FoundInstances Find(IReadOnlyCollection<Type> types, bool includeSubclasses, HeapWalkOptions options)
+        => Find(types, includeSubclasses, options, useSnapshot: !OperatingSystem.IsLinux());
+
+    /// <summary>
+    /// The same, choosing the route: our own walker (Linux), or a ClrMD walk of a snapshot of the
+    /// process (<c>DataTarget.CreateSnapshotAndAttach</c>, the fallback off Linux and the benchmark's baseline).
+    /// </summary>
+    internal static FoundInstances Find(IReadOnlyCollection<Type> types, bool includeSubclasses, HeapWalkOptions options, bool useSnapshot)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var matcher = new TypeMatcher(types, includeSubclasses);
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+            SelfDataReader.EnsureSupported();
+        if (!useSnapshot) SelfDataReader.EnsureSupported();
+
+        using Lock.Scope scope = HeapWalkLock.Enter();
+        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+            throw new InvalidOperationException("Cannot walk the heap while the program holds a no-GC region (GC.TryStartNoGCRegion).");
+
+        var stopwatch = Stopwatch.StartNew();
+        string problem = "none";
+        for (int attempt = 1; attempt <= options.MaxAttempts; attempt++)
+        {
+            object[][]? chunks = null;
+            long walked = 0;
+            bool inRegion = false;
+            try
+            {
+                if (options.Scope == HeapScope.Full)
+                {
+                    // A full blocking GC first: no dead instance is left to be found, and no background
+                    // GC is sweeping while we walk (the region's own GC does not promise either).
+                    GC.Collect();
+                    Phase(0, stopwatch);
+                    inRegion = GC.TryStartNoGCRegion(options.NoGCRegionBytes);
+                    Phase(1, stopwatch);
+                }
+                else
+                {
+                    GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+                }
+
+                using GcSentinel sentinel = GcSentinel.Start();
+                AddressBuffer.Reset(AddressBuffer.Array.Length);
+                WalkOutcome outcome = useSnapshot
+                    ? SnapshotRoute.CollectAddresses(matcher, options.Scope)
+                    : WalkOwnHeap(matcher, options.Scope);
+                walked = outcome.ObjectsWalked;
+                Phase(2, stopwatch);
+                if (!outcome.Complete) { problem = outcome.Problem!; continue; }
+                if (!sentinel.NoGcSince) { problem = "a GC ran during the walk"; continue; }
+                chunks = AddressMaterialiser.TryMaterialise(AddressBuffer.Array, AddressBuffer.Count, sentinel);
+                if (chunks is null) { problem = "a GC ran while the addresses were turned into references"; continue; }
+                Phase(3, stopwatch);
+            }
+            finally
+            {
+                if (inRegion && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+                    GC.EndNoGCRegion();
+            }
+
+            var instances = new List<object>(AddressBuffer.Count);
+            bool allRight = true;
+            foreach (object[] chunk in chunks)
+                foreach (object instance in chunk)
+                {
+                    allRight &= matcher.Matches(instance.GetType());
+                    instances.Add(instance);
+                }
+            if (!allRight) { problem = "an object of an unexpected type was found"; continue; }
+            return new FoundInstances(instances, options.Scope, attempt, walked, stopwatch.Elapsed);
+        }
+        throw new HeapWalkException(options.MaxAttempts, problem);
+    }
+
+    /// <summary>Milliseconds at the end of each phase of the last attempt: GC, region, walk, materialise (diagnostics).</summary>
+    internal static double[] LastPhases { get; } = new double[4];
+
+    private static void Phase(int index, Stopwatch stopwatch) => LastPhases[index] = stopwatch.Elapsed.TotalMilliseconds;
+
+    private static WalkOutcome WalkOwnHeap(TypeMatcher matcher, HeapScope scope)
+    {
+        ClrRuntime runtime = SelfRuntime.Fresh();
+        HeapLayout layout = HeapLayout.Read(runtime.Heap, youngOnly: scope == HeapScope.Young);
+        var visitor = new FinderVisitor(matcher);
+        return HeapWalker.Walk(runtime, layout, ref visitor);
+    }
+
+    private readonly struct FinderVisitor(TypeMatcher matcher) : IHeapVisitor
+    {
+        public void Visit(ulong address, MethodTableInfo info, ulong size, HeapGeneration generation)
+        {
+            if (!info.IsFree && matcher.IsMatch(info)) AddressBuffer.Add(address);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace Heapmon.Sizing;
+
+/// <summary>An append-only list of objects in fixed chunks (no copying as it grows), truncatable for rollback.</summary>
+internal sealed class ObjectList
+{
+    private const int ChunkSize = 8192;
+    private readonly List<ObjectSlot[]> _chunks = [];
+
+    public int Count { get; private set; }
+
+    public void Add(object obj)
+    {
+        int chunk = Count / ChunkSize;
+        if (chunk == _chunks.Count) _chunks.Add(new ObjectSlot[ChunkSize]);
+        _chunks[chunk][Count % ChunkSize].Value = obj;
+        Count++;
+    }
+
+    /// <summary>Drops every object from <paramref name="count"/> on, releasing the references.</summary>
+    public void Truncate(int count)
+    {
+        for (int i = count; i < Count; i++) _chunks[i / ChunkSize][i % ChunkSize].Value = null;
+        Count = count;
+    }
+
+    public IEnumerable<object> Items()
+    {
+        for (int i = 0; i < Count; i++) yield return _chunks[i / ChunkSize][i % ChunkSize].Value!;
+    }
+}
+
+/// <summary>An array element holding a reference: storing into a struct array skips the covariance check of object[].</summary>
+internal struct ObjectSlot
+{
+    public object? Value;
+}

@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text;
+using Heapmon.Tracking;
+
+namespace Heapmon.Stats;
+
+/// <summary>
+/// Plain-text reports over tracker data, in Pympler's layouts (Pympler: tracker.stats.ConsoleStats).
+/// Writes to a <see cref="TextWriter"/> (default <see cref="Console.Out"/>); each call renders
+/// completely into a buffer first, so a failure never leaves a partial report.
+/// </summary>
+public sealed class ConsoleStats : Stats
+{
+    private const string Rule = "-------------------------------------------------------------------------------";
+
+    /// <summary>Console reports over <paramref name="data"/>, written to <paramref name="output"/> (Pympler: ConsoleStats(tracker=...)).</summary>
+    public ConsoleStats(TrackerData data, TextWriter? output = null) : base(data) => Output = output ?? Console.Out;
+
+    /// <summary>Console reports over <paramref name="stats"/>'s data, keeping its sort order.</summary>
+    public ConsoleStats(Stats stats, TextWriter? output = null) : base(stats) => Output = output ?? Console.Out;
+
+    /// <summary>Where reports go (Pympler: stream).</summary>
+    public TextWriter Output { get; }
+
+    /// <summary>Reads a stats file for console reports (Pympler: ConsoleStats(filename=...)).</summary>
+    /// <exception cref="HeapmonFormatException">The file cannot be loaded.</exception>
+    public static ConsoleStats Load(string path, TextWriter? output = null) => new(StatsFile.Read(path), output);
+
+    /// <inheritdoc cref="Stats.SortStats"/>
+    public new ConsoleStats SortStats(params string[] keys)
+    {
+        base.SortStats(keys);
+        return this;
+    }
+
+    /// <inheritdoc cref="Stats.ReverseOrder"/>
+    public new ConsoleStats ReverseOrder()
+    {
+        base.ReverseOrder();
+        return this;
+    }
+
+    /// <summary>
+    /// Per tracked object, in the current order: class, id and name, lifetime, instantiation trace,
+    /// size at each snapshot with its referent tree indented by level (Pympler: print_stats).
+    /// </summary>
+    /// <param name="limit">Print at most this many objects (after filtering).</param>
+    /// <param name="filter">Only classes whose full name contains this text, or, with <c>*</c>, match it as a wildcard.</param>
+    public void PrintStats(int? limit = null, string? filter = null)
+    {
+        if (limit < 0) throw new ArgumentOutOfRangeException(nameof(limit), limit, "limit must be 0 or more");
+        var buffer = new StringBuilder();
+        var pattern = ClassFilter.Parse(filter);
+        int printed = 0;
+        foreach (TrackedObjectRecord o in Sorted)
+        {
+            if (printed == limit) break;
+            if (!pattern.Matches(o.ClassName)) continue;
+            AppendObject(buffer, o);
+            printed++;
+        }
+        Output.Write(buffer.ToString());
+    }
+
+    /// <summary>Per snapshot, each tracked class's active instances, total, average size and share (Pympler: print_summary).</summary>
+    public void PrintSummary()
+    {
+        var b = new StringBuilder();
+        b.Append("---- SUMMARY ").Append('-', 66).Append('\n');
+        foreach (Snapshot snapshot in Data.Snapshots)
+        {
+            Line(b, $"{ReportText.Truncate(snapshot.Description ?? "", 35),-35} {"active",11} {ByteUnits.Aligned(snapshot.Total),12} {"average",12} {"pct",5}");
+            foreach (ClassSummary c in snapshot.Classes)
+                Line(b, $"  {ReportText.TruncateLeft(c.ClassName, 33),-33} {c.Active,11} {ByteUnits.Aligned(c.Total),12} {ByteUnits.Aligned(c.Average),12} {Percent(c.Share),4}%");
+        }
+        b.Append(Rule).Append('\n');
+        Output.Write(b.ToString());
+    }
+
+    private void AppendObject(StringBuilder b, TrackedObjectRecord o)
+    {
+        Line(b, $"{ReportText.TruncateLeft(o.ClassName, 32),-32} {"#" + o.Id.ToString(CultureInfo.InvariantCulture),-10} {ReportText.Truncate(o.Name, 35)}");
+        string death = o.Death is { } d ? Seconds(d) : "alive";
+        Line(b, $"  {"lifetime",-30} {Seconds(o.Birth)} .. {death}");
+        foreach (string frame in o.Trace ?? [])
+            Line(b, $"  at {ReportText.Truncate(frame, 75)}");
+        foreach (SizeSample sample in o.Samples)
+        {
+            Line(b, $"  {ReportText.Truncate(SampleLabel(sample.SnapshotIndex), 30),-30} {ByteUnits.Aligned(sample.Size)}");
+            if (sample.Referents is { } root) AppendReferents(b, root.Children, sample.Size, "    ", 1);
+        }
+        if (o.Death is { } death2) Line(b, $"  {Seconds(death2),-30} finalize");
+    }
+
+    // Pympler's _print_refs: largest first, and referents under 0.1% of the object are noise.
+    private static void AppendReferents(StringBuilder b, IReadOnlyList<ReferentNode> refs, long total, string prefix, int level)
+    {
+        foreach (ReferentNode r in refs.OrderByDescending(r => r.Size))
+        {
+            if (r.Size <= 0 || total <= 0 || r.Size * 100.0 / total <= 0.1) continue;
+            Line(b, $"{ReportText.Truncate(prefix + r.Name, 50),-50} {ByteUnits.Aligned(r.Size),-14} {(int)(r.Size * 100.0 / total),3}% [{level}]");
+            AppendReferents(b, r.Children, total, prefix + "  ", level + 1);
+        }
+    }
+
+    private string SampleLabel(int snapshotIndex)
+    {
+        if ((uint)snapshotIndex >= (uint)Data.Snapshots.Count)
+            return "#" + snapshotIndex.ToString(CultureInfo.InvariantCulture);
+        Snapshot s = Data.Snapshots[snapshotIndex];
+        return s.Description is { Length: > 0 } label ? $"{Seconds(s.Timestamp)} {label}" : Seconds(s.Timestamp);
+    }
+
+    /// <summary>Time since the run started, like Pympler's relative timestamps.</summary>
+    private string Seconds(DateTimeOffset time)
+        => ((time - Data.Run.Started).Ticks / (double)TimeSpan.TicksPerSecond).ToString("+0.00s;-0.00s;+0.00s", CultureInfo.InvariantCulture);
+
+    // Truncates toward zero like Pympler's %d; NaN (0/0 in a tracker) prints as 0.
+    private static int Percent(double share) => double.IsFinite(share) ? (int)Math.Clamp(share * 100, -999, 9999) : 0;
+
+    private static void Line(StringBuilder b, FormattableString text) => b.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
+}

@@ -1,0 +1,201 @@
+namespace Heapmon.Tracking;
+
+public sealed partial class ClassTracker
+{
+    /// <summary>
+    /// Finds new instances of the tracked classes, sizes every tracked object alive, and records
+    /// process memory and GC figures under a label (Pympler: create_snapshot).
+    /// </summary>
+    /// <param name="description">The snapshot's label, shown in reports.</param>
+    /// <param name="computeTotal">Also take a census of the whole managed heap for <see cref="Snapshot.HeapTotal"/>.</param>
+    public Snapshot CreateSnapshot(string? description = null, bool computeTotal = false)
+        => TakeSnapshot(description, computeTotal, periodic: false);
+
+    internal Snapshot TakeSnapshot(string? description, bool computeTotal, bool periodic)
+    {
+        lock (_snapshotGate)
+        {
+            long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            try { return TakeSnapshotLocked(description, computeTotal, periodic); }
+            finally { _snapshotTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started; }
+        }
+    }
+
+    /// <summary>Wall time spent taking snapshots so far (for the benchmark's CPU share).</summary>
+    internal TimeSpan SnapshotTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Volatile.Read(ref _snapshotTicks));
+
+    private long _snapshotTicks;
+
+    private Snapshot TakeSnapshotLocked(string? description, bool computeTotal, bool periodic)
+    {
+        {
+            Type[] classes;
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                classes = _classes.Active.Select(c => c.Type).ToArray();
+            }
+            IReadOnlyList<object>? found = null;
+            if (classes.Length > 0)
+            {
+                bool youngOnly = periodic && _walks.YoungWalkSuffices(classes);
+                found = _source.Find(classes, youngOnly);
+                if (youngOnly) _youngWalks++;
+                else _fullWalks++;
+                if (found is null) _discoveryFailures++;
+                else _walks.Completed(classes);
+            }
+            long? heapTotal = computeTotal ? _source.HeapTotal() : null;
+
+            Live live;
+            DateTimeOffset timestamp;
+            lock (_lock)
+            {
+                ThrowIfDisposed();
+                timestamp = DateTimeOffset.UtcNow;
+                if (found is not null) Register(found, timestamp.UtcTicks);
+                live = GatherLive(timestamp.UtcTicks);
+            }
+            found = null;
+
+            long[] sizes = live.Sizes, flats = live.Flats;
+            ReferentNode?[] trees = live.Trees;
+            try
+            {
+                _measurer.Measure(live.Objects.AsSpan(0, live.Count), live.Levels.AsSpan(0, live.Count),
+                    sizes.AsSpan(0, live.Count), flats.AsSpan(0, live.Count), trees.AsSpan(0, live.Count));
+            }
+            finally
+            {
+                Array.Clear(live.Objects, 0, live.Count); // the strong references end with the sizing
+                if (!periodic)
+                {
+                    // Buffers are kept only for periodic snapshots; between manual ones they would be dead weight.
+                    _live = null;
+                    _measurer.Release();
+                }
+            }
+
+            var samples = new SnapshotSamples();
+            var active = new int[live.LabelCount];
+            var totals = new long[live.LabelCount];
+            long trackedTotal = 0;
+            for (int i = 0; i < live.Count; i++)
+            {
+                samples.Add(live.Slots[i], sizes[i], flats[i], trees[i]);
+                trees[i] = null;
+                trackedTotal += sizes[i];
+                active[live.Labels[i]]++;
+                totals[live.Labels[i]] += sizes[i];
+            }
+
+            lock (_lock)
+            {
+                var gc = ProcessFigures.Gc();
+                var snapshot = new Snapshot(_snapshots.Count, timestamp, description, ProcessFigures.Memory(), gc,
+                    trackedTotal, heapTotal, Summaries(active, totals, heapTotal ?? gc.HeapSizeBytes));
+                _snapshots.Add(snapshot);
+                _samples.Add(samples);
+                return snapshot;
+            }
+        }
+    }
+
+    private readonly WalkPolicy _walks = new();
+    private int _discoveryFailures;
+    private int _youngWalks;
+    private int _fullWalks;
+
+    /// <summary>Class discoveries by kind: young generations only, or the whole heap (for the benchmark).</summary>
+    internal (int Young, int Full) Walks => (_youngWalks, _fullWalks);
+
+    /// <summary>Snapshots whose class discovery could not get a consistent view of the heap (they went on without new instances).</summary>
+    internal int DiscoveryFailures => _discoveryFailures;
+    private Live? _live;
+
+    /// <summary>Takes on instances found by the walk that are not tracked yet; each under its most specialised tracked class.</summary>
+    private void Register(IReadOnlyList<object> found, long firstSeenTicks)
+    {
+        foreach (object instance in found)
+        {
+            if (_slots.Find(instance) >= 0) continue;
+            Type type = instance.GetType();
+            TrackedClass? tracked = _classes.BestFor(type);
+            if (tracked is null) continue; // detached while the walk ran
+            int slot = _slots.Add(instance, firstSeenTicks, _classes.Label(tracked.Name, type), tracked.Level, SlotFlags.None);
+            if (tracked.Trace && _traces?.TraceOf(instance) is { } trace) _objectTraces[slot] = trace;
+        }
+    }
+
+    /// <summary>Collects the tracked objects alive now, in announcement order; records deaths not yet observed.</summary>
+    private Live GatherLive(long nowTicks)
+    {
+        int count = _slots.Count;
+        // Reused from one snapshot to the next: 100,000 objects make these large-object-heap arrays,
+        // and allocating them at 10 Hz would cost a full GC every few snapshots.
+        Live live = _live is { } reuse && reuse.Capacity >= count ? reuse : _live = new Live(count);
+        live.Count = 0;
+        live.LabelCount = _classes.LabelCount;
+        for (int slot = 0; slot < count; slot++)
+        {
+            bool ignored = (_slots.Flags(slot) & (SlotFlags.Ignored | SlotFlags.Detached)) != 0;
+            if (_slots.Death(slot) != 0 || ignored && _slots.Target(slot) is null)
+            {
+                _slots.Release(slot); // the GC scan saw it die; its handle is no longer needed
+                continue;
+            }
+            if (ignored) continue;
+            object? obj = _slots.Target(slot);
+            if (obj is null)
+            {
+                // Collected, and the finalizer thread has not told us yet: it died before this snapshot.
+                _slots.MarkDead(slot, nowTicks);
+                _slots.Release(slot);
+                continue;
+            }
+            live.Append(slot, obj, _slots.Level(slot), _slots.Label(slot));
+        }
+        return live;
+    }
+
+    /// <summary>Per class line: every tracked class (even with no instance) and every label seen, sorted by name.</summary>
+    private List<ClassSummary> Summaries(int[] active, long[] totals, long total)
+    {
+        var byName = new SortedDictionary<string, (int Active, long Total)>(StringComparer.Ordinal);
+        foreach (TrackedClass tracked in _classes.All) byName.TryAdd(tracked.Name, (0, 0));
+        for (int label = 0; label < active.Length; label++)
+        {
+            if (active[label] == 0) continue;
+            string name = _classes.ClassName(label);
+            (int a, long t) = byName.GetValueOrDefault(name);
+            byName[name] = (a + active[label], t + totals[label]);
+        }
+        return byName.Select(kv => new ClassSummary(kv.Key, kv.Value.Active, kv.Value.Total,
+            kv.Value.Active == 0 ? 0 : kv.Value.Total / kv.Value.Active,
+            total <= 0 ? 0 : (double)kv.Value.Total / total)).ToList();
+    }
+
+    /// <summary>The objects being sized in one snapshot: strong references held only for its duration.</summary>
+    private sealed class Live(int capacity)
+    {
+        public readonly int Capacity = capacity;
+        public readonly long[] Sizes = new long[capacity];
+        public readonly long[] Flats = new long[capacity];
+        public readonly ReferentNode?[] Trees = new ReferentNode?[capacity];
+        public readonly int[] Slots = new int[capacity];
+        public readonly object[] Objects = new object[capacity];
+        public readonly int[] Levels = new int[capacity];
+        public readonly int[] Labels = new int[capacity];
+        public int Count;
+        public int LabelCount;
+
+        public void Append(int slot, object obj, int level, int label)
+        {
+            Slots[Count] = slot;
+            Objects[Count] = obj;
+            Levels[Count] = level;
+            Labels[Count] = label;
+            Count++;
+        }
+    }
+}

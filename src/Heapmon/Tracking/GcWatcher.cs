@@ -1,0 +1,33 @@
+namespace Heapmon.Tracking;
+
+/// <summary>
+/// Calls back on the finalizer thread after every GC, without keeping its owner alive: an
+/// unreachable finalizable sentinel lives in gen0, so every GC finalizes it, and its finalizer
+/// makes the next one (the runtime's own Gen2GcCallback uses the same trick).
+/// </summary>
+internal sealed class GcWatcher
+{
+    private readonly WeakReference<IGcListener> _listener;
+
+    private GcWatcher(WeakReference<IGcListener> listener) => _listener = listener;
+
+    /// <summary>Starts watching; stops by itself once <paramref name="listener"/> is collected or returns false.</summary>
+    public static void Start(IGcListener listener) => _ = new GcWatcher(new WeakReference<IGcListener>(listener));
+
+    ~GcWatcher()
+    {
+        if (Environment.HasShutdownStarted) return;
+        if (!_listener.TryGetTarget(out IGcListener? listener)) return;
+        bool again;
+        try { again = listener.OnGarbageCollected(); }
+        catch { again = true; } // a failing listener must never kill the finalizer thread
+        if (again) _ = new GcWatcher(_listener);
+    }
+}
+
+/// <summary>Something told after every GC, on the finalizer thread; it must be quick and must never block on a GC.</summary>
+internal interface IGcListener
+{
+    /// <summary>Called after a GC; returns false to stop watching.</summary>
+    bool OnGarbageCollected();
+}

@@ -1,0 +1,141 @@
+using System.Runtime;
+using System.Runtime.CompilerServices;
+using Heapmon.Heap;
+using Heapmon.Tests.Target;
+
+namespace Heapmon.Tests.Heap;
+
+[Collection(HeapWalkCollection.Name)]
+public sealed class InstanceFinderTests
+{
+    public static TheoryData<string> QueryNames => [.. new Population().Queries.Select(q => q.Name)];
+
+    [Theory]
+    [MemberData(nameof(QueryNames))]
+    public void FindsExactlyTheLiveInstancesOfEachShape(string queryName)
+    {
+        var population = new Population();
+        ShapeQuery query = population.Queries.Single(q => q.Name == queryName);
+
+        FoundInstances found = InstanceFinder.Find(query.Types, query.IncludeSubclasses);
+
+        var kept = new HashSet<object>(population.Kept, ReferenceEqualityComparer.Instance);
+        Assert.Equal(query.Expected, found.Instances.Count);
+        Assert.All(found.Instances, o => Assert.Contains(o, kept));
+        Assert.Equal(found.Instances.Count, found.Instances.Distinct(ReferenceEqualityComparer.Instance).Count());
+        GC.KeepAlive(population);
+    }
+
+    [Fact]
+    public void CountsAgreeWithClrMdWalkingTheSameHeap()
+    {
+        var population = new Population();
+        FoundInstances found = InstanceFinder.Find([typeof(Box<>)], includeSubclasses: true);
+
+        using var oracle = new ClrMdOracle();
+        var names = found.Instances.Select(o => o.GetType()).Distinct().Select(ClrMdName).ToHashSet();
+        int clrMd = oracle.Heap.EnumerateObjects(carefully: true).Count(o => o.Type?.Name is { } n && names.Contains(n));
+
+        Assert.Equal(4, names.Count);  // Box<int>, Box<string>, Box<Plain>, IntBox
+        Assert.Equal(clrMd, found.Instances.Count);
+        GC.KeepAlive(population);
+    }
+
+    [Fact]
+    public void FoundThenDroppedObjectsAreCollected()
+    {
+        WeakReference[] weak = MakeFindAndDrop();
+
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.All(weak, w => Assert.False(w.IsAlive));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference[] MakeFindAndDrop()
+    {
+        var victims = Enumerable.Range(0, 1000).Select(i => new Outer.Inner { X = i }).ToArray();
+        Assert.Equal(victims.Length, FindCount(typeof(Outer.Inner)));
+        return [.. victims.Select(v => new WeakReference(v))];
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int FindCount(Type type) => InstanceFinder.Find([type], false).Instances.Count;
+
+    [Fact]
+    public void YoungScopeFindsOnlyWhatWasMadeSinceTheLastFullWalk()
+    {
+        var old = Enumerable.Range(0, 300).Select(i => new Dog()).ToList();
+        Assert.Equal(old.Count, InstanceFinder.Find([typeof(Dog)], false).Instances.Count);
+        InstanceFinder.Find([typeof(Dog)], false);   // a second full GC moves the old ones to gen2
+
+        var fresh = Enumerable.Range(0, 200).Select(i => new Dog()).ToList();
+        FoundInstances young = InstanceFinder.Find([typeof(Dog)], false, HeapWalkOptions.Young);
+
+        Assert.Equal(HeapScope.Young, young.Scope);
+        Assert.Equal(fresh.Count, young.Instances.Count);
+        Assert.All(young.Instances, o => Assert.Contains(o, fresh));
+        GC.KeepAlive(old);
+    }
+
+    [Fact]
+    public void SnapshotRouteFindsTheSameInstancesAsOurOwnWalker()
+    {
+        var population = new Population();
+        ShapeQuery query = population.Queries.Single(q => q.Name == "interface");
+
+        FoundInstances viaSnapshot = InstanceFinder.Find(query.Types, query.IncludeSubclasses, HeapWalkOptions.Default, useSnapshot: true);
+        FoundInstances viaWalker = InstanceFinder.Find(query.Types, query.IncludeSubclasses);
+
+        Assert.Equal(query.Expected, viaSnapshot.Instances.Count);
+        Assert.Equal(
+            viaWalker.Instances.ToHashSet(ReferenceEqualityComparer.Instance),
+            viaSnapshot.Instances.ToHashSet(ReferenceEqualityComparer.Instance));
+        GC.KeepAlive(population);
+    }
+
+    [Fact]
+    public void BadTypeListsAreRefusedUpFront()
+    {
+        Assert.Throws<ArgumentNullException>(() => InstanceFinder.Find(null!, false));
+        Assert.Throws<ArgumentException>(() => InstanceFinder.Find([typeof(int).MakePointerType()], false));
+        Assert.Throws<ArgumentException>(() => InstanceFinder.Find([typeof(Span<int>)], false));
+        Assert.Throws<ArgumentOutOfRangeException>(() => InstanceFinder.Find([typeof(Dog)], false, HeapWalkOptions.Default with { MaxAttempts = 0 }));
+    }
+
+    [Fact]
+    public void AWalkInsideTheProgramsOwnNoGcRegionIsRefused()
+    {
+        Assert.True(GC.TryStartNoGCRegion(16 << 20));
+        try
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => InstanceFinder.Find([typeof(Dog)], false));
+            Assert.Contains("no-GC region", e.Message);
+        }
+        finally
+        {
+            if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+        }
+    }
+
+    [Fact]
+    public void TheWalkLockIsReentrantSoATrackerCanHoldItAcrossCalls()
+    {
+        var dogs = Enumerable.Range(0, 10).Select(i => new Dog()).ToList();
+        using (HeapWalkLock.Enter())
+        {
+            Assert.True(HeapWalkLock.IsHeldByCurrentThread);
+            Assert.Equal(dogs.Count, InstanceFinder.Find([typeof(Dog)], false).Instances.Count);
+        }
+        Assert.False(HeapWalkLock.IsHeldByCurrentThread);
+    }
+
+    /// <summary>ClrMD's spelling of a type name: nested types with '+', generic arguments in angle brackets.</summary>
+    private static string ClrMdName(Type type)
+    {
+        string name = type.FullName!.Split('`')[0];
+        return type.IsGenericType ? $"{name}<{string.Join(", ", type.GetGenericArguments().Select(ClrMdName))}>" : name;
+    }
+}

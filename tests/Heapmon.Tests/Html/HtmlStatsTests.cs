@@ -1,0 +1,137 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Heapmon.Stats;
+using Heapmon.Tracking;
+
+namespace Heapmon.Tests.Html;
+
+/// <summary>The report as a file: self-contained, deterministic, written atomically, within its size budget.</summary>
+public sealed class HtmlStatsTests
+{
+    [Fact]
+    public void Report_is_self_contained_and_its_one_script_is_the_one_the_policy_allows()
+    {
+        string html = new HtmlStats(TrackerDataFixtures.Factory()).RenderToString();
+        // Nothing to fetch: no external URL in any src or href (only in-page anchors and the data: icon).
+        Assert.DoesNotMatch(@"(src|href)=""(?!#|data:)", html);
+        Assert.DoesNotContain("http://", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+
+        string script = Regex.Match(html, "<script>(.*)</script>", RegexOptions.Singleline).Groups[1].Value;
+        string hash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(script)));
+        string policy = Regex.Match(html, "http-equiv=\"Content-Security-Policy\" content=\"([^\"]*)\"").Groups[1].Value;
+        Assert.Contains($"script-src 'sha256-{hash}'", policy);
+        Assert.Contains("default-src 'none'", policy);
+    }
+
+    [Fact]
+    public void Rendering_is_deterministic()
+    {
+        Assert.Equal(new HtmlStats(TrackerDataFixtures.Factory()).RenderToString(), new HtmlStats(TrackerDataFixtures.Factory()).RenderToString());
+    }
+
+    [Fact]
+    public void Summary_cells_carry_the_exact_recorded_numbers()
+    {
+        TrackerData data = TrackerDataFixtures.Factory();
+        string html = new HtmlStats(data).RenderToString();
+        string summary = Regex.Match(html, "<section id=\"summary\">(.*?)</section>", RegexOptions.Singleline).Groups[1].Value;
+        var rows = Regex.Matches(summary, "<tr><td class=\"n\" data-v=\"(\\d+)\">.*?<a href=\"#c\\d+\">([^<]*)</a></td><td class=\"n\" data-v=\"(\\d+)\">.*?data-v=\"(\\d+)\"")
+            .Select(m => (int.Parse(m.Groups[1].Value), m.Groups[2].Value, int.Parse(m.Groups[3].Value), long.Parse(m.Groups[4].Value))).ToList();
+        Assert.Equal(data.Snapshots.SelectMany((s, i) => s.Classes.Select(c => (i, c.ClassName, c.Active, c.Total))), rows);
+    }
+
+    [Fact]
+    public void CreateHtml_replaces_an_existing_report_whole_and_leaves_no_temp_file()
+    {
+        string dir = TestPaths.NewTempDirectory("html");
+        string path = Path.Combine(dir, "report.html");
+        File.WriteAllText(path, "old report");
+        new HtmlStats(TrackerDataFixtures.Factory()).CreateHtml(path);
+        Assert.Equal(new HtmlStats(TrackerDataFixtures.Factory()).RenderToString(), File.ReadAllText(path));
+        Assert.Equal(["report.html"], Directory.GetFiles(dir).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_cancelled_or_failed_render_keeps_the_previous_report_and_cleans_up()
+    {
+        string dir = TestPaths.NewTempDirectory("html");
+        string path = Path.Combine(dir, "report.html");
+        File.WriteAllText(path, "old report");
+        Assert.Throws<OperationCanceledException>(() => new HtmlStats(TrackerDataFixtures.Factory()).CreateHtml(path, new CancellationToken(canceled: true)));
+        Assert.Equal("old report", File.ReadAllText(path));
+        Assert.Equal(["report.html"], Directory.GetFiles(dir).Select(Path.GetFileName));
+
+        string missing = Path.Combine(dir, "no-such-folder", "report.html");
+        Assert.Throws<DirectoryNotFoundException>(() => new HtmlStats(TrackerDataFixtures.Factory()).CreateHtml(missing));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(missing)));
+    }
+
+    [Fact]
+    public void Options_are_validated_up_front()
+    {
+        TrackerData data = TrackerDataFixtures.Factory();
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HtmlStats(data, new HtmlStatsOptions { LargestInstances = -1 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HtmlStats(data, new HtmlStatsOptions { MaxTreeNodes = 0 }));
+    }
+
+    [Fact]
+    public void Limits_bound_the_largest_instances_and_the_referent_trees()
+    {
+        TrackerData data = TrackerDataFixtures.Scale(snapshotCount: 10, objectCount: 200);
+        string html = new HtmlStats(data, new HtmlStatsOptions { LargestInstances = 3, MaxReferentTrees = 2, MaxTreeNodes = 2 }).RenderToString();
+        // Five classes of 40 objects, three rows each.
+        Assert.Equal(5 * 3, Regex.Matches(html, "<table class=\"sortable largest\">.*?</table>", RegexOptions.Singleline).Sum(m => Regex.Count(m.Value, "<tr><td")));
+        Assert.Equal(2, Regex.Count(html, "<section class=\"object\""));
+        Assert.Contains("The 2 largest of 10 objects with a resolution level.", html);
+        Assert.Contains("more referents (over the 2-row limit)", html);
+    }
+
+    [Fact]
+    public void Scale_report_of_100_snapshots_and_1000_objects_stays_under_5_MB()
+    {
+        var stream = new MemoryStream();
+        using (var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true))
+            new HtmlStats(TrackerDataFixtures.Scale()).Render(writer);
+        Assert.InRange(stream.Length, 100_000, 5 * 1024 * 1024);
+    }
+}
+
+/// <summary>
+/// The rendered report of a small fixed input, compared with an approved copy (STYLE.md 5): any change to the
+/// markup, style or script shows as a diff. Set HEAPMON_APPROVE=1 to write a new approved copy (the test then fails once).
+/// </summary>
+public sealed class HtmlApprovalTests
+{
+    [Fact]
+    public void Small_report_matches_the_approved_html()
+    {
+        string actual = new HtmlStats(TrackerDataFixtures.Scale(snapshotCount: 3, objectCount: 10)).RenderToString();
+        string approved = Path.Combine(TestPaths.RepoRoot, "tests", "Heapmon.Tests", "Html", "Approved", "small-report.approved.html");
+        if (Environment.GetEnvironmentVariable("HEAPMON_APPROVE") == "1" || !File.Exists(approved))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(approved)!);
+            File.WriteAllText(approved, actual);
+            Assert.Fail($"Wrote {approved}; look at it and run again.");
+        }
+        // On a difference the new rendering is kept beside the other artefacts, for a diff.
+        string received = Path.Combine(ChromiumFixture.ArtefactDirectory, "small-report.received.html");
+        if (File.ReadAllText(approved) != actual) File.WriteAllText(received, actual);
+        else File.Delete(received);
+        Assert.Equal(File.ReadAllText(approved), actual);
+    }
+
+    [Fact]
+    public void Referents_with_the_same_name_stay_separate_rows()
+    {
+        var twins = new ReferentNode("root", "Holder", 100, 20, [new("[?]", "System.String", 50, 50, []), new("[?]", "System.String", 30, 30, [])]);
+        TrackerData data = TrackerDataFixtures.Factory() with
+        {
+            Objects = [new TrackedObjectRecord(7, "Holder", "holder", TrackerDataFixtures.Start, null, 1, [new SizeSample(0, 100, 20, twins)])],
+        };
+        string html = new HtmlStats(data).RenderToString();
+        string tree = Regex.Match(html, "<section class=\"object\" id=\"o7\">.*?</section>", RegexOptions.Singleline).Value;
+        Assert.Equal(["100 B", "50 B", "30 B"], Regex.Matches(tree, "<td data-v=\"\\d+\">([^<]*)</td>").Select(m => m.Groups[1].Value));
+    }
+}

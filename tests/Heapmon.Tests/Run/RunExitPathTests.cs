@@ -1,0 +1,93 @@
+using Heapmon.Tracking;
+
+namespace Heapmon.Tests.Run;
+
+/// <summary>However the program ends, it keeps its exit code and leaves a valid output behind.</summary>
+public sealed class RunExitPathTests
+{
+    [Theory]
+    [InlineData("quick", 0, "exit")]
+    [InlineData("exit3", 3, "exit")]
+    [InlineData("crash", 134, "exit: unhandled System.InvalidOperationException")]
+    public void Every_way_of_ending_leaves_a_valid_dump_and_the_programs_exit_code(string mode, int exitCode, string lastSnapshot)
+    {
+        string dir = TestPaths.NewTempDirectory("run-exit");
+        string dump = Path.Combine(dir, "heap.json.gz");
+        string summary = Path.Combine(dir, "heap.txt");
+
+        ChildResult result = RunHarness.Heapmon(["run", "--track", "Workload.Nodes.*", "-o", dump, "-o", summary, "--", RunHarness.Workload, mode]);
+
+        Assert.True(exitCode == result.ExitCode, result.ToString());
+        TrackerData data = RunHarness.LoadDump(dump);
+        Assert.Equal(["start", lastSnapshot], data.Snapshots.Select(s => s.Description));
+        Assert.Equal(["Workload.Nodes.Node", "Workload.Nodes.FileNode", "Workload.Nodes.DirNode"], data.Classes.Select(c => c.ClassName));
+        Assert.True(File.Exists(summary));
+        Assert.Contains($"heapmon: wrote {dump}", result.StdErr);
+        Assert.Empty(Directory.GetFiles(dir, ".*.tmp"));
+        if (mode == "crash") Assert.Contains("the workload crashed on purpose", result.StdErr);
+    }
+
+    [Fact]
+    public void Stdin_stdout_stderr_and_the_exit_code_pass_through_unchanged()
+    {
+        string dir = TestPaths.NewTempDirectory("run-echo");
+        string input = "line one\nline two with ünïcode\n\nlast line without newline";
+
+        ChildResult result = RunHarness.Heapmon(["run", "-o", Path.Combine(dir, "x.txt"), "--", RunHarness.Workload, "echo"], stdin: input);
+
+        Assert.Equal(7, result.ExitCode);
+        Assert.Equal(input, result.StdOut);
+        string[] errors = result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("workload: a line on stderr", errors);
+        Assert.All(errors.Where(l => l != "workload: a line on stderr"), line => Assert.StartsWith("heapmon: ", line));
+    }
+
+    [Fact]
+    public void Only_the_launched_process_is_profiled_its_children_inherit_nothing()
+    {
+        string dir = TestPaths.NewTempDirectory("run-env");
+        ChildResult result = RunHarness.Heapmon(["run", "--track", "X.*", "-o", Path.Combine(dir, "x.txt"), "--", RunHarness.Workload, "env"]);
+
+        // The hook removed itself and its settings from the environment this process hands to its children.
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("", result.StdOut);
+        Assert.True(File.Exists(Path.Combine(dir, "x.txt")), result.ToString());
+    }
+
+    [Fact]
+    public void The_hook_does_nothing_and_loads_nothing_when_not_configured()
+    {
+        var environment = new Dictionary<string, string?> { ["DOTNET_STARTUP_HOOKS"] = TestPaths.Assembly("Heapmon.StartupHook") };
+        ChildResult hooked = ChildProcess.RunDotnet(RunHarness.Workload, ["assemblies"], environment);
+        ChildResult plain = ChildProcess.RunDotnet(RunHarness.Workload, ["assemblies"]);
+
+        Assert.Equal(0, hooked.ExitCode);
+        string[] loaded = hooked.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        // The hook's own tiny assembly is all: no session, no Heapmon, no ClrMD, no TraceEvent, no second context.
+        Assert.Equal(["Heapmon.StartupHook"], loaded.Where(a => !plain.StdOut.Contains(a)).ToArray());
+        Assert.Equal("", hooked.StdErr);
+    }
+
+    [Fact]
+    public void A_bad_hand_set_variable_is_reported_and_the_program_runs_unprofiled()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["DOTNET_STARTUP_HOOKS"] = TestPaths.Assembly("Heapmon.StartupHook"),
+            ["HEAPMON_INTERVAL"] = "soon",
+        };
+        ChildResult result = ChildProcess.RunDotnet(RunHarness.Workload, ["build", "2", "3"], environment);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("built 2 dirs of 3 files\n", result.StdOut);
+        Assert.Equal("heapmon: error: HEAPMON_INTERVAL: 'soon' is not a positive number of seconds. Profiling is off for this run.\n", result.StdErr);
+    }
+
+    [Fact]
+    public void A_command_that_cannot_start_returns_127()
+    {
+        ChildResult result = RunHarness.Heapmon(["run", "--", "/no/such/program"]);
+        Assert.Equal(127, result.ExitCode);
+        Assert.StartsWith("heapmon: error: cannot start '/no/such/program': ", result.StdErr);
+    }
+}

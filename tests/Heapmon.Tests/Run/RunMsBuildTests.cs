@@ -1,0 +1,68 @@
+using Heapmon.Tracking;
+
+namespace Heapmon.Tests.Run;
+
+/// <summary>
+/// A real program nobody here wrote: MSBuild, running in-process in `dotnet build`, profiled unchanged
+/// (the part SCons played in the seed's tutorial). Slow (a real build): filter with Category!=Slow, but CI runs it.
+/// </summary>
+[Trait("Category", "Slow")]
+public sealed class RunMsBuildTests
+{
+    [Fact]
+    public void Dotnet_build_under_heapmon_run_names_MSBuild_classes()
+    {
+        string dir = TestPaths.NewTempDirectory("run-msbuild");
+        string solution = TinySolution.Create(Path.Combine(dir, "src"));
+        string html = Path.Combine(dir, "build.html");
+        string dump = Path.Combine(dir, "build.json.gz");
+
+        ChildResult result = RunHarness.Heapmon(
+            ["run", "--track", "Microsoft.Build.Execution.*", "--output", html, "--output", dump, "--",
+             "dotnet", "build", solution, "-nodeReuse:false", "-m:1"],
+            environment: TinySolution.CleanBuildEnvironment, timeout: TimeSpan.FromMinutes(5));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Build succeeded.", result.StdOut);
+        TrackerData data = RunHarness.LoadDump(dump);
+        string[] classes = data.Classes.Select(c => c.ClassName).ToArray();
+        Assert.Contains("Microsoft.Build.Execution.BuildManager", classes);
+        Assert.Contains("Microsoft.Build.Execution.ProjectInstance", classes);
+        Assert.All(classes, c => Assert.StartsWith("Microsoft.Build.Execution.", c));
+        Assert.Contains("Microsoft.Build.Execution.BuildManager", File.ReadAllText(html));
+        // One process profiled, one set of outputs: the compiler server and any node MSBuild starts run unprofiled.
+        Assert.Equal(["build.html", "build.json.gz"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray());
+        Assert.Equal(2, result.StdErr.Split('\n').Count(l => l.StartsWith("heapmon: wrote ", StringComparison.Ordinal)));
+    }
+}
+
+/// <summary>A one-project solution to build, away from this repository's build settings.</summary>
+internal static class TinySolution
+{
+    /// <summary>Writes the solution under <paramref name="dir"/> and returns its path.</summary>
+    public static string Create(string dir)
+    {
+        Directory.CreateDirectory(Path.Combine(dir, "Tiny"));
+        // Empty props files stop MSBuild from walking up into a parent folder's settings.
+        File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), "<Project />\n");
+        File.WriteAllText(Path.Combine(dir, "Directory.Build.targets"), "<Project />\n");
+        File.WriteAllText(Path.Combine(dir, "Tiny", "Tiny.csproj"),
+            "<Project Sdk=\"Microsoft.NET.Sdk\"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>\n");
+        File.WriteAllText(Path.Combine(dir, "Tiny", "Shapes.cs"),
+            "namespace Tiny;\npublic sealed record Circle(double Radius) { public double Area => System.Math.PI * Radius * Radius; }\n");
+        string solution = Path.Combine(dir, "Tiny.slnx");
+        File.WriteAllText(solution, "<Solution>\n  <Project Path=\"Tiny/Tiny.csproj\" />\n</Solution>\n");
+        return solution;
+    }
+
+    /// <summary>The test host runs under `dotnet test` (itself MSBuild): don't let its MSBuild settings leak into the nested build.</summary>
+    public static IReadOnlyDictionary<string, string?> CleanBuildEnvironment { get; } = new Dictionary<string, string?>
+    {
+        ["MSBuildExtensionsPath"] = null,
+        ["MSBuildSDKsPath"] = null,
+        ["MSBUILD_EXE_PATH"] = null,
+        ["MSBuildLoadMicrosoftTargetsReadOnly"] = null,
+        ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        ["DOTNET_NOLOGO"] = "1",
+    };
+}

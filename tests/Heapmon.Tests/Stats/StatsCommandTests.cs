@@ -1,0 +1,94 @@
+using Heapmon.Cli;
+using Heapmon.Stats;
+using Heapmon.Tracking;
+using StatsView = Heapmon.Stats.Stats;
+
+namespace Heapmon.Tests.Stats;
+
+public sealed class StatsCommandTests
+{
+    private readonly string _dir = TestPaths.NewTempDirectory("statscli");
+
+    private static (int Exit, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = HeapmonCli.Run(args, output, error);
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private string Dump(TrackerData data)
+    {
+        string path = Path.Combine(_dir, "profile.stats");
+        new StatsView(data).DumpStats(path);
+        return path;
+    }
+
+    [Fact]
+    public void SummaryPrintsWhatConsoleStatsPrints()
+    {
+        string path = Dump(StatsFixtures.Factory());
+        var expected = new StringWriter();
+        new ConsoleStats(StatsFixtures.Factory(), expected).PrintSummary();
+
+        var (exit, output, error) = Run("stats", path, "--summary");
+
+        Assert.Equal(0, exit);
+        Assert.Equal("", error);
+        Assert.Equal(expected.ToString(), output);
+    }
+
+    [Fact]
+    public void SortLimitAndFilterGiveTheTenLargestNodes()
+    {
+        TrackerData data = StatsFixtures.Large(objectCount: 2000, snapshotCount: 8);
+        string path = Dump(data);
+        var expected = new StringWriter();
+        new ConsoleStats(data, expected).SortStats("size", "name").PrintStats(10, "Node");
+
+        var (exit, output, _) = Run("stats", path, "--sort", "size", "--sort", "name", "--limit", "10", "--filter", "Node");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(expected.ToString(), output);
+        Assert.Equal(10, output.Split('\n').Count(l => l.Length > 0 && l[0] != ' '));
+        Assert.Equal(output, Run("stats", path, "-s", "size,name", "-n", "10", "-f", "Node").Out);
+    }
+
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("text")]
+    [InlineData("truncated")]
+    [InlineData("newer")]
+    [InlineData("badkey")]
+    [InlineData("badlimit")]
+    public void BadInputIsOneLineExitTwoAndNoOutput(string problem)
+    {
+        string path = Dump(StatsFixtures.Factory());
+        string[] args = ["stats", path];
+        string expected = problem switch
+        {
+            "missing" => $"{path}.nope: no such file",
+            "text" => $"{path}: not a Heapmon stats file (not gzip-compressed)",
+            "truncated" => $"{path}: truncated or corrupt gzip data",
+            "newer" => $"{path}: written by a newer Heapmon (stats format version 3; this version reads up to 1)",
+            "badkey" => "unknown sort key 'szie' (did you mean 'size'?)",
+            _ => "--limit must be 0 or more, not -1",
+        };
+        switch (problem)
+        {
+            case "missing": args = ["stats", path + ".nope"]; break;
+            case "text": File.WriteAllText(path, "name,size\nNode,48\nNode,64\n"); break;
+            case "truncated": File.WriteAllBytes(path, File.ReadAllBytes(path)[..^200]); break;
+            case "newer": File.WriteAllBytes(path, StatsFileTests.Gzip("{\"format\":\"heapmon-stats\",\"version\":3}")); break;
+            case "badkey": args = ["stats", path, "--sort", "szie"]; break;
+            default: args = ["stats", path, "--limit", "-1"]; break;
+        }
+
+        var (exit, output, error) = Run(args);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith("heapmon: error: " + expected, error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+    }
+}
