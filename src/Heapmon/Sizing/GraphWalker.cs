@@ -64,7 +64,7 @@ internal sealed partial class GraphWalker(SizingOptions options)
             if (layout.ComponentSize != 0) size += (long)layout.ComponentSize * Unsafe.As<byte, uint>(ref data);
             if (resume != 0)
             {
-                ScanArray(obj, resume, layout.Offsets[0] + layout.Offsets[1] + (nint)size, seen, layouts, record, ref stack, ref sp, ref total);
+                total += ScanArray(obj, resume, layout.Offsets[0] + layout.Offsets[1] + (nint)size, seen, layouts, record, ref stack, ref sp);
                 continue;
             }
             // Objects are marked when pushed, by address alone, and judged here, where their memory is
@@ -95,7 +95,7 @@ internal sealed partial class GraphWalker(SizingOptions options)
                 case ReferenceKind.Series when layout.Offsets.Length == 2:
                     // An array of references: scanned a slice at a time, so the elements pushed are
                     // visited while their memory is still in cache (see ScanArray).
-                    ScanArray(obj, layout.Offsets[0], layout.Offsets[0] + layout.Offsets[1] + (nint)size, seen, layouts, record, ref stack, ref sp, ref total);
+                    total += ScanArray(obj, layout.Offsets[0], layout.Offsets[0] + layout.Offsets[1] + (nint)size, seen, layouts, record, ref stack, ref sp);
                     break;
                 case ReferenceKind.Series:
                     nint[] series = layout.Offsets;
@@ -151,10 +151,10 @@ internal sealed partial class GraphWalker(SizingOptions options)
     /// <summary>
     /// Scans one slice of an array of references from <paramref name="from"/> (data-relative) towards
     /// <paramref name="end"/>; if elements remain, pushes the array back with where to resume, beneath the
-    /// elements just pushed, which are therefore walked first.
+    /// elements just pushed, which are therefore walked first. Returns the bytes of the leaves counted on the way.
     /// </summary>
     private long ScanArray<TSeen>(object array, nint from, nint end, TSeen seen, LayoutCache layouts, ObjectList? record,
-        ref StackSlot[] stack, ref int sp, ref long total) where TSeen : struct, ISeenSet
+        ref StackSlot[] stack, ref int sp) where TSeen : struct, ISeenSet
     {
         const int Slice = 64;
         ref byte data = ref ObjectLayout.Data(array);
@@ -177,7 +177,6 @@ internal sealed partial class GraphWalker(SizingOptions options)
                 stack[sp++].Value = r;
             }
         }
-        total += counted;
         return counted;
     }
 
