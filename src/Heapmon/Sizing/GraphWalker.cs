@@ -13,7 +13,7 @@ internal sealed partial class GraphWalker(SizingOptions options)
     private readonly LayoutCache _layouts = new(options);
     private readonly Func<object, bool>? _stopWhen = options.StopWhen;
     private readonly DelegateTargets _delegateTargets = options.DelegateTargets;
-    private ObjectSlot[] _stack = new ObjectSlot[1024];
+    private StackSlot[] _stack = new StackSlot[1024];
     private ObjectList? _record;
     private int _gcBaseline;
     private int _visits;
@@ -40,7 +40,7 @@ internal sealed partial class GraphWalker(SizingOptions options)
     /// <summary>Bytes of <paramref name="start"/> (already marked seen) and of everything newly reachable from it.</summary>
     public long DeepFrom<TSeen>(object start, TSeen seen) where TSeen : struct, ISeenSet
     {
-        ObjectSlot[] stack = _stack;
+        StackSlot[] stack = _stack;
         int sp = 0;
         stack[sp++].Value = start;
         long total = 0;
@@ -51,13 +51,22 @@ internal sealed partial class GraphWalker(SizingOptions options)
         while (sp > 0)
         {
             object obj = stack[--sp].Value!;
-            stack[sp].Value = null; // hold nothing once the walk is done
+            nint resume = stack[sp].Resume;
+            stack[sp] = default; // hold nothing once the walk is done
             if (seen.AddressBased && ++visits % GCCheckInterval == 0 && GC.CollectionCount(0) != _gcBaseline)
             {
                 Aborted = true;
                 break;
             }
             TypeLayout layout = layouts.Get(obj);
+            ref byte data = ref ObjectLayout.Data(obj);
+            long size = layout.BaseSize;
+            if (layout.ComponentSize != 0) size += (long)layout.ComponentSize * Unsafe.As<byte, uint>(ref data);
+            if (resume != 0)
+            {
+                total += ScanArray(obj, resume, layout.Offsets[0] + layout.Offsets[1] + (nint)size, seen, layouts, record, ref stack, ref sp);
+                continue;
+            }
             // Objects are marked when pushed, by address alone, and judged here, where their memory is
             // read anyway: one touch per object. The rules are per object, so a rejected object would be
             // rejected on every path; the root is always counted.
@@ -67,9 +76,6 @@ internal sealed partial class GraphWalker(SizingOptions options)
                 record?.Add(obj);
             }
             root = false;
-            ref byte data = ref ObjectLayout.Data(obj);
-            long size = layout.BaseSize;
-            if (layout.ComponentSize != 0) size += (long)layout.ComponentSize * Unsafe.As<byte, uint>(ref data);
             total += (size + 7) & ~7L;
             switch (layout.Kind)
             {
@@ -85,6 +91,11 @@ internal sealed partial class GraphWalker(SizingOptions options)
                             stack[sp++].Value = r;
                         }
                     }
+                    break;
+                case ReferenceKind.Series when layout.Offsets.Length == 2:
+                    // An array of references: scanned a slice at a time, so the elements pushed are
+                    // visited while their memory is still in cache (see ScanArray).
+                    total += ScanArray(obj, layout.Offsets[0], layout.Offsets[0] + layout.Offsets[1] + (nint)size, seen, layouts, record, ref stack, ref sp);
                     break;
                 case ReferenceKind.Series:
                     nint[] series = layout.Offsets;
@@ -135,6 +146,38 @@ internal sealed partial class GraphWalker(SizingOptions options)
         _visits = visits;
         Array.Clear(stack, 0, sp); // left over only when a GC aborted the walk
         return total;
+    }
+
+    /// <summary>
+    /// Scans one slice of an array of references from <paramref name="from"/> (data-relative) towards
+    /// <paramref name="end"/>; if elements remain, pushes the array back with where to resume, beneath the
+    /// elements just pushed, which are therefore walked first. Returns the bytes of the leaves counted on the way.
+    /// </summary>
+    private long ScanArray<TSeen>(object array, nint from, nint end, TSeen seen, LayoutCache layouts, ObjectList? record,
+        ref StackSlot[] stack, ref int sp) where TSeen : struct, ISeenSet
+    {
+        const int Slice = 64;
+        ref byte data = ref ObjectLayout.Data(array);
+        nint stop = end - from > Slice * IntPtr.Size ? from + Slice * IntPtr.Size : end;
+        if (stop < end)
+        {
+            if (sp == stack.Length) stack = Grow(stack);
+            stack[sp].Value = array;
+            stack[sp++].Resume = stop;
+        }
+        long counted = 0;
+        for (nint offset = from; offset < stop; offset += IntPtr.Size)
+        {
+            if (ObjectLayout.ReadReference(ref data, offset) is not { } r) continue;
+            long leaf = CountLeaf(r, seen, layouts, record);
+            if (leaf >= 0) counted += leaf;
+            else if (seen.TryAdd(r))
+            {
+                if (sp == stack.Length) stack = Grow(stack);
+                stack[sp++].Value = r;
+            }
+        }
+        return counted;
     }
 
     /// <summary>
@@ -206,9 +249,9 @@ internal sealed partial class GraphWalker(SizingOptions options)
         _delegateTargets == DelegateTargets.All || (_delegateTargets == DelegateTargets.Closures && _layouts.Get(target).IsClosure);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ObjectSlot[] Grow(ObjectSlot[] stack)
+    private static StackSlot[] Grow(StackSlot[] stack)
     {
-        var bigger = new ObjectSlot[stack.Length * 2];
+        var bigger = new StackSlot[stack.Length * 2];
         Array.Copy(stack, bigger, stack.Length);
         Array.Clear(stack);
         return bigger;

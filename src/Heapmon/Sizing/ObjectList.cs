@@ -34,3 +34,12 @@ internal struct ObjectSlot
 {
     public object? Value;
 }
+
+/// <summary>An entry of the walk's stack: an object to visit, or an array to go on scanning.</summary>
+internal struct StackSlot
+{
+    public object? Value;
+
+    /// <summary>For an array scanned in slices: the data-relative offset to resume at; 0 for a first visit.</summary>
+    public nint Resume;
+}

@@ -72,6 +72,7 @@ internal static class ShapeCorpus
         ("exception with a message", () => new InvalidOperationException(Text("broken"))),
         ("WeakReference<T> (a weak edge)", () => new WeakReference<object>(new Empty())),
         ("large byte[] on the LOH", () => new byte[100_000]),
+        ("array of 300 objects holding strings", () => Enumerable.Range(0, 300).Select(i => new Box<string> { Value = Text("n" + i % 7) }).ToArray()),
         ("large object[] on the LOH", () => Enumerable.Range(0, 12_000).Select(i => (object)(i % 3 == 0 ? Text("l") : null!)).ToArray()),
         ("interned runtime string", () => new Box<string> { Value = string.Intern(Text("interned-" + Environment.ProcessId)) }),
         ("class holding a string literal", () => new Box<string> { Value = "literal in a field" }),
