@@ -114,11 +114,20 @@ public static class InstanceFinder
         return HeapWalker.Walk(runtime, layout, ref visitor);
     }
 
-    private readonly struct FinderVisitor(TypeMatcher matcher) : IHeapVisitor
+    private struct FinderVisitor(TypeMatcher matcher) : IHeapVisitor
     {
+        // Runs of one type are common (arrays of nodes, lists of items): skip the dictionary for them.
+        private MethodTableInfo? _last;
+        private bool _lastMatched;
+
         public void Visit(ulong address, MethodTableInfo info, ulong size, HeapGeneration generation)
         {
-            if (!info.IsFree && matcher.IsMatch(info)) AddressBuffer.Add(address);
+            if (!ReferenceEquals(info, _last))
+            {
+                _last = info;
+                _lastMatched = !info.IsFree && matcher.IsMatch(info);
+            }
+            if (_lastMatched) AddressBuffer.Add(address);
         }
     }
 }

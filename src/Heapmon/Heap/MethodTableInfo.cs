@@ -5,9 +5,6 @@ namespace Heapmon.Heap;
 /// <summary>What a walk needs of one MethodTable: sizes from the MethodTable itself (DESIGN.md mechanism 1), a name, a type.</summary>
 internal sealed class MethodTableInfo
 {
-    private Type? _type;
-    private bool _typeResolved;
-
     private MethodTableInfo(ulong methodTable, uint baseSize, uint componentSize, string name, bool isFree)
     {
         MethodTable = methodTable;
@@ -24,21 +21,11 @@ internal sealed class MethodTableInfo
     public bool IsFree { get; }
 
     /// <summary>
-    /// The runtime type of this MethodTable. Safe only because ClrMD validated the pointer as a
-    /// MethodTable before this object was made; null for free space.
+    /// The runtime type of this MethodTable; null for free space. Safe only because ClrMD validated
+    /// the pointer as a MethodTable before this object was made. Not cached: this process-wide cache
+    /// must not hold types (it would keep collectible assemblies loaded).
     /// </summary>
-    public Type? Type
-    {
-        get
-        {
-            if (!_typeResolved)
-            {
-                _type = IsFree ? null : System.Type.GetTypeFromHandle(RuntimeTypeHandle.FromIntPtr((nint)MethodTable));
-                _typeResolved = true;
-            }
-            return _type;
-        }
-    }
+    public Type? ResolveType() => IsFree ? null : System.Type.GetTypeFromHandle(RuntimeTypeHandle.FromIntPtr((nint)MethodTable));
 
     /// <summary>Reads and validates <paramref name="methodTable"/>; null when ClrMD does not know it as a type.</summary>
     public static unsafe MethodTableInfo? TryCreate(ClrRuntime runtime, ulong methodTable)

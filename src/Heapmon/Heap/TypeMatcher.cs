@@ -27,7 +27,7 @@ internal sealed class TypeMatcher
     public bool IsMatch(MethodTableInfo info)
     {
         if (_decisions.TryGetValue(info.MethodTable, out bool wanted)) return wanted;
-        wanted = info.Type is { } type && Matches(type);
+        wanted = info.ResolveType() is { } type && Matches(type);
         _decisions[info.MethodTable] = wanted;
         return wanted;
     }
