@@ -3,6 +3,7 @@ using Workload.Nodes;
 // A program for `heapmon run` to profile, one behaviour per mode; nothing here refers to Heapmon.
 //   build DIRS FILES HOLD_MS  builds DIRS dirs of FILES files, holds them HOLD_MS ms, exits 0
 //   quick                     builds 5 x 10 and returns at once (well under 100 ms)
+//   cycles                    builds 5 x 10 where every file also depends on its directory: 5 reference cycles
 //   exit3                     builds 5 x 10, then Environment.Exit(3)
 //   crash                     builds 5 x 10, then throws an unhandled exception
 //   echo                      copies stdin to stdout, writes one line to stderr, exits 7
@@ -20,6 +21,11 @@ switch (mode)
         return 0;
     case "quick":
         Hold = Tree.Build(5, 10);
+        return 0;
+    case "cycles":
+        Hold = Tree.Build(5, 10);
+        foreach (DirNode dir in Hold)
+            foreach (FileNode file in dir.Files) file.Dependencies.Add(dir);
         return 0;
     case "exit3":
         Hold = Tree.Build(5, 10);

@@ -21,6 +21,7 @@ internal static class HeapmonCli
         root.Subcommands.Add(HtmlCommand.Create(context));
         root.Subcommands.Add(AllocCommand.Create(context));
         root.Subcommands.Add(GarbageCommand.Create(context));
+        root.Subcommands.Add(CensusCommand.Create(context));
         return root;
     }
 

@@ -27,6 +27,15 @@ internal interface IProfilerBackend : IDisposable
     /// <summary>Everything recorded so far, as the plain data every renderer reads.</summary>
     TrackerData ToData();
 
+    /// <summary>Starts the allocation tracer with <paramref name="tracebackLimit"/> frames per traceback (tracemalloc: start).</summary>
+    void StartAllocations(int tracebackLimit);
+
+    /// <summary>Writes an allocation snapshot to <paramref name="path"/> (tracemalloc: take_snapshot + dump).</summary>
+    void WriteAllocations(string path);
+
+    /// <summary>Prints the top allocation lines to <paramref name="writer"/> (tracemalloc: display_top).</summary>
+    void PrintAllocations(TextWriter writer);
+
     /// <summary>Writes the reference cycles among tracked objects as Graphviz to <paramref name="path"/>, if supported.</summary>
-    void WriteGarbage(string path);
+    void WriteGarbage(string path, IReadOnlyList<Type> trackedTypes);
 }

@@ -14,6 +14,14 @@ internal enum OutputKind
 /// <summary>One <c>--output FILE</c>: where, and what kind of file its extension asks for.</summary>
 internal sealed record OutputTarget(string Path, OutputKind Kind)
 {
+    /// <summary>The path without its output extension (<c>.json.gz</c>, <c>.dat</c>, <c>.html</c>, <c>.htm</c>, <c>.txt</c>).</summary>
+    public static string WithoutExtension(string path)
+    {
+        foreach (string extension in new[] { ".json.gz", ".dat", ".html", ".htm", ".txt" })
+            if (path.EndsWith(extension, StringComparison.OrdinalIgnoreCase)) return path[..^extension.Length];
+        return path;
+    }
+
     /// <summary>Recognises the kind from the extension; throws <see cref="ArgumentException"/> for any other.</summary>
     public static OutputTarget Parse(string path)
     {

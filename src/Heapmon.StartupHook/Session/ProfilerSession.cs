@@ -40,6 +40,7 @@ internal sealed class ProfilerSession : IDisposable
     public void Start()
     {
         _watcher.Start();
+        if (_options.Alloc) Guard("starting the allocation tracer", () => _backend.StartAllocations(_options.TracebackLimit));
         // Exit paths first: a program that ends within milliseconds still leaves its output.
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Finish("exit");
         AppDomain.CurrentDomain.UnhandledException += (_, e) =>
@@ -128,7 +129,11 @@ internal sealed class ProfilerSession : IDisposable
             });
             if (_options.Outputs.Count == 0 && _options.Garbage is null) Guard("the summary", PrintSummary);
             else WriteOutputs(final: true);
-            if (_options.Garbage is { } garbage) Guard("the garbage graph", () => WriteAtomically(garbage, _backend.WriteGarbage, final: true));
+            if (_options.Garbage is { } garbage)
+            {
+                TrackNewMatches();
+                Guard("the garbage graph", () => WriteAtomically(garbage, path => _backend.WriteGarbage(path, _watcher.Matched), final: true));
+            }
             foreach (TypePattern pattern in _watcher.Unmatched())
                 SessionLog.Warning($"--track '{pattern}' matched no type in the {_watcher.AssemblyCount} assemblies the program loaded.");
         }
@@ -153,14 +158,22 @@ internal sealed class ProfilerSession : IDisposable
         _writtenSnapshots = data.Snapshots.Count;
         foreach (OutputTarget output in _options.Outputs)
             Guard($"writing {output.Path}", () => WriteAtomically(output.Path, temp => OutputWriter.Write(output.Kind, data, temp), final));
+        if (_options.Alloc)
+            foreach (string path in AllocationOutputs(_options.Outputs))
+                Guard($"writing {path}", () => WriteAtomically(path, _backend.WriteAllocations, final));
         _sinceWrite.Restart();
     }
+
+    /// <summary>With <c>--alloc</c>, each output's allocation snapshot: <c>x.html</c> and <c>x.json.gz</c> give <c>x.alloc.json</c>.</summary>
+    internal static IEnumerable<string> AllocationOutputs(IEnumerable<OutputTarget> outputs) =>
+        outputs.Select(o => OutputTarget.WithoutExtension(o.Path) + ".alloc.json").Distinct(StringComparer.Ordinal);
 
     /// <summary>Without an output file, the summary goes to stderr, as SCons printed it after the build.</summary>
     private void PrintSummary()
     {
         var summary = new StringWriter();
         OutputWriter.WriteSummary(_backend.ToData(), summary);
+        if (_options.Alloc) _backend.PrintAllocations(summary);
         foreach (string line in summary.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
             SessionLog.Info(line);
     }

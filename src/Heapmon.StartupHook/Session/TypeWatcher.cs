@@ -49,12 +49,18 @@ internal sealed class TypeWatcher
                     if (!_patterns[i].Matches(type)) continue;
                     _matchCounts[i]++;
                     matches.Add((type, _patterns[i]));
+                    _matched.Add(type);
                     break;
                 }
             }
         }
         return matches;
     }
+
+    /// <summary>Every type matched so far, in the order found.</summary>
+    public IReadOnlyList<Type> Matched => _matched;
+
+    private readonly List<Type> _matched = [];
 
     /// <summary>The patterns that have matched no type so far.</summary>
     public IEnumerable<TypePattern> Unmatched() => _patterns.Where((_, i) => _matchCounts[i] == 0);

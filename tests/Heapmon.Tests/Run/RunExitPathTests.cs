@@ -20,7 +20,11 @@ public sealed class RunExitPathTests
         Assert.True(exitCode == result.ExitCode, result.ToString());
         TrackerData data = RunHarness.LoadDump(dump);
         Assert.Equal(["start", lastSnapshot], data.Snapshots.Select(s => s.Description));
-        Assert.Equal(["Workload.Nodes.Node", "Workload.Nodes.FileNode", "Workload.Nodes.DirNode"], data.Classes.Select(c => c.ClassName));
+        Assert.Equal(["Workload.Nodes.DirNode", "Workload.Nodes.FileNode", "Workload.Nodes.Node"], data.Classes.Select(c => c.ClassName).Order());
+        // The program's 5 directories of 10 files, still held when it ended.
+        Snapshot last = data.Snapshots[^1];
+        Assert.Equal(50, Assert.Single(last.Classes, c => c.ClassName == "Workload.Nodes.FileNode").Active);
+        Assert.Equal(5, Assert.Single(last.Classes, c => c.ClassName == "Workload.Nodes.DirNode").Active);
         Assert.True(File.Exists(summary));
         Assert.Contains($"heapmon: wrote {dump}", result.StdErr);
         Assert.Empty(Directory.GetFiles(dir, ".*.tmp"));

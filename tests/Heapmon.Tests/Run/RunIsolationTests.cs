@@ -28,8 +28,10 @@ public sealed class RunIsolationTests
         string[] lines = result.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("host uses ClrMD 2.2.6.32302 (2.x API: True)", lines[0]);
         Assert.Contains("loaded 2.2.6.32302 in Default", lines);
+        Assert.Contains("loaded 4.1.14.45802 in Heapmon", lines); // Heapmon's own, walking the heap for the start snapshot
         TrackerData data = RunHarness.LoadDump(dump);
         Assert.Equal(["ClrMdHost.Widget"], data.Classes.Select(c => c.ClassName));
+        Assert.Equal(500, Assert.Single(data.Snapshots[^1].Classes).Active);
     }
 
     [Fact]
@@ -44,6 +46,8 @@ public sealed class RunIsolationTests
         Assert.Equal("loaded ClrMdHost late and made 300 Widget\n", result.StdOut);
         TrackerData data = RunHarness.LoadDump(dump);
         Assert.Equal(["ClrMdHost.Widget"], data.Classes.Select(c => c.ClassName));
+        Assert.Empty(data.Snapshots[0].Classes); // at start the assembly was not loaded yet: nothing to track
+        Assert.Equal(300, Assert.Single(data.Snapshots[^1].Classes).Active);
         Assert.DoesNotContain("matched no type", result.StdErr);
     }
 }

@@ -29,7 +29,18 @@ public sealed class RunMsBuildTests
         Assert.Contains("Microsoft.Build.Execution.BuildManager", classes);
         Assert.Contains("Microsoft.Build.Execution.ProjectInstance", classes);
         Assert.All(classes, c => Assert.StartsWith("Microsoft.Build.Execution.", c));
-        Assert.Contains("Microsoft.Build.Execution.BuildManager", File.ReadAllText(html));
+        // Plausible counts at exit: one build manager, and the targets and tasks of the SDK's imports
+        // (hundreds for any SDK project), kept by MSBuild's project cache.
+        Snapshot exit = data.Snapshots[^1];
+        Assert.Equal("exit", exit.Description);
+        int Active(string name) => exit.Classes.SingleOrDefault(c => c.ClassName == "Microsoft.Build.Execution." + name)?.Active ?? 0;
+        Assert.Equal(1, Active("BuildManager"));
+        Assert.InRange(Active("ProjectTargetInstance"), 100, 100_000);
+        Assert.InRange(Active("ProjectTaskInstance"), 100, 100_000);
+        Assert.All(exit.Classes.Where(c => c.Active > 0), c => Assert.True(c.Total >= c.Active * 24L, $"{c.ClassName}: {c.Total} bytes for {c.Active}"));
+        string report = File.ReadAllText(html);
+        Assert.Contains("Microsoft.Build.Execution.BuildManager", report);
+        Assert.Contains("Microsoft.Build.Execution.ProjectTargetInstance", report);
         // One process profiled, one set of outputs: the compiler server and any node MSBuild starts run unprofiled.
         Assert.Equal(["build.html", "build.json.gz"], Directory.GetFiles(dir).Select(f => Path.GetFileName(f)).Order().ToArray());
         Assert.Equal(2, result.StdErr.Split('\n').Count(l => l.StartsWith("heapmon: wrote ", StringComparison.Ordinal)));
