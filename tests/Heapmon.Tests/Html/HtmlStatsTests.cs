@@ -43,6 +43,17 @@ public sealed class HtmlStatsTests
     }
 
     [Fact]
+    public void Findings_name_the_largest_class_and_the_peak_from_the_recorded_totals()
+    {
+        TrackerData data = TrackerDataFixtures.Factory();
+        string html = new HtmlStats(data).RenderToString();
+        long last = data.Snapshots[^1].Classes.Sum(c => c.Total), peak = data.Snapshots[1].Classes.Sum(c => c.Total);
+        Assert.Contains($"The tracked classes peaked at snapshot #1 (after populate) with {ByteUnits.Compact(peak)}, {ByteUnits.Compact(peak - last)} more than at the last snapshot.", html);
+        ClassSummary employee = data.Snapshots[^1].Classes[1];
+        Assert.Contains($"<code>Employee</code> holds the most memory of the tracked classes: {ByteUnits.Compact(employee.Total)} in 500 instances", html);
+    }
+
+    [Fact]
     public void CreateHtml_replaces_an_existing_report_whole_and_leaves_no_temp_file()
     {
         string dir = TestPaths.NewTempDirectory("html");

@@ -36,6 +36,13 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
         ReportClass? largest = model.Classes.Where(c => c.Totals[^1] > 0).MaxBy(c => c.Totals[^1]);
         if (largest is not null)
             findings.Add($"At the last snapshot, {Code(largest.Name)} holds the most memory of the tracked classes: {ByteUnits.Compact(largest.Totals[^1])} in {HtmlText.Plural(largest.Active[^1], "instance")} ({HtmlText.Percent(Share(largest.Totals[^1], last.Total))} of the GC heap).");
+        int peak = Enumerable.Range(0, snaps.Count).MaxBy(i => model.Classes.Sum(c => c.Totals[i]));
+        long peakTotal = model.Classes.Sum(c => c.Totals[peak]);
+        if (peak != snaps.Count - 1 && peakTotal > 0)
+        {
+            string label = string.IsNullOrEmpty(snaps[peak].Description) ? "" : " (" + HtmlText.Encode(snaps[peak].Description) + ")";
+            findings.Add($"The tracked classes peaked at snapshot #{HtmlText.Int(peak)}{label} with {ByteUnits.Compact(peakTotal)}, {ByteUnits.Compact(peakTotal - model.Classes.Sum(c => c.Totals[^1]))} more than at the last snapshot.");
+        }
         if (snaps.Count >= 3)
             foreach (ReportClass c in model.Classes)
             {
