@@ -212,7 +212,8 @@ public sealed class AllocationTracerTests : IDisposable
             AllocationTracer.Flush();
             AllocationTaskScheduler.Tick();
         }
-        Assert.False(task.IsScheduled);
+        // The scheduler's own timer may be the one running the task: wait for it to finish.
+        Assert.True(SpinWait.SpinUntil(() => !task.IsScheduled, TimeSpan.FromSeconds(10)));
         Assert.Equal(2, output.ToString().Split("Top 3 allocations per filename").Length - 1);
         Assert.Contains("(compared to", output.ToString()); // the second top compares with the first
     }
@@ -230,6 +231,7 @@ public sealed class AllocationTracerTests : IDisposable
         failing.Schedule();
         Thread.Sleep(100);
         AllocationTaskScheduler.Tick();
+        Assert.True(SpinWait.SpinUntil(() => !counting.IsScheduled && !failing.IsScheduled, TimeSpan.FromSeconds(10)));
         Assert.Equal(1, calls);
         Assert.False(counting.IsScheduled);
         Assert.False(failing.IsScheduled);
