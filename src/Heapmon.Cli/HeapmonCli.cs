@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Heapmon.Cli.Commands;
 
 namespace Heapmon.Cli;
@@ -10,9 +11,15 @@ internal static class HeapmonCli
     public const int UsageError = 2;
 
     /// <summary>Builds the root command with every subcommand.</summary>
-    public static RootCommand Build(CliContext context)
+    public static Command Build(CliContext context)
     {
-        var root = new RootCommand("Heapmon: memory profiling for .NET (the .NET counterpart of Pympler's ClassTracker and tracemalloc).");
+        // A plain command named "heapmon" rather than RootCommand, whose name is the entry assembly's
+        // (Heapmon.Cli): help and errors should name the command users type.
+        var root = new Command("heapmon", "Heapmon: memory profiling for .NET (the .NET counterpart of Pympler's ClassTracker and tracemalloc).")
+        {
+            new HelpOption(),
+            new VersionOption(),
+        };
         // One line per command; each command lives in Commands/<Name>Command.cs.
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(SizeCommand.Create(context));
@@ -32,6 +39,12 @@ internal static class HeapmonCli
         try
         {
             ParseResult parse = Build(context).Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                // Parse errors, typo suggestions and the help that follows them go to stderr, with the usage exit code.
+                parse.Invoke(new InvocationConfiguration { Output = error, Error = error, EnableDefaultExceptionHandler = false });
+                return UsageError;
+            }
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception e) when (e is HeapmonFormatException or CliUsageException or ArgumentException or IOException or UnauthorizedAccessException or PlatformNotSupportedException)
