@@ -118,6 +118,9 @@ public sealed class CycleFinderTests
         Assert.Equal(expected, liveStruct.References.Select(r => r.Field).Order());
         Assert.Equal(expected, heapStruct.References.Select(r => r.Field).Order());
         Assert.Equal([5, 3, 2, 1], both.Cycles.Select(c => c.ObjectCount));
+        // Sizes of an array (object?[5]) and objects with struct fields: MethodTable reads agree with ClrMD.
+        Assert.Equal(heapStruct.Objects.Select(o => (o.TypeName, o.Size)).Order(), liveStruct.Objects.Select(o => (o.TypeName, o.Size)).Order());
+        Assert.Contains(liveStruct.Objects, o => o.TypeName == "System.Object[]" && o.Size == 24 + 5 * 8);
         GC.KeepAlive(graph);
         GC.KeepAlive(holder);
     }
