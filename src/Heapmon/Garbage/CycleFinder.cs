@@ -30,24 +30,36 @@ public static class CycleFinder
     public static CycleReport FindAmongInstancesOf(Type type, bool includeSubclasses = true, CycleOptions? options = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(type);
+        return FindAmongInstancesOf([type], includeSubclasses, options, cancel);
+    }
+
+    /// <summary>
+    /// Cycles among the objects reachable from every live instance of any of <paramref name="types"/>
+    /// (e.g. the tracked classes, for `heapmon run --garbage`), found by one heap walk.
+    /// </summary>
+    /// <exception cref="PlatformNotSupportedException">Not Linux, or Native AOT.</exception>
+    /// <exception cref="InvalidOperationException">The heap kept changing under the walk.</exception>
+    public static CycleReport FindAmongInstancesOf(IReadOnlyCollection<Type> types, bool includeSubclasses = true, CycleOptions? options = null, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(types);
         options ??= CycleOptions.Default;
         options.Validate();
-        string name = TypeNames.Of(type);
+        var names = types.Select(TypeNames.Of).ToHashSet(StringComparer.Ordinal);
         return HeapSession.Run(runtime =>
         {
             ClrHeap heap = runtime.Heap;
             var instances = new List<ulong>();
             foreach (ClrObject obj in heap.EnumerateObjects(carefully: true))
-                if (obj.Type is { } t && Matches(t, name, includeSubclasses)) instances.Add(obj.Address);
+                if (obj.Type is { } t && Matches(t, names, includeSubclasses)) instances.Add(obj.Address);
             HeapObjectGraph graph = HeapObjectGraph.Build(heap, instances, options.MaxObjects, skipLeaves: true, cancel);
             return CycleReportBuilder.Build(graph, options, cancel);
         });
     }
 
-    private static bool Matches(ClrType type, string name, bool includeSubclasses)
+    private static bool Matches(ClrType type, HashSet<string> names, bool includeSubclasses)
     {
         for (ClrType? t = type; t is not null; t = includeSubclasses ? t.BaseType : null)
-            if (t.Name == name) return true;
+            if (t.Name is { } name && names.Contains(name)) return true;
         return false;
     }
 }

@@ -12,13 +12,6 @@ namespace Heapmon.Garbage;
 /// </summary>
 internal static class HeapSession
 {
-    /// <summary>
-    /// Serialises heap walks in this library. TODO(lead): replace with the Heap layer's
-    /// process-wide walk lock (issue 3) once it is on main, so Garbage and InstanceFinder
-    /// never open two NoGC regions at once.
-    /// </summary>
-    internal static readonly Lock WalkLock = new();
-
     // ClrMD allocates as it walks (measured: ~300 bytes per object it visits, ~15x a heap of
     // small objects), and every byte counts against the region: size the budget from the heap,
     // and grow it if a walk runs out.
@@ -39,7 +32,8 @@ internal static class HeapSession
     {
         long budget = DefaultBudget();
         SelfDataReader.EnsureSupported();
-        lock (WalkLock)
+        // The Heap layer's process-wide lock: no other walk, census or NoGC region runs meanwhile.
+        using (HeapWalkLock.Enter())
         {
             ClrRuntime runtime = Runtime();
             for (int attempt = 1; ; attempt++, budget = Math.Min(budget * 4, MaximumBudget))

@@ -16,7 +16,7 @@ internal static class SnapshotSession
     public static T Run<T>(object? pinned, Func<ClrRuntime, ulong, T> analysis)
     {
         SelfDataReader.EnsureSupported();
-        lock (HeapSession.WalkLock)
+        using (HeapWalkLock.Enter())
         {
             DataTarget target;
             ulong address = 0;

@@ -106,6 +106,7 @@ public sealed class CycleFinderTests
         CycleReport live = CycleFinder.FindAmong([graph[0], holder]);
         CycleReport heap = CycleFinder.FindAmongInstancesOf(typeof(TreeNode));
         CycleReport heapHolder = CycleFinder.FindAmongInstancesOf(typeof(StructHolder));
+        CycleReport both = CycleFinder.FindAmongInstancesOf([typeof(TreeNode), typeof(StructHolder)]);
 
         Assert.Equal([5, 2, 1], heap.Cycles.Select(c => c.ObjectCount));
         Assert.Equal(Shape(live.Cycles.Where(c => c.Objects[0].TypeName != typeof(StructHolder).FullName)), Shape(heap.Cycles));
@@ -116,6 +117,10 @@ public sealed class CycleFinderTests
         string[] expected = ["Items", "Pair.Item", "[3]"];
         Assert.Equal(expected, liveStruct.References.Select(r => r.Field).Order());
         Assert.Equal(expected, heapStruct.References.Select(r => r.Field).Order());
+        Assert.Equal([5, 3, 2, 1], both.Cycles.Select(c => c.ObjectCount));
+        // Sizes of an array (object?[5]) and objects with struct fields: MethodTable reads agree with ClrMD.
+        Assert.Equal(heapStruct.Objects.Select(o => (o.TypeName, o.Size)).Order(), liveStruct.Objects.Select(o => (o.TypeName, o.Size)).Order());
+        Assert.Contains(liveStruct.Objects, o => o.TypeName == "System.Object[]" && o.Size == 24 + 5 * 8);
         GC.KeepAlive(graph);
         GC.KeepAlive(holder);
     }
