@@ -116,8 +116,28 @@ internal static class StatsCodec
         for (int i = 0; i < objects.Length; i++)
             total += counts[i] = CountSamples(dto.Objects[i] ?? throw Problem($"object {i} is null"), dto.Snapshots.Count);
         var store = new SampleStore(total);
-        for (int i = 0; i < objects.Length; i++)
-            objects[i] = DecodeObject(dto.Objects[i], store.Take(counts[i]), run.Started, strings);
+        var segments = new ArraySegment<SizeSample>[objects.Length];
+        for (int i = 0; i < objects.Length; i++) segments[i] = store.Take(counts[i]);
+
+        // Objects decode independently: split them into one contiguous range per core. Each range
+        // stops at its first error, and the error of the lowest range wins, so the message is the one
+        // a sequential decode would give.
+        int ranges = objects.Length < 10_000 ? 1 : Math.Min(Environment.ProcessorCount, 8);
+        var errors = new Exception?[ranges];
+        Parallel.For(0, ranges, r =>
+        {
+            int from = (int)((long)objects.Length * r / ranges), to = (int)((long)objects.Length * (r + 1) / ranges);
+            try
+            {
+                for (int i = from; i < to; i++)
+                    objects[i] = DecodeObject(dto.Objects[i], segments[i], run.Started, strings);
+            }
+            catch (Exception e) when (e is InvalidDataException or ArgumentException or OverflowException)
+            {
+                errors[r] = e;
+            }
+        });
+        if (errors.FirstOrDefault(e => e is not null) is { } error) System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
         return new TrackerData(run, dto.Snapshots, dto.Classes, objects);
     }
 

@@ -91,7 +91,9 @@ internal static class StatsFile
             throw new HeapmonFormatException(path, "not a Heapmon stats file (not gzip-compressed)");
         // .NET's GZipStream ends quietly at a truncated stream; the trailer's size catches that.
         uint expected = BinaryPrimitives.ReadUInt32LittleEndian(raw.AsSpan(raw.Length - 4));
-        long capacity = Math.Min(Math.Min(expected, 1032L * raw.Length), Array.MaxLength); // deflate's ratio is at most ~1032:1
+        // The trailer is only a hint until checked: deflate's ratio is at most ~1032:1, and a damaged
+        // trailer must not reserve gigabytes; past the cap the buffer simply grows.
+        long capacity = Math.Min(Math.Min(expected, 1032L * raw.Length), 256L << 20);
         var output = new MemoryStream((int)capacity);
         try
         {

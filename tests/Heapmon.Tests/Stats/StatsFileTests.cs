@@ -147,6 +147,21 @@ public sealed class StatsFileTests
         Assert.StartsWith("corrupt stats data at $.objects", Assert.Throws<HeapmonFormatException>(() => StatsView.Load(path)).Problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void WithSeveralDamagedObjectsTheFirstIsReported()
+    {
+        // Large enough to be decoded on several threads: the message must still name the first bad object.
+        string path = Path.Combine(_dir, "two.stats");
+        new StatsView(StatsFixtures.Large()).DumpStats(path);
+        var document = System.Text.Json.Nodes.JsonNode.Parse(Gunzip(File.ReadAllBytes(path)))!;
+        document["objects"]![9000]!["class"] = 1_000_000;
+        document["objects"]![4000]!["class"] = 2_000_000;
+        File.WriteAllBytes(path, Gzip(document.ToJsonString()));
+
+        var e = Assert.Throws<HeapmonFormatException>(() => StatsView.Load(path));
+        Assert.Equal("corrupt stats data: object 4001: string index 2000000 out of range", e.Problem);
+    }
+
     internal static byte[] Gzip(string text)
     {
         var output = new MemoryStream();
