@@ -36,6 +36,27 @@ public class GarbageBenchmarks
             throw new InvalidOperationException($"expected {Rings * RingLength} objects, examined {report.ObjectsExamined}");
     }
 
+    // On a shared, overloaded machine wall-clock time mostly measures the wait for a core; the
+    // process's CPU time per operation is printed as well (it includes the GC's own threads).
+    private TimeSpan _cpuAtStart;
+    private readonly List<double> _cpuMilliseconds = [];
+
+    [IterationSetup]
+    public void StartCpuClock() => _cpuAtStart = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
+
+    [IterationCleanup]
+    public void StopCpuClock() =>
+        _cpuMilliseconds.Add((System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalMilliseconds);
+
+    [GlobalCleanup]
+    public void PrintCpuTime()
+    {
+        // The last iterations are the measured ones (after jitting, pilot and warm-up).
+        var measured = _cpuMilliseconds.TakeLast(3).ToArray();
+        Console.WriteLine($"// GarbageBenchmarks CPU time per operation (last {measured.Length} iterations): " +
+            string.Join(", ", measured.Select(ms => ms.ToString("F0", System.Globalization.CultureInfo.InvariantCulture) + " ms")));
+    }
+
     [Benchmark(Baseline = true, Description = "ClrMD heap walk (FindAmongInstancesOf)")]
     public int ClrMdEnumeration() => Check(CycleFinder.FindAmongInstancesOf(typeof(BenchNode), options: Options));
 

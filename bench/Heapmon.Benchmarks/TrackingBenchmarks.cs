@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Heapmon.Tracking;
 
 namespace Heapmon.Benchmarks;
@@ -12,20 +15,34 @@ namespace Heapmon.Benchmarks;
 /// not sizing. One invocation each: the run itself is the measurement; the figures are printed.
 /// Run: dotnet run -c Release --project bench/Heapmon.Benchmarks -- --filter '*Tracking*'
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 1, invocationCount: 1)]
+[Config(typeof(OneRunInProcess))]
 public class TrackingBenchmarks
 {
+    /// <summary>One invocation, in this process: no generated project to build (that timed out on the loaded CI machine).</summary>
+    private sealed class OneRunInProcess : ManualConfig
+    {
+        public OneRunInProcess() => AddJob(Job.Default
+            .WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(0)
+            .WithIterationCount(1).WithInvocationCount(1).WithUnrollFactor(1)
+            .WithToolchain(InProcessEmitToolchain.Instance));
+    }
+
     private const int Instances = 100_000;
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(5);
 
-    /// <summary>How the instances are announced: one by one, or found by class tracking's heap walks.</summary>
-    [Params("TrackObject", "TrackClass")]
+    /// <summary>
+    /// How the instances are announced: one by one, or found by class tracking's heap walks; the third
+    /// mode replaces deep sizing with shallow sizes, which isolates the tracker's own cost from the sizer's.
+    /// </summary>
+    [Params("TrackObject", "TrackClass", "TrackObject, shallow sizes")]
     public string Mode { get; set; } = "TrackObject";
 
     [Benchmark]
     public void PeriodicSnapshotsAt10HzFor5s()
     {
-        using var tracker = new ClassTracker();
+        using ClassTracker tracker = Mode.Contains("shallow")
+            ? new ClassTracker(new ShallowMeasurer(), TrackerBackends.InstanceSource())
+            : new ClassTracker();
         if (Mode == "TrackClass") tracker.TrackClass<Worker>();
         Worker[] workers = Hire(Instances);
         long before = ManagedBytes();
@@ -93,6 +110,14 @@ public class TrackingBenchmarks
         Console.WriteLine(text);
         Directory.CreateDirectory("BenchmarkDotNet.Artifacts");
         File.AppendAllText(Path.Combine("BenchmarkDotNet.Artifacts", "tracking-periodic.txt"), text + Environment.NewLine);
+    }
+
+    private sealed class ShallowMeasurer : ISnapshotMeasurer
+    {
+        public void Measure(ReadOnlySpan<object> objects, ReadOnlySpan<int> levels, Span<long> sizes, Span<long> flats, Span<ReferentNode?> trees)
+        {
+            for (int i = 0; i < objects.Length; i++) sizes[i] = flats[i] = Heapmon.Sizing.ObjectSize.Shallow(objects[i]);
+        }
     }
 
     private sealed class Worker

@@ -14,12 +14,14 @@ internal static class HeapmonCli
     {
         var root = new RootCommand("Heapmon: memory profiling for .NET (the .NET counterpart of Pympler's ClassTracker and tracemalloc).");
         // One line per command; each command lives in Commands/<Name>Command.cs.
+        root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(SizeCommand.Create(context));
         root.Subcommands.Add(StatsCommand.Create(context));
         root.Subcommands.Add(RunCommand.Create(context));
         root.Subcommands.Add(HtmlCommand.Create(context));
         root.Subcommands.Add(AllocCommand.Create(context));
         root.Subcommands.Add(GarbageCommand.Create(context));
+        root.Subcommands.Add(CensusCommand.Create(context));
         return root;
     }
 

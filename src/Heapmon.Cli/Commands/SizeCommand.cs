@@ -31,7 +31,7 @@ internal static class SizeCommand
         return command;
     }
 
-    /// <summary>The demo graph: shared authors, a cycle back from authors to books, a closure and a byte buffer.</summary>
+    /// <summary>The demo graph: shared authors, a cycle back from authors to books, a closure, an event subscriber and a byte buffer.</summary>
     internal sealed class DemoLibrary
     {
         public required string Name { get; init; }
@@ -39,6 +39,7 @@ internal static class SizeCommand
         public required List<DemoAuthor> Authors { get; init; }
         public required byte[] Logo { get; init; }
         public required Func<int> CountLoans { get; init; }
+        public required Action Changed { get; init; }
 
         public static DemoLibrary Create()
         {
@@ -72,8 +73,17 @@ internal static class SizeCommand
                 Authors = authors,
                 Logo = new byte[4096],
                 CountLoans = () => loans.Count,
+                Changed = new DemoWindow().Refresh, // a subscriber: counted only with --reachable
             };
         }
+    }
+
+    /// <summary>A window subscribed to the library's changes: referred to, not owned.</summary>
+    internal sealed class DemoWindow
+    {
+        private readonly byte[] _pixels = new byte[2048];
+
+        public void Refresh() => _pixels[0]++;
     }
 
     /// <summary>A book of the demo graph.</summary>

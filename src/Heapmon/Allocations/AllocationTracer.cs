@@ -39,7 +39,7 @@ public static class AllocationTracer
         lock (Gate)
         {
             if (_session is not null) throw new InvalidOperationException("The allocation tracer is already running; call Stop first.");
-            Store.Clear();
+            Store.Reset();
             _options = options;
             _session = new SamplerSession(Store, options);
         }
@@ -111,14 +111,15 @@ public static class AllocationTracer
     {
         ArgumentNullException.ThrowIfNull(obj);
         trace = null;
-        if (!IsTracing)
+        SamplerSession? session;
+        lock (Gate) session = _session;
+        if (session is null)
         {
             // Without the session's GC events, a sampled address can no longer be tied to an object.
             whyNot = "the allocation tracer is not running";
             return false;
         }
-        Flush();
-        return ObjectTraceLookup.TryFind(Store, obj, out trace, out whyNot);
+        return ObjectTraceLookup.TryFind(Store, session, obj, out trace, out whyNot);
     }
 
     /// <summary>
@@ -142,15 +143,6 @@ public static class AllocationTracer
     }
 
     internal static SampleStore Samples => Store;
-
-    /// <summary>GC index of the last gen2 GC the session saw, or int.MinValue when GCs happened that it has not seen yet.</summary>
-    internal static int LastGen2Index(int currentGcCount)
-    {
-        SamplerSession? session;
-        lock (Gate) session = _session;
-        if (session is null) return int.MinValue;
-        return session.GcIndex == currentGcCount ? session.Gen2Index : int.MinValue;
-    }
 
     /// <summary>Whether the sampler's reader stopped on an error.</summary>
     internal static Exception? ReaderFailure { get { lock (Gate) return _session?.ReaderFailure; } }

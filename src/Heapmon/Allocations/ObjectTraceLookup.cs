@@ -10,16 +10,19 @@ namespace Heapmon.Allocations;
 /// </summary>
 internal static class ObjectTraceLookup
 {
-    public static bool TryFind(SampleStore store, object obj, out AllocationTrace? trace, out string? whyNot)
+    public static bool TryFind(SampleStore store, SamplerSession session, object obj, out AllocationTrace? trace, out string? whyNot)
     {
         trace = null;
         for (int attempt = 0; attempt < 3; attempt++)
         {
-            int gcBefore = GC.CollectionCount(0);
+            // Any GC changes one of these counts (a background gen2 GC only the gen2 one).
+            int before = GcTicks();
+            // After the flush the session has seen every GC that started before this call.
+            session.Flush(TimeSpan.FromSeconds(10));
+            int lastGc = session.GcIndex, lastGen2 = session.Gen2Index;
             long address = AddressOf(obj);
             var found = store.Find(address);
-            int gcAfter = GC.CollectionCount(0);
-            if (gcBefore != gcAfter) continue; // the object may have moved while we looked
+            if (GcTicks() != before) continue; // a GC may have moved the object while we looked
 
             if (found is not { } hit)
             {
@@ -31,9 +34,8 @@ internal static class ObjectTraceLookup
                 whyNot = "its allocation was not sampled: the sample at its address was another object, since freed";
                 return false;
             }
-            bool certain = hit.Row.Kind == 0
-                ? hit.Row.GcIndex == gcAfter
-                : hit.Row.Gen2Index == AllocationTracer.LastGen2Index(gcAfter);
+            // Small objects move or die in any GC; large and pinned ones only in a gen2 GC.
+            bool certain = hit.Row.Kind == 0 ? hit.Row.GcIndex == lastGc : hit.Row.Gen2Index == lastGen2;
             if (!certain)
             {
                 whyNot = "a GC has moved or freed objects since its address was sampled, so the sample cannot be matched to it";
@@ -46,6 +48,8 @@ internal static class ObjectTraceLookup
         whyNot = "GCs kept moving objects during the lookup";
         return false;
     }
+
+    private static int GcTicks() => GC.CollectionCount(0) + GC.CollectionCount(1) + GC.CollectionCount(2);
 
     private static long AddressOf(object obj) => (long)Unsafe.As<object, nint>(ref obj);
 }

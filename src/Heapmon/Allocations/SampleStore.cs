@@ -80,6 +80,17 @@ internal sealed class SampleStore
         }
     }
 
+    /// <summary>Forgets the samples and the interned stacks; only while no session is reading.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _stacks.Clear();
+            _accepted.Clear();
+        }
+        Clear();
+    }
+
     /// <summary>Forgets the samples (the interned stacks stay: the reader's stack cache points into them).</summary>
     public void Clear()
     {

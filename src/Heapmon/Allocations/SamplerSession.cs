@@ -42,8 +42,8 @@ internal sealed partial class SamplerSession : IDisposable
         _store = store;
         _options = options;
         _scratch = new TraceFrame[options.TracebackLimit];
-        // GCs before the session: its stream will not report them.
-        _gcIndex = GC.CollectionCount(0);
+        // GCs before the session are not in its stream; samples taken before the first GCStart share these values.
+        _gcIndex = -1;
         _gen2Index = -1;
         long keywords = (long)(ClrTraceEventParser.Keywords.GC | ClrTraceEventParser.Keywords.Loader | ClrTraceEventParser.Keywords.Jit
             | ClrTraceEventParser.Keywords.JittedMethodILToNativeMap | ClrTraceEventParser.Keywords.Stack) | AllocationSamplingKeyword;
@@ -66,7 +66,7 @@ internal sealed partial class SamplerSession : IDisposable
             _source.Clr.LoaderModuleLoad += _jit.OnModuleLoad;
             _source.Clr.AllocationSampling += OnSample;
             _source.Clr.GCStart += OnGcStart;
-            _source.AllEvents += OnAnyEvent;
+            _source.Dynamic.AddCallbackForProviderEvent(FlushMarkerSource.SourceName, null, OnMarker);
             _reader = new Thread(Read) { IsBackground = true, Name = "Heapmon allocation sampler" };
             _reader.Start();
             _readerStarted.Wait();
@@ -123,9 +123,9 @@ internal sealed partial class SamplerSession : IDisposable
         }
     }
 
-    private void OnAnyEvent(TraceEvent data)
+    private void OnMarker(TraceEvent data)
     {
-        // TraceLog does not name EventSource events read in real time: match our marker by provider GUID.
+        // Only our marker source is routed here; check the GUID anyway, the payload is read raw.
         if (data.ProviderGuid != FlushMarkerSource.Log.Guid || data.EventDataLength < sizeof(long)) return;
         long marker = BitConverter.ToInt64(data.EventData(), 0);
         lock (_markerGate)

@@ -11,10 +11,11 @@ internal static class CycleReportBuilder
         bool complete = subject.Complete && components.Count <= options.MaxCycles;
 
         var cycles = new List<ReferenceCycle>(Math.Min(components.Count, options.MaxCycles));
+        var position = new Dictionary<int, int>(); // reused: most cycles are small and many
         foreach (int[] component in components.Take(options.MaxCycles))
         {
             int listed = Math.Min(component.Length, options.MaxObjectsPerCycle);
-            var position = new Dictionary<int, int>(listed);
+            position.Clear();
             var objects = new HeapObjectInfo[listed];
             for (int i = 0; i < listed; i++)
             {

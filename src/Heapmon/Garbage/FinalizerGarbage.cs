@@ -20,20 +20,30 @@ public static class FinalizerGarbage
     public static FinalizerGarbageReport Collect(CancellationToken cancel = default) =>
         SnapshotSession.Run<FinalizerGarbageReport>(null, (runtime, _) => Analyse(runtime, cancel));
 
+    /// <summary>
+    /// Runtime types that stay reachable only through finalization by design: their finalizer
+    /// re-registers them (ArrayPool trimming runs from Gen2GcCallback). Not leaks, so not reported.
+    /// </summary>
+    private static readonly string[] RuntimeResurrectors =
+        ["System.Gen2GcCallback", "System.Reflection.Emit.DynamicResolver+DestroyScout"];
+
     private static FinalizerGarbageReport Analyse(ClrRuntime runtime, CancellationToken cancel)
     {
         ClrHeap heap = runtime.Heap;
-        IEnumerable<ulong> liveRoots = HeapRoots.Collect(runtime, includeStacks: true)
+        // Our own frames count as roots here: what they hold (the createdump process) is not garbage.
+        IEnumerable<ulong> liveRoots = HeapRoots.Collect(runtime, includeStacks: true, skipOwnFrames: false)
             .Where(r => r.Root.Kind != GcRootKind.FinalizerQueue)
             .Select(r => r.Object);
         HeapObjectGraph reachable = HeapObjectGraph.Build(heap, liveRoots, int.MaxValue, skipLeaves: false, cancel);
 
         var byType = new Dictionary<string, (int Count, long Bytes)>(StringComparer.Ordinal);
-        void Count(ClrObject obj)
+        bool Count(ClrObject obj)
         {
             string type = obj.Type?.Name ?? "<unknown type>";
+            if (Array.IndexOf(RuntimeResurrectors, type) >= 0) return false;
             (int count, long bytes) = byType.GetValueOrDefault(type);
             byType[type] = (count + 1, bytes + (long)((obj.Size + 7) & ~7UL));
+            return true;
         }
 
         // The f-reachable queue is part of the finalization queue ClrMD lists: count each object once.
@@ -42,8 +52,7 @@ public static class FinalizerGarbage
         foreach (ClrRoot root in heap.EnumerateFinalizerRoots())
         {
             if (root.Object.IsNull || !queued.Add(root.Object.Address) || reachable.IdOf(root.Object.Address) >= 0) continue;
-            awaitingFinalizer++;
-            Count(root.Object);
+            if (Count(root.Object)) awaitingFinalizer++;
         }
         foreach (ClrObject obj in heap.EnumerateFinalizableObjects())
         {
@@ -51,8 +60,7 @@ public static class FinalizerGarbage
             if (queued.Contains(obj.Address) || obj.Type is null || obj.Type.IsFinalizeSuppressed(obj.Address)) continue;
             registered++;
             if (reachable.IdOf(obj.Address) >= 0) continue;
-            awaitingGc++;
-            Count(obj);
+            if (Count(obj)) awaitingGc++;
         }
         registered += queued.Count;
 

@@ -12,7 +12,10 @@ namespace Heapmon.Garbage;
 /// </summary>
 internal static class HeapRoots
 {
-    public static List<(GcRoot Root, ulong Object)> Collect(ClrRuntime runtime, bool includeStacks)
+    /// <param name="runtime">The runtime, with no GC running (or a snapshot).</param>
+    /// <param name="includeStacks">Add stack roots (only a snapshot has them).</param>
+    /// <param name="skipOwnFrames">Leave out stack roots in Heapmon.Garbage's own frames (the object asked about is a local there).</param>
+    public static List<(GcRoot Root, ulong Object)> Collect(ClrRuntime runtime, bool includeStacks, bool skipOwnFrames = true)
     {
         ClrHeap heap = runtime.Heap;
         IDataReader reader = runtime.DataTarget.DataReader;
@@ -61,7 +64,7 @@ internal static class HeapRoots
             switch (root.RootKind)
             {
                 case ClrRootKind.Stack:
-                    if (root is ClrStackRoot stack && IsOurOwnFrame(stack)) continue;
+                    if (skipOwnFrames && root is ClrStackRoot stack && IsOurOwnFrame(stack)) continue;
                     Add(GcRootKind.Stack, StackLabel(root), obj.Address);
                     break;
                 case ClrRootKind.StrongHandle: Add(GcRootKind.StrongHandle, $"strong GC handle 0x{root.Address:x}", obj.Address); break;

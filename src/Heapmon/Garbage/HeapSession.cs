@@ -19,14 +19,19 @@ internal static class HeapSession
     /// </summary>
     internal static readonly Lock WalkLock = new();
 
-    // ClrMD allocates as it walks (measured: ~300 bytes per object it visits), and every byte
-    // counts against the region: size the budget from the heap, and grow it if a walk runs out.
+    // ClrMD allocates as it walks (measured: ~300 bytes per object it visits, ~15x a heap of
+    // small objects), and every byte counts against the region: size the budget from the heap,
+    // and grow it if a walk runs out.
+    // The GC commits the whole budget (RSS does not grow: the pages are not touched) and keeps it
+    // committed until a later GC gives it back, so the first try stays at most 4 GB.
     private const long MinimumBudget = 128L << 20;
+    private const long FirstTryMaximum = 4L << 30;
     private const long MaximumBudget = 16L << 30;
 
-    private static long DefaultBudget() =>
-        Math.Clamp(GC.GetGCMemoryInfo().HeapSizeBytes * 16, MinimumBudget, MaximumBudget);
     private const int Attempts = 3;
+
+    private static long DefaultBudget() =>
+        Math.Clamp(GC.GetGCMemoryInfo().HeapSizeBytes * 16, MinimumBudget, FirstTryMaximum);
 
     /// <summary>Runs <paramref name="analysis"/> inside a NoGC region; it must return plain data only.</summary>
     /// <exception cref="InvalidOperationException">A GC interrupted every attempt.</exception>
@@ -50,7 +55,8 @@ internal static class HeapSession
                 }
                 finally
                 {
-                    if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
+                    // Only our own region: one opened elsewhere is not ours to end.
+                    if (inRegion && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
                 }
                 if (attempt == Attempts)
                     throw new InvalidOperationException(
@@ -63,9 +69,8 @@ internal static class HeapSession
     private static ClrRuntime? _runtime;
 
     /// <summary>
-    /// One DAC for the life of the process: a second DataTarget over our own process, after the
-    /// first was disposed, crashed inside libmscordaccore (SIGSEGV, .NET 10.0.12). ClrMD's caches
-    /// are flushed before every walk instead.
+    /// One DAC for the life of the process (opening one loads and initialises libmscordaccore,
+    /// ~100 ms); ClrMD's caches are flushed before every walk instead.
     /// </summary>
     private static ClrRuntime Runtime()
     {

@@ -5,15 +5,21 @@ using System.Reflection;
 namespace Heapmon.Garbage;
 
 /// <summary>
-/// How to read the outgoing references of a live object of one type: one compiled getter per
+/// How to read the outgoing references of a live object of one type: a getter per
 /// reference-typed field (also fields inside embedded structs), and element loops for arrays.
-/// Reading through real references is safe whatever the GC does, unlike reading addresses.
+/// Getters start as reflection and are compiled once the type is hot (compiling costs about a
+/// millisecond per type, too much for the many types seen once). Reading through real
+/// references is safe whatever the GC does, unlike reading addresses.
 /// </summary>
 internal sealed class LiveReferences
 {
     private static readonly ConcurrentDictionary<Type, LiveReferences> Cache = new();
+    private const int CompileAfter = 256;
 
-    private readonly Func<object, object?>[] _getters;
+    private readonly Type _type;
+    private readonly FieldInfo[][] _paths;       // field chains: one field, or a struct field then its inner fields
+    private Func<object, object?>[] _getters;
+    private int _visits;
     private readonly string[] _names;
     private readonly LiveReferences? _element;   // struct elements of an array that hold references
     private readonly bool _referenceElements;    // object[]-compatible array
@@ -21,7 +27,8 @@ internal sealed class LiveReferences
 
     private LiveReferences(Type type)
     {
-        var getters = new List<Func<object, object?>>();
+        _type = type;
+        var paths = new List<FieldInfo[]>();
         var names = new List<string>();
         if (type.IsArray)
         {
@@ -32,12 +39,11 @@ internal sealed class LiveReferences
         }
         else if (type != typeof(string))
         {
-            ParameterExpression obj = Expression.Parameter(typeof(object), "obj");
-            Expression typed = type.IsValueType ? Expression.Unbox(obj, type) : Expression.Convert(obj, type);
-            AddFields(type, typed, "", obj, getters, names, depth: 0);
+            AddFields(type, [], "", paths, names, depth: 0);
         }
-        _getters = [.. getters];
+        _paths = [.. paths];
         _names = [.. names];
+        _getters = Array.ConvertAll(_paths, Reflect);
         IsLeaf = _getters.Length == 0 && !_referenceElements && !_otherArray;
     }
 
@@ -49,6 +55,7 @@ internal sealed class LiveReferences
     /// <summary>Calls <paramref name="visit"/> for each non-null reference held by <paramref name="obj"/>.</summary>
     public void Visit<TState>(object obj, ref TState state, Visitor<TState> visit)
     {
+        if (_paths.Length > 0 && ++_visits == CompileAfter) _getters = CompileAll(); // a benign race: either set works
         Func<object, object?>[] getters = _getters;
         for (int i = 0; i < getters.Length; i++)
         {
@@ -104,8 +111,7 @@ internal sealed class LiveReferences
     /// <summary>Receives one reference: the child and a label for <see cref="Label"/>.</summary>
     public delegate void Visitor<TState>(ref TState state, object child, int label);
 
-    private static void AddFields(Type type, Expression instance, string prefix, ParameterExpression obj,
-        List<Func<object, object?>> getters, List<string> names, int depth)
+    private static void AddFields(Type type, FieldInfo[] outer, string prefix, List<FieldInfo[]> paths, List<string> names, int depth)
     {
         for (Type? t = type; t is not null && t != typeof(object); t = t.BaseType)
         {
@@ -115,30 +121,50 @@ internal sealed class LiveReferences
                 if (ft.IsPointer || ft.IsFunctionPointer || ft.IsByRef || ft.IsByRefLike) continue;
                 if (!ft.IsValueType)
                 {
-                    Expression access = Expression.Field(instance, field);
+                    paths.Add([.. outer, field]);
                     names.Add(prefix + FieldNames.Display(field.Name));
-                    getters.Add(Compile(access, obj, prefix.Length == 0 ? field : null));
                 }
                 else if (depth < 8 && ContainsReferences(ft))
                 {
-                    AddFields(ft, Expression.Field(instance, field), prefix + FieldNames.Display(field.Name) + ".", obj, getters, names, depth + 1);
+                    AddFields(ft, [.. outer, field], prefix + FieldNames.Display(field.Name) + ".", paths, names, depth + 1);
                 }
             }
         }
     }
 
-    private static Func<object, object?> Compile(Expression access, ParameterExpression obj, FieldInfo? topLevelField)
+    private static Func<object, object?> Reflect(FieldInfo[] path)
     {
-        try
+        if (path.Length == 1) return path[0].GetValue;
+        return obj =>
         {
-            return Expression.Lambda<Func<object, object?>>(Expression.Convert(access, typeof(object)), obj).Compile();
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or MemberAccessException or NotSupportedException)
+            object? value = obj;
+            foreach (FieldInfo field in path)
+            {
+                value = field.GetValue(value);
+                if (value is null) return null;
+            }
+            return value;
+        };
+    }
+
+    private Func<object, object?>[] CompileAll()
+    {
+        var compiled = new Func<object, object?>[_paths.Length];
+        for (int i = 0; i < _paths.Length; i++)
         {
-            // Reflection is slower but reads anything; only reached for fields expressions cannot compile.
-            // A field nested in a struct that cannot compile is skipped: a missed edge, never a wrong one.
-            return topLevelField is not null ? topLevelField.GetValue : static _ => null;
+            try
+            {
+                ParameterExpression obj = Expression.Parameter(typeof(object), "obj");
+                Expression access = _type.IsValueType ? Expression.Unbox(obj, _type) : Expression.Convert(obj, _type);
+                foreach (FieldInfo field in _paths[i]) access = Expression.Field(access, field);
+                compiled[i] = Expression.Lambda<Func<object, object?>>(Expression.Convert(access, typeof(object)), obj).Compile();
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or MemberAccessException or NotSupportedException)
+            {
+                compiled[i] = _getters[i]; // reflection reads anything; keep it for a field that will not compile
+            }
         }
+        return compiled;
     }
 
     private static bool ContainsReferences(Type valueType)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime;
 using Microsoft.Diagnostics.Runtime;
 
@@ -77,14 +76,14 @@ public sealed class HeapCensus
             try
             {
                 using GcSentinel sentinel = GcSentinel.Start();
+                ClrRuntime? runtime = useSnapshot ? null : SelfRuntime.Fresh();   // after the GC: a fresh view
                 HeapCensus? census;
-                if (useSnapshot)
+                if (runtime is null)
                 {
                     census = SnapshotRoute.Census();
                 }
                 else
                 {
-                    ClrRuntime runtime = SelfRuntime.Fresh();
                     HeapLayout layout = HeapLayout.Read(runtime.Heap, youngOnly: false);
                     var visitor = new CensusVisitor(new HeapCensusBuilder());
                     WalkOutcome outcome = HeapWalker.Walk(runtime, layout, ref visitor);

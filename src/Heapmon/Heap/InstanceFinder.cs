@@ -57,20 +57,22 @@ public static class InstanceFinder
                     // A full blocking GC first: no dead instance is left to be found, and no background
                     // GC is sweeping while we walk (the region's own GC does not promise either).
                     GC.Collect();
-                    Phase(0, stopwatch);
                     inRegion = GC.TryStartNoGCRegion(options.NoGCRegionBytes);
-                    Phase(1, stopwatch);
                 }
                 else
                 {
                     GC.Collect(1, GCCollectionMode.Forced, blocking: true);
                 }
+                Phase(0, stopwatch);
 
                 using GcSentinel sentinel = GcSentinel.Start();
+                // The ClrMD runtime is made after the GC: one made before it kept a stale view of the
+                // gen0 regions under server GC (the young walk found nothing).
+                ClrRuntime? runtime = useSnapshot ? null : SelfRuntime.Fresh();
                 AddressBuffer.Reset(AddressBuffer.Array.Length);
-                WalkOutcome outcome = useSnapshot
+                WalkOutcome outcome = runtime is null
                     ? SnapshotRoute.CollectAddresses(matcher, options.Scope)
-                    : WalkOwnHeap(matcher, options.Scope);
+                    : WalkOwnHeap(runtime, matcher, options.Scope, stopwatch);
                 walked = outcome.ObjectsWalked;
                 Phase(2, stopwatch);
                 if (!outcome.Complete) { problem = outcome.Problem!; continue; }
@@ -90,7 +92,7 @@ public static class InstanceFinder
             foreach (object[] chunk in chunks)
                 foreach (object instance in chunk)
                 {
-                    allRight &= matcher.Matches(instance.GetType());
+                    allRight &= matcher.IsMatch((ulong)instance.GetType().TypeHandle.Value);
                     instances.Add(instance);
                 }
             if (!allRight) { problem = "an object of an unexpected type was found"; continue; }
@@ -99,15 +101,15 @@ public static class InstanceFinder
         throw new HeapWalkException(options.MaxAttempts, problem);
     }
 
-    /// <summary>Milliseconds at the end of each phase of the last attempt: GC, region, walk, materialise (diagnostics).</summary>
+    /// <summary>Milliseconds at the end of each phase of the last attempt: GCs, layout read, walk, materialise (diagnostics).</summary>
     internal static double[] LastPhases { get; } = new double[4];
 
     private static void Phase(int index, Stopwatch stopwatch) => LastPhases[index] = stopwatch.Elapsed.TotalMilliseconds;
 
-    private static WalkOutcome WalkOwnHeap(TypeMatcher matcher, HeapScope scope)
+    private static WalkOutcome WalkOwnHeap(ClrRuntime runtime, TypeMatcher matcher, HeapScope scope, Stopwatch stopwatch)
     {
-        ClrRuntime runtime = SelfRuntime.Fresh();
         HeapLayout layout = HeapLayout.Read(runtime.Heap, youngOnly: scope == HeapScope.Young);
+        Phase(1, stopwatch);
         var visitor = new FinderVisitor(matcher);
         return HeapWalker.Walk(runtime, layout, ref visitor);
     }

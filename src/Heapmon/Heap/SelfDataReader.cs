@@ -28,13 +28,13 @@ internal sealed unsafe partial class SelfDataReader : IDataReader
     /// <summary>Throws a clear <see cref="PlatformNotSupportedException"/> where an in-process walk cannot work.</summary>
     public static void EnsureSupported()
     {
+        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
+            throw new PlatformNotSupportedException(
+                "Heapmon cannot walk the heap of a Native AOT program: there is no DAC to describe it.");
         if (!OperatingSystem.IsLinux())
             throw new PlatformNotSupportedException(
                 "Heapmon reads its own heap through /proc and process_vm_readv, which only Linux has; " +
                 "on Windows and macOS use DataTarget.CreateSnapshotAndAttach (a dump) instead.");
-        if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported)
-            throw new PlatformNotSupportedException(
-                "Heapmon cannot walk the heap of a Native AOT program: there is no DAC to describe it.");
     }
 
     public string DisplayName => $"self ({_pid})";

@@ -50,7 +50,10 @@ public sealed class Sizer
         return Execute(obj, -1).Size;
     }
 
-    /// <summary>The size tree of <paramref name="obj"/> down to <paramref name="detail"/> levels, with this sizer's seen-set (Pympler: Asizer.asized).</summary>
+    /// <summary>
+    /// The size tree of <paramref name="obj"/> down to <paramref name="detail"/> levels, with this sizer's seen-set
+    /// (Pympler: Asizer.asized); a root counted by an earlier call gives a node of size 0.
+    /// </summary>
     public SizedObject Measure(object obj, int detail)
     {
         CheckMeasureArguments(obj, detail);
@@ -118,13 +121,17 @@ public sealed class Sizer
 
     private (long Size, SizedObject? Tree) Execute(object root, int detail)
     {
+        int mark = _seen?.Count ?? 0;
         try
         {
             return ExecuteCore(root, detail);
         }
         catch
         {
-            _walker.Clear(); // a throwing StopWhen predicate: drop the references the walk still holds
+            // A throwing StopWhen predicate: forget what the broken call saw and drop the walk's references.
+            _seen?.Truncate(mark);
+            _bitsGc = -1;
+            _walker.Clear();
             throw;
         }
     }
@@ -154,23 +161,22 @@ public sealed class Sizer
 
     private (long Size, SizedObject? Tree) Once<TSeen>(object root, int detail, TSeen seen) where TSeen : struct, ISeenSet
     {
-        string name = TypeNames.Display(root.GetType());
         bool fresh = seen.TryAdd(root);
         // A root is counted unless an earlier call counted it. Its mark may also come from an exclusion,
         // or from an earlier walk that reached it and rejected it under the options (a stop type, frozen).
         bool rejected = _walker.Rejects(root);
         if (!fresh && !_excludedUnsized.Contains(root) && !(rejected && !_rejectedRootsSized.Contains(root)))
-            return (0, detail < 0 ? null : new SizedObject(name, root.GetType(), 0, 0, []));
-        if (rejected) _rejectedRootsSized.Add(root);
+            return (0, detail < 0 ? null : new SizedObject(TypeNames.Display(root.GetType()), root.GetType(), 0, 0, []));
         if (fresh) _walker.Record(root);
         if (detail < 0) return (_walker.DeepFrom(root, seen), null);
-        SizedObject tree = _walker.MeasureFrom(root, name, detail, seen);
+        SizedObject tree = _walker.MeasureFrom(root, TypeNames.Display(root.GetType()), detail, seen);
         return (tree.Size, tree);
     }
 
     private (long Size, SizedObject? Tree) Commit(object root, (long Size, SizedObject? Tree) result)
     {
         _excludedUnsized.Remove(root);
+        if (_walker.Rejects(root)) _rejectedRootsSized.Add(root);
         Total += result.Size;
         if (_seen is null) Reset(); // a one-call sizer keeps no reference past its call
         return result;

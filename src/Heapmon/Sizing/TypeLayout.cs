@@ -117,9 +117,10 @@ internal sealed class TypeLayout
         foreach (Type stop in stopAt)
         {
             if (stop.IsAssignableFrom(type)) return true;
-            if (stop.IsGenericTypeDefinition)
-                for (Type? t = type; t is not null; t = t.BaseType)
-                    if (t.IsGenericType && t.GetGenericTypeDefinition() == stop) return true;
+            if (!stop.IsGenericTypeDefinition) continue;
+            for (Type? t = type; t is not null; t = t.BaseType)
+                if (t.IsGenericType && t.GetGenericTypeDefinition() == stop) return true;
+            if (stop.IsInterface && type.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == stop)) return true;
         }
         return false;
     }

@@ -16,6 +16,9 @@ public sealed class ConsoleStats : Stats
     /// <summary>Console reports over <paramref name="data"/>, written to <paramref name="output"/> (Pympler: ConsoleStats(tracker=...)).</summary>
     public ConsoleStats(TrackerData data, TextWriter? output = null) : base(data) => Output = output ?? Console.Out;
 
+    /// <summary>Console reports over everything <paramref name="tracker"/> has recorded so far (Pympler: ConsoleStats(tracker=tracker)).</summary>
+    public ConsoleStats(ClassTracker tracker, TextWriter? output = null) : base(Tracker(tracker).ToData()) => Output = output ?? Console.Out;
+
     /// <summary>Console reports over <paramref name="stats"/>'s data, keeping its sort order.</summary>
     public ConsoleStats(Stats stats, TextWriter? output = null) : base(stats) => Output = output ?? Console.Out;
 

@@ -19,6 +19,9 @@ public class Stats
         _sorted = [.. data.Objects];
     }
 
+    /// <summary>Stats over everything <paramref name="tracker"/> has recorded so far (Pympler: Stats(tracker=tracker)).</summary>
+    public Stats(ClassTracker tracker) : this(Tracker(tracker).ToData()) { }
+
     /// <summary>A view sharing <paramref name="other"/>'s data and current sort order.</summary>
     protected Stats(Stats other)
     {
@@ -41,6 +44,7 @@ public class Stats
     public static Stats Load(string path) => new(StatsFile.Read(path));
 
     /// <summary>Writes everything recorded to <paramref name="path"/>, atomically, in the versioned stats format (Pympler: Stats.dump_stats).</summary>
+    /// <exception cref="ArgumentException">The data breaks the model's rules (a sample naming a missing snapshot, snapshots out of order); nothing is written.</exception>
     public void DumpStats(string path) => StatsFile.Write(path, Data);
 
     /// <summary>
@@ -53,6 +57,12 @@ public class Stats
     {
         _sorted = StatsSort.Sort(Data, _sorted, keys);
         return this;
+    }
+
+    private protected static ClassTracker Tracker(ClassTracker tracker)
+    {
+        ArgumentNullException.ThrowIfNull(tracker);
+        return tracker;
     }
 
     /// <summary>Reverses the current order (Pympler: reverse_order).</summary>

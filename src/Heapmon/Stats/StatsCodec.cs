@@ -15,6 +15,9 @@ internal static class StatsCodec
 
     public static StatsFileDto Encode(TrackerData data)
     {
+        // Refuse now what a reader would refuse later: a dump must always load.
+        for (int i = 0; i < data.Snapshots.Count; i++)
+            if (data.Snapshots[i].Index != i) throw new ArgumentException($"snapshot {i} has index {data.Snapshots[i].Index}; snapshots must be numbered from 0 in order");
         var strings = new StringTable();
         var objects = new List<ObjectDto>(data.Objects.Count);
         var refs = new List<int>();
@@ -37,7 +40,7 @@ internal static class StatsCodec
             foreach (SizeSample s in o.Samples)
             {
                 if (s.SnapshotIndex <= previous || s.SnapshotIndex >= data.Snapshots.Count)
-                    throw new ArgumentException($"object {o.Id}: samples must name existing snapshots in increasing order", nameof(data));
+                    throw new ArgumentException($"object {o.Id}: samples must name existing snapshots in increasing order");
                 // Runs: consecutive snapshots as [first, count]; sizes and flats as runs of equal
                 // differences [delta, repeats]: a constant size and a steady growth both cost two numbers.
                 if (s.SnapshotIndex == previous + 1 && snap.Count > 0) snap[^1]++;
@@ -88,7 +91,7 @@ internal static class StatsCodec
 
     private static void AddTree(ReferentNode node, List<long> nodes, StringTable strings, int depth)
     {
-        if (depth > MaxTreeDepth) throw new ArgumentException($"referent tree deeper than {MaxTreeDepth} levels", nameof(node));
+        if (depth > MaxTreeDepth) throw new ArgumentException($"referent tree deeper than {MaxTreeDepth} levels");
         nodes.Add(strings.Add(node.Name));
         nodes.Add(strings.Add(node.Type));
         nodes.Add(node.Size);

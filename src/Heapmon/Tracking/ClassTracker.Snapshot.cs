@@ -28,76 +28,74 @@ public sealed partial class ClassTracker
 
     private Snapshot TakeSnapshotLocked(string? description, bool computeTotal, bool periodic)
     {
+        Type[] classes;
+        lock (_lock)
         {
-            Type[] classes;
-            lock (_lock)
-            {
-                ThrowIfDisposed();
-                classes = _classes.Active.Select(c => c.Type).ToArray();
-            }
-            IReadOnlyList<object>? found = null;
-            if (classes.Length > 0)
-            {
-                bool youngOnly = periodic && _walks.YoungWalkSuffices(classes);
-                found = _source.Find(classes, youngOnly);
-                if (youngOnly) _youngWalks++;
-                else _fullWalks++;
-                if (found is null) _discoveryFailures++;
-                else _walks.Completed(classes);
-            }
-            long? heapTotal = computeTotal ? _source.HeapTotal() : null;
+            ThrowIfDisposed();
+            classes = _classes.Active.Select(c => c.Type).ToArray();
+        }
+        IReadOnlyList<object>? found = null;
+        if (classes.Length > 0)
+        {
+            bool youngOnly = periodic && _walks.YoungWalkSuffices(classes);
+            found = _source.Find(classes, youngOnly);
+            if (youngOnly) _youngWalks++;
+            else _fullWalks++;
+            if (found is null) _discoveryFailures++;
+            else _walks.Completed(classes);
+        }
+        long? heapTotal = computeTotal ? _source.HeapTotal() : null;
 
-            Live live;
-            DateTimeOffset timestamp;
-            lock (_lock)
-            {
-                ThrowIfDisposed();
-                timestamp = DateTimeOffset.UtcNow;
-                if (found is not null) Register(found, timestamp.UtcTicks);
-                live = GatherLive(timestamp.UtcTicks);
-            }
-            found = null;
+        Live live;
+        DateTimeOffset timestamp;
+        lock (_lock)
+        {
+            ThrowIfDisposed();
+            timestamp = DateTimeOffset.UtcNow;
+            if (found is not null) Register(found, timestamp.UtcTicks);
+            live = GatherLive(timestamp.UtcTicks);
+        }
+        found = null;
 
-            long[] sizes = live.Sizes, flats = live.Flats;
-            ReferentNode?[] trees = live.Trees;
-            try
+        long[] sizes = live.Sizes, flats = live.Flats;
+        ReferentNode?[] trees = live.Trees;
+        try
+        {
+            _measurer.Measure(live.Objects.AsSpan(0, live.Count), live.Levels.AsSpan(0, live.Count),
+                sizes.AsSpan(0, live.Count), flats.AsSpan(0, live.Count), trees.AsSpan(0, live.Count));
+        }
+        finally
+        {
+            Array.Clear(live.Objects, 0, live.Count); // the strong references end with the sizing
+            if (!periodic)
             {
-                _measurer.Measure(live.Objects.AsSpan(0, live.Count), live.Levels.AsSpan(0, live.Count),
-                    sizes.AsSpan(0, live.Count), flats.AsSpan(0, live.Count), trees.AsSpan(0, live.Count));
+                // Buffers are kept only for periodic snapshots; between manual ones they would be dead weight.
+                _live = null;
+                _measurer.Release();
             }
-            finally
-            {
-                Array.Clear(live.Objects, 0, live.Count); // the strong references end with the sizing
-                if (!periodic)
-                {
-                    // Buffers are kept only for periodic snapshots; between manual ones they would be dead weight.
-                    _live = null;
-                    _measurer.Release();
-                }
-            }
+        }
 
-            var samples = new SnapshotSamples();
-            var active = new int[live.LabelCount];
-            var totals = new long[live.LabelCount];
-            long trackedTotal = 0;
-            for (int i = 0; i < live.Count; i++)
-            {
-                samples.Add(live.Slots[i], sizes[i], flats[i], trees[i]);
-                trees[i] = null;
-                trackedTotal += sizes[i];
-                active[live.Labels[i]]++;
-                totals[live.Labels[i]] += sizes[i];
-            }
+        var samples = new SnapshotSamples();
+        var active = new int[live.LabelCount];
+        var totals = new long[live.LabelCount];
+        long trackedTotal = 0;
+        for (int i = 0; i < live.Count; i++)
+        {
+            samples.Add(live.Slots[i], sizes[i], flats[i], trees[i]);
+            trees[i] = null;
+            trackedTotal += sizes[i];
+            active[live.Labels[i]]++;
+            totals[live.Labels[i]] += sizes[i];
+        }
 
-            lock (_lock)
-            {
-                var gc = ProcessFigures.Gc();
-                var snapshot = new Snapshot(_snapshots.Count, timestamp, description, ProcessFigures.Memory(), gc,
-                    trackedTotal, heapTotal, Summaries(active, totals, heapTotal ?? gc.HeapSizeBytes));
-                _snapshots.Add(snapshot);
-                _samples.Add(samples);
-                return snapshot;
-            }
+        lock (_lock)
+        {
+            var gc = ProcessFigures.Gc();
+            var snapshot = new Snapshot(_snapshots.Count, timestamp, description, ProcessFigures.Memory(), gc,
+                trackedTotal, heapTotal, Summaries(active, totals, heapTotal ?? gc.HeapSizeBytes));
+            _snapshots.Add(snapshot);
+            _samples.Add(samples);
+            return snapshot;
         }
     }
 

@@ -62,6 +62,30 @@ public sealed class AllocationTracerTests : IDisposable
         Assert.True(AllocationTracer.GetTracerMemory() > 0);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void AllocateStrings()
+    {
+        for (int i = 0; i < 20; i++) _sink = new string('x', 500_000); // site:strings
+    }
+
+    [Fact]
+    public void Runtime_frames_are_skipped_unless_asked_for()
+    {
+        // new string(char, int) allocates inside System.Private.CoreLib (String.Ctor).
+        AllocationTracer.Start(tracebackLimit: 2);
+        AllocateStrings();
+        AllocationTrace skipped = AllocationSnapshot.Take(traces: true).Traces!.First(t => t.TypeName == "System.String" && t.Size > 1_000_000);
+        Assert.Equal(Lines["strings"], skipped.Traceback[0].LineNumber);
+        AllocationTracer.Stop();
+
+        AllocationTracer.Start(AllocationTracerOptions.Default with { TracebackLimit = 2, IncludeRuntimeFrames = true });
+        AllocateStrings();
+        AllocationTrace kept = AllocationSnapshot.Take(traces: true).Traces!.First(t => t.TypeName == "System.String" && t.Size > 1_000_000);
+        Assert.Equal("<System.Private.CoreLib>", kept.Traceback[0].FileName);
+        Assert.StartsWith("System.String.", kept.Traceback[0].Method);
+        Assert.Equal(Lines["strings"], kept.Traceback[1].LineNumber);
+    }
+
     [Fact]
     public void Clear_traces_forgets_earlier_samples()
     {

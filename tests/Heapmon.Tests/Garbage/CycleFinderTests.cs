@@ -120,6 +120,27 @@ public sealed class CycleFinderTests
         GC.KeepAlive(holder);
     }
 
+    [Fact]
+    public void FieldsInsideStructsAreReadTheSameOnceTheTypeIsHotAndCompiled()
+    {
+        // 1,000 holders: past the point where reflection getters are replaced by compiled ones.
+        var ring = new StructHolder[1_000];
+        for (int i = 0; i < ring.Length; i++) ring[i] = new StructHolder();
+        for (int i = 0; i < ring.Length; i++) ring[i].Pair.Item = ring[(i + 1) % ring.Length];
+
+        CycleReport first = CycleFinder.FindAmong([ring[0]], new CycleOptions { MaxObjectsPerCycle = 1_000 });
+        CycleReport again = CycleFinder.FindAmong([ring[0]], new CycleOptions { MaxObjectsPerCycle = 1_000 });
+
+        foreach (CycleReport report in new[] { first, again })
+        {
+            ReferenceCycle cycle = Assert.Single(report.Cycles);
+            Assert.Equal(1_000, cycle.ObjectCount);
+            Assert.Equal(1_000, cycle.References.Count);
+            Assert.All(cycle.References, r => Assert.Equal("Pair.Item", r.Field));
+        }
+        GC.KeepAlive(ring);
+    }
+
     private static string[] Shape(IEnumerable<ReferenceCycle> cycles) =>
         cycles.Select(c => $"{c.ObjectCount}:{c.Objects[0].TypeName}:{string.Join(",", c.References.Select(r => r.Field).Order())}").ToArray();
 

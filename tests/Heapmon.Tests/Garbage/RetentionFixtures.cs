@@ -22,6 +22,13 @@ internal static class Attachments
     public static object? Key;
 }
 
+/// <summary>A [ThreadStatic] field: each thread has its own slot.</summary>
+internal static class PerThread
+{
+    [ThreadStatic]
+    public static Leaky? Current;
+}
+
 /// <summary>An object someone forgot to let go of.</summary>
 internal sealed class Leaky
 {

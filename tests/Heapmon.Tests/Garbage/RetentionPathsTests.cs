@@ -117,6 +117,60 @@ public sealed class RetentionPathsTests
     }
 
     [Fact]
+    public void AThreadStaticFieldIsARootOfItsThread()
+    {
+        var ready = new ManualResetEventSlim();
+        var done = new ManualResetEventSlim();
+        Leaky? held = null;
+        int threadId = 0;
+        var thread = new Thread(() =>
+        {
+            PerThread.Current = held = new Leaky();
+            threadId = Environment.CurrentManagedThreadId;
+            ready.Set();
+            done.Wait();
+            PerThread.Current = null;
+        });
+        thread.Start();
+        try
+        {
+            Assert.True(ready.Wait(TimeSpan.FromSeconds(30)));
+            RetentionReport report = RetentionPaths.Find(held!);
+            RetentionPath path = Assert.Single(report.Paths);
+            Assert.Equal(GcRootKind.ThreadStatic, path.Root.Kind);
+            Assert.Equal($"thread-static {typeof(PerThread).FullName}.Current (thread {threadId})", path.Root.Label);
+            Assert.Equal(LeakyName, Assert.Single(path.Objects).TypeName);
+        }
+        finally
+        {
+            done.Set();
+            thread.Join();
+        }
+    }
+
+    [Fact]
+    public void AnalysesLeaveNoNoGcRegionOpenAndKeepNothingAlive()
+    {
+        WeakReference weak = FindAndDrop();
+        Assert.NotEqual(System.Runtime.GCLatencyMode.NoGCRegion, System.Runtime.GCSettings.LatencyMode);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.False(weak.IsAlive);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference FindAndDrop()
+    {
+        var leaky = new Leaky();
+        var pair = new object[] { leaky, null! };
+        pair[1] = pair;
+        RetentionPaths.Find(leaky);
+        CycleFinder.FindAmong([pair]);
+        return new WeakReference(leaky);
+    }
+
+    [Fact]
     public void AnObjectOnlyALocalHoldsHasNoPathWithoutStacks()
     {
         var local = new Leaky();

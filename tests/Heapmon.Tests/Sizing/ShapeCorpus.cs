@@ -36,6 +36,8 @@ internal static class ShapeCorpus
         ("array of (string,int,string)", () => new[] { (Text("a"), 1, Text("b")), (Text("c"), 2, (string)null!) }),
         ("array of nested structs with references", () => new[] { new Outer { In = new Inner { S = Text("i"), X = 1 }, N = 2, O = new Empty() }, new Outer() }),
         ("array of Guid (no references)", () => new Guid[5]),
+        ("2-D array of structs holding references", () => StructGrid()),
+        ("array of structs holding an inline array", () => new[] { new Slots { Count = 1, Items = InlineFour(Text("s0")) }, new Slots() }),
         ("inline array of references in a class", () => InlineHolder()),
         ("generic class over a reference type", () => new Box<string> { Value = Text("boxed") }),
         ("generic class over a value type", () => new Box<long> { Value = 5 }),
@@ -89,6 +91,22 @@ internal static class ShapeCorpus
         var a = new string[2, 2, 2];
         a[1, 0, 1] = Text("deep");
         return a;
+    }
+
+    private static KeyValuePair<string, object>[,] StructGrid()
+    {
+        var grid = new KeyValuePair<string, object>[2, 3];
+        grid[1, 2] = KeyValuePair.Create(Text("k"), (object)new int[6]);
+        grid[0, 1] = KeyValuePair.Create(Text("j"), (object)Text("v"));
+        return grid;
+    }
+
+    private static Four InlineFour(object first)
+    {
+        var four = new Four();
+        four[0] = first;
+        four[3] = new Empty();
+        return four;
     }
 
     private static InlineArrayHolder InlineHolder()
@@ -190,6 +208,12 @@ internal static class ShapeCorpus
     private struct Four
     {
         private object? _element;
+    }
+
+    private struct Slots
+    {
+        public int Count;
+        public Four Items;
     }
 
     private sealed class InlineArrayHolder

@@ -45,6 +45,17 @@ public sealed class SizeCommandTests
     }
 
     [Fact]
+    public void ReachableCountsWhatTheDefaultLeavesOut()
+    {
+        (int code, string output, _) = Run("size", "--demo", "--reachable", "--detail", "0");
+
+        long reachable = ObjectSize.Deep(SizeCommand.DemoLibrary.Create(), SizingOptions.Reachable);
+        Assert.Equal(0, code);
+        Assert.True(reachable > ObjectSize.Deep(SizeCommand.DemoLibrary.Create()));
+        Assert.Contains($" {ByteUnits.Aligned(reachable)} ", output);
+    }
+
+    [Fact]
     public void WithoutDemoOrWithANegativeDetailItFailsWithOneClearLine()
     {
         (int code, _, string error) = Run("size");

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Heapmon.Sizing;
 
 namespace Heapmon.Tests.Sizing;
@@ -132,6 +133,43 @@ public sealed class SizerTests
         Assert.Equal(ObjectSize.Deep(withError, options), first);
         Assert.Equal(ObjectSize.Deep(error, options), root);
         Assert.Equal(0, sizer.Deep(error));
+    }
+
+    [Fact]
+    public void AThrowingPredicateLeavesTheSizerAsBeforeTheCall()
+    {
+        (Holder a, Holder b, byte[] shared) = TwoSharing();
+        bool fail = true;
+        var sizer = new Sizer(SizingOptions.Default with { StopWhen = o => o is byte[] && fail ? throw new InvalidOperationException("boom") : false });
+
+        Assert.Equal("boom", Assert.Throws<InvalidOperationException>(() => sizer.Deep(a)).Message);
+        fail = false;
+
+        Assert.Equal(ObjectSize.Deep(a), sizer.Deep(a));
+        Assert.Equal(ObjectSize.Deep(b) - ObjectSize.Shallow(shared), sizer.Deep(b));
+    }
+
+    [Fact]
+    public void SizingKeepsNothingAlive()
+    {
+        WeakReference[] sized = SizeAndForget();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.All(sized, w => Assert.False(w.IsAlive));
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference[] SizeAndForget()
+    {
+        var deep = new Holder { Own = new string('d', 9), Inner = new Holder() };
+        var measured = new Holder { Shared = new byte[9] };
+        var rejected = new InvalidOperationException(); // a root the options reject as a referent
+        ObjectSize.Deep(deep);
+        ObjectSize.Measure(measured, 2);
+        ObjectSize.Deep(rejected, SizingOptions.Default with { StopAtTypes = [typeof(Exception)] });
+        return [new(deep), new(deep.Inner), new(measured), new(measured.Shared), new(rejected)];
     }
 
     [Fact]

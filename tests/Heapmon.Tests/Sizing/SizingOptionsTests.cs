@@ -38,6 +38,15 @@ public sealed class SizingOptionsTests
     }
 
     [Fact]
+    public void StopAtAnOpenGenericInterfaceStopsEveryImplementer()
+    {
+        var holder = new Holder { A = new List<int> { 1 }, B = new HashSet<string>() };
+        var options = SizingOptions.Default with { StopAtTypes = [typeof(ICollection<>)] };
+
+        Assert.Equal(ObjectSize.Shallow(holder), ObjectSize.Deep(holder, options));
+    }
+
+    [Fact]
     public void StopWhenSkipsTheObjectsItSelects()
     {
         var keep = new byte[100];

@@ -76,6 +76,8 @@ public sealed class StatsFileTests
         var bad = data with { Objects = [data.Objects[0] with { Samples = [new SizeSample(9, 1, 1)] }] };
 
         Assert.Throws<ArgumentException>(() => new StatsView(bad).DumpStats(path));
+        var renumbered = data with { Snapshots = [data.Snapshots[1] with { Index = 0 }, data.Snapshots[0] with { Index = 0 }] };
+        Assert.Throws<ArgumentException>(() => new StatsView(renumbered).DumpStats(path));
         Assert.Equal(before, File.ReadAllBytes(path));
         Assert.Single(Directory.GetFiles(_dir));
         Assert.Throws<DirectoryNotFoundException>(() => new StatsView(data).DumpStats(Path.Combine(_dir, "no-such-dir", "x.stats")));

@@ -77,6 +77,31 @@ public sealed class ClassTrackerLifetimeTests
         Assert.All(data.Objects, o => Assert.Equal(found.Timestamp, o.Birth)); // first seen by the walk
     }
 
+    [Fact]
+    public void PeriodicSnapshotsFindEveryNewInstanceWhileTheProgramAllocates()
+    {
+        using var tracker = new ClassTracker();
+        tracker.TrackClass<Leaf>();
+        var kept = new List<Leaf>();
+        tracker.StartPeriodicSnapshots(TimeSpan.FromMilliseconds(20));
+        for (int batch = 0; batch < 40; batch++)
+        {
+            for (int i = 0; i < 50; i++) kept.Add(new Leaf());
+            for (int i = 0; i < 2000; i++) GC.KeepAlive(new byte[256]); // garbage: GCs between walks
+            Thread.Sleep(2);
+        }
+        tracker.StopPeriodicSnapshots();
+        Snapshot last = tracker.TakeSnapshot("last", computeTotal: false, periodic: true);
+
+        Assert.Equal(0, tracker.PeriodicFailures);
+        Assert.Equal(kept.Count, Assert.Single(last.Classes).Active);
+        int[] active = tracker.Snapshots.Select(s => s.Classes.Single().Active).ToArray();
+        Assert.True(active.Length > 3);
+        Assert.True(active.Zip(active.Skip(1)).All(p => p.First <= p.Second), string.Join(", ", active)); // none dies, none is lost
+        Assert.Equal(kept.Count, tracker.ToData().Objects.Count);
+        GC.KeepAlive(kept);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static WeakReference[] CreateLeaves(object?[] holder, int count)
     {

@@ -71,7 +71,8 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
 
         w.Write("<div class=\"card\" id=\"timespace\"><h3>Time–space</h3>");
         w.Write("<div class=\"scale\" role=\"radiogroup\" aria-label=\"Vertical scale\">Scale to");
-        string initial = stackMax * 4 >= rssMax ? "rss" : stackMax * 4 >= heapMax ? "heap" : "tracked";
+        // With nothing tracked (a run that only watches the process) the heap's scale is the informative one.
+        string initial = stackMax == 0 ? "heap" : stackMax * 4 >= rssMax ? "rss" : stackMax * 4 >= heapMax ? "heap" : "tracked";
         string Checked(string scale) => scale == initial ? " checked" : "";
         w.Write($"<label><input type=\"radio\" name=\"ts-scale\" id=\"ts-tracked\"{Checked("tracked")}> tracked classes</label>");
         w.Write($"<label><input type=\"radio\" name=\"ts-scale\" id=\"ts-heap\"{Checked("heap")}> GC heap</label>");

@@ -27,7 +27,7 @@ ul.findings{margin:6px 0;padding-left:20px}
 svg.chart{display:block;width:100%;height:auto;overflow:visible}
 svg.chart text{fill:var(--muted);font-size:11px}
 svg.chart .grid{stroke:var(--line);stroke-width:1}svg.chart .base{stroke:var(--muted);stroke-width:1}svg.chart .ticks{stroke:var(--muted);stroke-width:1}
-svg.chart .area{fill-opacity:.82;stroke-width:1}svg.chart .line{fill:none;stroke-width:2}svg.chart .dashed{stroke-dasharray:6 4}
+svg.chart .area{fill-opacity:.82;stroke-width:1}svg.chart .area.empty{stroke:none}svg.chart .line{fill:none;stroke-width:2}svg.chart .dashed{stroke-dasharray:6 4}
 svg.chart .hit{fill:transparent}svg.chart .hit:hover{fill:var(--fg);fill-opacity:.05}
 svg.chart .guide{stroke:var(--fg);stroke-opacity:.45;stroke-width:1;visibility:hidden}
 .s0{fill:var(--s0);stroke:var(--s0);background:var(--s0)}.s1{fill:var(--s1);stroke:var(--s1);background:var(--s1)}.s2{fill:var(--s2);stroke:var(--s2);background:var(--s2)}

@@ -131,7 +131,9 @@ internal sealed class SvgTimeChart
                 for (int i = n - 1; i >= 0; i--) d.Append('L').Append(HtmlText.Num(X(i))).Append(',').Append(HtmlText.Num(Y(lower[i])));
                 d.Append('Z');
             }
-            w.Write($"<path class=\"series area {s.ColourClass}\" d=\"{d}\"><title>");
+            // An area that is zero throughout keeps its element (and name) but draws no outline over its neighbour.
+            string empty = s.Values.All(v => v <= 0) ? " empty" : "";
+            w.Write($"<path class=\"series area {s.ColourClass}{empty}\" d=\"{d}\"><title>");
             HtmlText.Write(w, s.Name);
             w.Write("</title></path>");
         }

@@ -19,6 +19,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     private readonly Process _process;
     private readonly string _profile;
     private readonly ClientWebSocket _socket = new();
+    private readonly SemaphoreSlim _sending = new(1, 1); // a WebSocket allows one send at a time
     private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonNode?>> _pending = new();
     private readonly CancellationTokenSource _stop = new();
     private Task? _reader;
@@ -46,11 +47,13 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     }
 
     /// <summary>Starts the browser; throws with an install hint when there is none (the browser tests must not pass without one).</summary>
-    public static async Task<HeadlessChromium> StartAsync()
+    public static async Task<HeadlessChromium> StartAsync(string? executable = null)
     {
-        string executable = FindExecutable() ?? throw new InvalidOperationException(
-            "Chromium was not found (looked for $HEAPMON_CHROMIUM, then chromium, chromium-browser, google-chrome on the PATH). " +
-            "The HTML report tests need a real browser: install it with `apt-get install chromium` (.ci/run does).");
+        executable ??= FindExecutable();
+        if (executable is null || !File.Exists(executable))
+            throw new InvalidOperationException(
+                $"Chromium was not found ({(executable is null ? "looked for $HEAPMON_CHROMIUM, then chromium, chromium-browser, google-chrome on the PATH" : executable + " does not exist")}). " +
+                "The HTML report tests need a real browser: install it with `apt-get install chromium` (.ci/run does).");
         string profile = Path.Combine(Path.GetTempPath(), "heapmon-chromium-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(profile);
         var info = new ProcessStartInfo(executable) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -113,7 +116,9 @@ internal sealed class HeadlessChromium : IAsyncDisposable
         var reply = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = reply;
         byte[] bytes = Encoding.UTF8.GetBytes(message.ToJsonString());
-        lock (_socket) _socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None).GetAwaiter().GetResult();
+        await _sending.WaitAsync();
+        try { await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None); }
+        finally { _sending.Release(); }
         Task winner = await Task.WhenAny(reply.Task, Task.Delay(CommandTimeout));
         _pending.TryRemove(id, out _);
         if (winner != reply.Task) throw new TimeoutException($"Chromium did not answer {method} within {CommandTimeout.TotalSeconds} s.");
@@ -157,6 +162,7 @@ internal sealed class HeadlessChromium : IAsyncDisposable
         }
         catch (Exception e) when (e is WebSocketException or TimeoutException or OperationCanceledException) { }
         _socket.Dispose();
+        _sending.Dispose();
         if (_reader is not null) await Task.WhenAny(_reader, Task.Delay(2000));
         // Only the browser this object started, by its own process id.
         try { if (!_process.HasExited) _process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }

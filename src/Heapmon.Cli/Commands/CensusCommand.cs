@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Globalization;
+using Heapmon.Heap;
+using Spectre.Console;
+
+namespace Heapmon.Cli.Commands;
+
+/// <summary>
+/// `heapmon census --demo`: the top types of a heap by bytes, with counts and shares, and the
+/// totals per generation (dotnet-dump's dumpheap -stat; Pympler: summary.print_(summarize(get_objects()))).
+/// </summary>
+internal static class CensusCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var demo = new Option<bool>("--demo") { Description = "Build a small demo heap (orders, lines, customers) in this process and take its census." };
+        var top = new Option<int>("--top", "-n") { Description = "How many types to list.", DefaultValueFactory = _ => 15 };
+        var noColor = new Option<bool>("--no-color") { Description = "Plain text, no colour (also when NO_COLOR is set)." };
+        var command = new Command("census", "Print instance counts and bytes per type of the whole managed heap (like dumpheap -stat).\n\nExample:\n  heapmon census --demo --top 10")
+        {
+            demo, top, noColor,
+        };
+        command.SetAction(parse =>
+        {
+            int count = parse.GetValue(top);
+            if (count < 1) throw new CliUsageException($"--top must be at least 1, not {count}.");
+            if (!parse.GetValue(demo))
+                throw new CliUsageException("census walks this process's own heap: use --demo for the built-in demo heap (to profile an app, use the library or `heapmon run`).");
+            DemoHeap heap = DemoHeap.Build();
+            HeapCensus census = HeapCensus.Take();
+            GC.KeepAlive(heap);
+            bool color = !parse.GetValue(noColor) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+            CensusTable.Render(census, count, context.Output, color);
+            return 0;
+        });
+        return command;
+    }
+}
+
+/// <summary>Renders a census as two tables; plain data in, text out, so tests can pin the layout.</summary>
+internal static class CensusTable
+{
+    public static void Render(HeapCensus census, int top, TextWriter output, bool color)
+    {
+        IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            // Styles only on a terminal: redirected output and NO_COLOR/--no-color get plain text.
+            Ansi = color && !Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = color && !Console.IsOutputRedirected ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = InteractionSupport.No,
+        });
+        int longest = census.Types.Take(top).Select(t => t.TypeName.Length).DefaultIfEmpty(0).Max();
+        console.Profile.Width = Math.Max(100, longest + 48);
+
+        var types = new Table { Border = TableBorder.Simple };
+        types.AddColumn(new TableColumn("Type").NoWrap());
+        types.AddColumn(new TableColumn("Count").RightAligned());
+        types.AddColumn(new TableColumn("Bytes").RightAligned());
+        types.AddColumn(new TableColumn("Share").RightAligned());
+        foreach (TypeStatistics t in census.Types.Take(top))
+            types.AddRow(Markup.Escape(t.TypeName), Count(t.Count), ByteUnits.Aligned(t.Bytes), Share(t.Bytes, census.TotalBytes));
+        int rest = census.Types.Count - top;
+        if (rest > 0)
+        {
+            long restCount = census.Types.Skip(top).Sum(t => t.Count), restBytes = census.Types.Skip(top).Sum(t => t.Bytes);
+            types.AddRow($"({Count(rest)} more types)", Count(restCount), ByteUnits.Aligned(restBytes), Share(restBytes, census.TotalBytes));
+        }
+        types.AddRow(color ? "[bold]Total[/]" : "Total", Count(census.ObjectCount), ByteUnits.Aligned(census.TotalBytes), Share(census.TotalBytes, census.TotalBytes));
+        console.Write(types);
+
+        var generations = new Table { Border = TableBorder.Simple };
+        generations.AddColumn("Generation");
+        generations.AddColumn(new TableColumn("Objects").RightAligned());
+        generations.AddColumn(new TableColumn("Bytes").RightAligned());
+        foreach (GenerationStatistics g in census.Generations)
+            generations.AddRow(g.Generation.ToString(), Count(g.Count), ByteUnits.Aligned(g.Bytes));
+        generations.AddRow("Free space", Count(census.FreeCount), ByteUnits.Aligned(census.FreeBytes));
+        console.Write(generations);
+    }
+
+    private static string Count(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Share(long bytes, long total) =>
+        total == 0 ? "-" : (100.0 * bytes / total).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+}
+
+/// <summary>The demo heap: a small order book, so the census has recognisable types at the top.</summary>
+internal sealed class DemoHeap
+{
+    private readonly List<Customer> _customers = [];
+    private readonly Dictionary<int, Order> _orders = [];
+
+    public static DemoHeap Build()
+    {
+        var heap = new DemoHeap();
+        for (int c = 0; c < 2_000; c++) heap._customers.Add(new Customer(c, $"customer-{c:D5}"));
+        for (int o = 0; o < 20_000; o++)
+        {
+            var order = new Order(o, heap._customers[o % heap._customers.Count]);
+            for (int l = 0; l < 1 + o % 5; l++) order.Lines.Add(new OrderLine($"SKU-{(o * 7 + l) % 997:D4}", 1 + l, 9.99m * (l + 1)));
+            heap._orders.Add(o, order);
+        }
+        return heap;
+    }
+
+    private sealed record Customer(int Id, string Name);
+
+    private sealed class Order(int id, Customer customer)
+    {
+        public int Id { get; } = id;
+        public Customer Customer { get; } = customer;
+        public List<OrderLine> Lines { get; } = new(2);
+    }
+
+    private sealed record OrderLine(string Sku, int Quantity, decimal Price);
+}

@@ -1,0 +1,13 @@
+namespace Heapmon.Tests.Html;
+
+/// <summary>Without a browser the browser tests fail, with the reason and the fix, instead of passing silently.</summary>
+public sealed class HeadlessChromiumTests
+{
+    [Fact]
+    public async Task A_missing_browser_is_an_error_that_says_how_to_install_one()
+    {
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => HeadlessChromium.StartAsync("/nonexistent/chromium"));
+        Assert.Contains("/nonexistent/chromium does not exist", e.Message);
+        Assert.Contains("apt-get install chromium", e.Message);
+    }
+}
