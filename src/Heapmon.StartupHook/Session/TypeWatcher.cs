@@ -15,6 +15,7 @@ internal sealed class TypeWatcher
     private readonly ConcurrentQueue<Assembly> _pending = new();
     private readonly HashSet<Assembly> _seen = [];
     private readonly int[] _matchCounts;
+    private readonly List<Type> _matched = [];
     private readonly AssemblyLoadContext? _ownContext = AssemblyLoadContext.GetLoadContext(typeof(TypeWatcher).Assembly);
 
     public TypeWatcher(IReadOnlyList<TypePattern> patterns)
@@ -59,8 +60,6 @@ internal sealed class TypeWatcher
 
     /// <summary>Every type matched so far, in the order found.</summary>
     public IReadOnlyList<Type> Matched => _matched;
-
-    private readonly List<Type> _matched = [];
 
     /// <summary>The patterns that have matched no type so far.</summary>
     public IEnumerable<TypePattern> Unmatched() => _patterns.Where((_, i) => _matchCounts[i] == 0);

@@ -88,6 +88,22 @@ public sealed class RunExitPathTests
     }
 
     [Fact]
+    public void A_misspelt_variable_is_named_with_the_nearest_known_one()
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["DOTNET_STARTUP_HOOKS"] = TestPaths.Assembly("Heapmon.StartupHook"),
+            ["HEAPMON_TRACK"] = "Workload.Nodes.*",
+            ["HEAPMON_OUTPT"] = "/tmp/never.html",
+        };
+        ChildResult result = ChildProcess.RunDotnet(RunHarness.Workload, ["quick"], environment);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("heapmon: warning: unknown variable HEAPMON_OUTPT is ignored (did you mean HEAPMON_OUTPUT?)\n", result.StdErr);
+        Assert.False(File.Exists("/tmp/never.html"));
+    }
+
+    [Fact]
     public void A_command_that_cannot_start_returns_127()
     {
         ChildResult result = RunHarness.Heapmon(["run", "--", "/no/such/program"]);
