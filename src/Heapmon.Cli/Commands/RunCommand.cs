@@ -1,3 +1,4 @@
+using Heapmon.Stats;
 using System.CommandLine;
 using System.Globalization;
 using Heapmon.StartupHook.Session;
@@ -58,7 +59,7 @@ internal static class RunCommand
                 SnapshotOnSignal = parse.GetValue(onSignal),
                 Alloc = parse.GetValue(alloc),
                 TracebackLimit = parse.GetValue(tracebackLimit) ?? 1,
-                Outputs = (parse.GetValue(output) ?? []).Select(OutputTarget.Parse).ToArray(),
+                Outputs = (parse.GetValue(output) ?? []).Select(StatsOutput.Parse).ToArray(),
                 Garbage = parse.GetValue(garbage),
             }.Validate();
             foreach (string path in options.Outputs.Select(o => o.Path).Append(options.Garbage).OfType<string>())

@@ -1,3 +1,4 @@
+using Heapmon.Stats;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Heapmon.Tracking;
@@ -132,7 +133,7 @@ internal sealed class ProfilerSession : IDisposable
             if (_options.Garbage is { } garbage)
             {
                 TrackNewMatches();
-                Guard("the garbage graph", () => WriteAtomically(garbage, path => _backend.WriteGarbage(path, _watcher.Matched), final: true));
+                Guard("the garbage graph", () => Written(garbage, () => _backend.WriteGarbage(garbage, _watcher.Matched), final: true));
             }
             foreach (TypePattern pattern in _watcher.Unmatched())
                 SessionLog.Warning($"--track '{pattern}' matched no type in the {_watcher.AssemblyCount} assemblies the program loaded.");
@@ -156,41 +157,32 @@ internal sealed class ProfilerSession : IDisposable
         if (_options.Outputs.Count == 0) return;
         TrackerData data = _backend.ToData();
         _writtenSnapshots = data.Snapshots.Count;
-        foreach (OutputTarget output in _options.Outputs)
-            Guard($"writing {output.Path}", () => WriteAtomically(output.Path, temp => OutputWriter.Write(output.Kind, data, temp), final));
+        foreach (StatsOutput output in _options.Outputs)
+            Guard($"writing {output.Path}", () => Written(output.Path, () => output.Write(data), final));
         if (_options.Alloc)
             foreach (string path in AllocationOutputs(_options.Outputs))
-                Guard($"writing {path}", () => WriteAtomically(path, _backend.WriteAllocations, final));
+                Guard($"writing {path}", () => Written(path, () => _backend.WriteAllocations(path), final));
         _sinceWrite.Restart();
     }
 
     /// <summary>With <c>--alloc</c>, each output's allocation snapshot: <c>x.html</c> and <c>x.json.gz</c> give <c>x.alloc.json</c>.</summary>
-    internal static IEnumerable<string> AllocationOutputs(IEnumerable<OutputTarget> outputs) =>
-        outputs.Select(o => OutputTarget.WithoutExtension(o.Path) + ".alloc.json").Distinct(StringComparer.Ordinal);
+    internal static IEnumerable<string> AllocationOutputs(IEnumerable<StatsOutput> outputs) =>
+        outputs.Select(o => o.Stem + ".alloc.json").Distinct(StringComparer.Ordinal);
 
     /// <summary>Without an output file, the summary goes to stderr, as SCons printed it after the build.</summary>
     private void PrintSummary()
     {
         var summary = new StringWriter();
-        OutputWriter.WriteSummary(_backend.ToData(), summary);
+        new ConsoleStats(_backend.ToData(), summary).PrintSummary();
         if (_options.Alloc) _backend.PrintAllocations(summary);
         foreach (string line in summary.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
             SessionLog.Info(line);
     }
 
-    /// <summary>Writes through a temporary file in the same folder, then renames it over the target (atomic on one file system).</summary>
-    private static void WriteAtomically(string path, Action<string> write, bool final)
+    /// <summary>Runs a write (every writer of the library is atomic: temp file, then rename) and says so at the end.</summary>
+    private static void Written(string path, Action write, bool final)
     {
-        string temp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            write(temp);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        write();
         if (final) SessionLog.Info($"wrote {path}");
     }
 

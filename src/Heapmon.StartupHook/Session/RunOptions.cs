@@ -1,3 +1,4 @@
+using Heapmon.Stats;
 using System.Globalization;
 
 namespace Heapmon.StartupHook.Session;
@@ -17,7 +18,7 @@ internal sealed record RunOptions
     public bool SnapshotOnSignal { get; init; }
     public bool Alloc { get; init; }
     public int TracebackLimit { get; init; } = 1;
-    public IReadOnlyList<OutputTarget> Outputs { get; init; } = [];
+    public IReadOnlyList<StatsOutput> Outputs { get; init; } = [];
     public string? Garbage { get; init; }
 
     // Variable names; docs/run.md documents each one, and the hook's bootstrap keeps the same list.
@@ -115,7 +116,7 @@ internal sealed record RunOptions
             SnapshotOnSignal = Get(SnapshotOnSignalVariable) is { } s && ParseFlag(SnapshotOnSignalVariable, s),
             Alloc = Get(AllocVariable) is { } a && ParseFlag(AllocVariable, a),
             TracebackLimit = Get(TracebackLimitVariable) is { } l ? ParseInt(TracebackLimitVariable, l) : 1,
-            Outputs = Get(OutputVariable)?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(OutputTarget.Parse).ToArray() ?? [],
+            Outputs = Get(OutputVariable)?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(StatsOutput.Parse).ToArray() ?? [],
             Garbage = Get(GarbageVariable),
         }.Validate();
     }

@@ -15,20 +15,11 @@ internal static class SnapshotFile
     public static void Write(AllocationSnapshot snapshot, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var json = new Utf8JsonWriter(stream))
-                WriteJson(snapshot, json);
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+            using var json = new Utf8JsonWriter(stream);
+            WriteJson(snapshot, json);
+        });
     }
 
     private static void WriteJson(AllocationSnapshot snapshot, Utf8JsonWriter json)

@@ -25,25 +25,13 @@ internal static class StatsFile
     {
         ArgumentNullException.ThrowIfNull(data);
         StatsFileDto dto = StatsCodec.Encode(data);
-        string full = Path.GetFullPath(path);
-        string temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        // Readers see the old file or the whole new one, never a half-written one.
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                // Fastest (zlib level 1): 4x quicker than Optimal on a 10-million-sample dump, for a file about 25% larger.
-                using (var gzip = new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true))
-                    JsonSerializer.Serialize(gzip, dto, TypeInfo);
-                file.Flush(flushToDisk: true);
-            }
-            // Readers see the old file or the whole new one, never a half-written one.
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+            // Fastest (zlib level 1): 4x quicker than Optimal on a 10-million-sample dump, for a file about 25% larger.
+            using var gzip = new GZipStream(file, CompressionLevel.Fastest, leaveOpen: true);
+            JsonSerializer.Serialize(gzip, dto, TypeInfo);
+        });
     }
 
     public static TrackerData Read(string path)

@@ -19,6 +19,16 @@ public enum StatsOutputKind
 /// </summary>
 public sealed record StatsOutput(string Path, StatsOutputKind Kind)
 {
+    private static readonly (string Extension, StatsOutputKind Kind)[] Extensions =
+    [
+        (".json.gz", StatsOutputKind.Dump), (".dat", StatsOutputKind.Dump),
+        (".html", StatsOutputKind.Html), (".htm", StatsOutputKind.Html),
+        (".txt", StatsOutputKind.Summary),
+    ];
+
+    /// <summary>The path without its output extension: <c>x.json.gz</c> gives <c>x</c> (for files written beside it).</summary>
+    public string Stem => Path[..^Extensions.First(e => Path.EndsWith(e.Extension, StringComparison.OrdinalIgnoreCase)).Extension.Length];
+
     /// <summary>Recognises the kind from the extension.</summary>
     /// <exception cref="ArgumentException">The extension is not .json.gz, .dat, .html, .htm or .txt, or the path names a folder.</exception>
     public static StatsOutput Parse(string path)
@@ -26,15 +36,10 @@ public sealed record StatsOutput(string Path, StatsOutputKind Kind)
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string name = System.IO.Path.GetFileName(path).ToLowerInvariant();
         if (name.Length == 0) throw new ArgumentException($"--output '{path}' names a folder, not a file.");
-        StatsOutputKind kind = name switch
-        {
-            _ when name.EndsWith(".json.gz", StringComparison.Ordinal) || name.EndsWith(".dat", StringComparison.Ordinal) => StatsOutputKind.Dump,
-            _ when name.EndsWith(".html", StringComparison.Ordinal) || name.EndsWith(".htm", StringComparison.Ordinal) => StatsOutputKind.Html,
-            _ when name.EndsWith(".txt", StringComparison.Ordinal) => StatsOutputKind.Summary,
-            _ => throw new ArgumentException(
-                $"--output '{path}': unknown kind of file; use .json.gz or .dat (stats dump), .html (report) or .txt (summary)."),
-        };
-        return new StatsOutput(path, kind);
+        foreach ((string extension, StatsOutputKind kind) in Extensions)
+            if (name.EndsWith(extension, StringComparison.Ordinal)) return new StatsOutput(path, kind);
+        throw new ArgumentException(
+            $"--output '{path}': unknown kind of file; use .json.gz or .dat (stats dump), .html (report) or .txt (summary).");
     }
 
     /// <summary>Writes <paramref name="data"/> to this file, atomically, with the library's own writers.</summary>
@@ -51,11 +56,7 @@ public sealed record StatsOutput(string Path, StatsOutputKind Kind)
             case StatsOutputKind.Summary:
                 var text = new StringWriter { NewLine = "\n" };
                 new ConsoleStats(data, text).PrintSummary();
-                AtomicFile.Write(Path, stream =>
-                {
-                    using var writer = new StreamWriter(stream, leaveOpen: true);
-                    writer.Write(text.ToString());
-                });
+                AtomicFile.WriteAllText(Path, text.ToString());
                 break;
             default:
                 throw new InvalidOperationException($"unknown output kind {Kind}");

@@ -1,3 +1,4 @@
+using Heapmon.Stats;
 using Heapmon.StartupHook;
 using Heapmon.StartupHook.Session;
 
@@ -18,7 +19,7 @@ public sealed class RunOptionsTests
             SnapshotOnSignal = true,
             Alloc = true,
             TracebackLimit = 5,
-            Outputs = [OutputTarget.Parse("/tmp/a.html"), OutputTarget.Parse("/tmp/b.json.gz"), OutputTarget.Parse("/tmp/c.txt"), OutputTarget.Parse("/tmp/d.dat")],
+            Outputs = [StatsOutput.Parse("/tmp/a.html"), StatsOutput.Parse("/tmp/b.json.gz"), StatsOutput.Parse("/tmp/c.txt"), StatsOutput.Parse("/tmp/d.dat")],
             Garbage = "/tmp/leaks.dot",
         };
         IReadOnlyDictionary<string, string> variables = options.ToEnvironment();
@@ -33,7 +34,7 @@ public sealed class RunOptionsTests
         Assert.True(back.SnapshotOnSignal);
         Assert.True(back.Alloc);
         Assert.Equal(5, back.TracebackLimit);
-        Assert.Equal([OutputKind.Html, OutputKind.Dump, OutputKind.Summary, OutputKind.Dump], back.Outputs.Select(o => o.Kind));
+        Assert.Equal([StatsOutputKind.Html, StatsOutputKind.Dump, StatsOutputKind.Summary, StatsOutputKind.Dump], back.Outputs.Select(o => o.Kind));
         Assert.Equal(options.Outputs.Select(o => o.Path), back.Outputs.Select(o => o.Path));
         Assert.Equal("/tmp/leaks.dot", back.Garbage);
         Assert.Equal("0.25", variables["HEAPMON_INTERVAL"]);
