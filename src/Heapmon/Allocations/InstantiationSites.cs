@@ -8,16 +8,24 @@ internal static class InstantiationSites
     public static IReadOnlyList<InstantiationSite> Build(SampleStore store, Type type, bool includeSubclasses)
     {
         nint exact = type.TypeHandle.Value;
-        var verdicts = new Dictionary<nint, bool> { [exact] = true };
+        return Build(store, handle => handle == exact || includeSubclasses && TypeOf(handle) is { } sampled && type.IsAssignableFrom(sampled), from: null);
+    }
+
+    /// <summary>
+    /// Sites of the samples taken since <paramref name="from"/> whose type handle <paramref name="matches"/>
+    /// (asked once per type), most instances first.
+    /// </summary>
+    public static IReadOnlyList<InstantiationSite> Build(SampleStore store, Func<nint, bool> matches, SampleMark? from)
+    {
+        var verdicts = new Dictionary<nint, bool>();
         bool Matches(nint handle)
         {
-            if (!verdicts.TryGetValue(handle, out bool match))
-                verdicts[handle] = match = includeSubclasses && handle != 0 && IsSubclass(handle, type);
+            if (!verdicts.TryGetValue(handle, out bool match)) verdicts[handle] = match = matches(handle);
             return match;
         }
 
         var groups = new Dictionary<string, (string[] Frames, AllocationStats.Builder Stats)>(StringComparer.Ordinal);
-        foreach (AllocationTrace trace in store.Export(Matches))
+        foreach (AllocationTrace trace in store.Export(Matches, from))
         {
             string[] frames = [.. trace.Traceback.Select(f => $"{f.Method} ({f.FileName}:{f.LineNumber})")];
             string key = string.Join('\n', frames);
@@ -30,10 +38,8 @@ internal static class InstantiationSites
             .Select(g => new InstantiationSite(g.Frames, g.Stats.Samples, g.Stats.Count.Value, g.Stats.Count.Low, g.Stats.Count.High))];
     }
 
-    private static bool IsSubclass(nint handle, Type type)
-    {
+    /// <summary>The type of a sampled type handle; null for 0 (loaded from a file).</summary>
+    public static Type? TypeOf(nint handle)
         // The handle came from an allocation in this process; its type is loaded (collectible types aside).
-        Type? sampled = Type.GetTypeFromHandle(RuntimeTypeHandle.FromIntPtr(handle));
-        return sampled is not null && type.IsAssignableFrom(sampled);
-    }
+        => handle == 0 ? null : Type.GetTypeFromHandle(RuntimeTypeHandle.FromIntPtr(handle));
 }
