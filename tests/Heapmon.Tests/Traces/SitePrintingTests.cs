@@ -36,7 +36,7 @@ public sealed class SitePrintingTests
                 at Program.Main() (Program.cs:12)
                 ... 1 more frame
               ~98 [3 .. 548] instances, 1 sample
-                at Orders.Cart.Add() (Cart.cs:31)
+                at Cart.Add() (Cart.cs:31)
 
             """.Replace("\r\n", "\n"), output.ToString());
     }
