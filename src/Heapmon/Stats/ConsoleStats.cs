@@ -48,7 +48,7 @@ public sealed class ConsoleStats : Stats
     /// size at each snapshot with its referent tree indented by level; then each traced class's
     /// instantiation sites with estimated counts (Pympler: print_stats).
     /// </summary>
-    /// <param name="limit">Print at most this many objects (after filtering).</param>
+    /// <param name="limit">Print at most this many objects (after filtering); 0 prints nothing, sites included.</param>
     /// <param name="filter">Only classes whose full name contains this text, or, with <c>*</c>, match it as a wildcard.</param>
     public void PrintStats(int? limit = null, string? filter = null)
     {
@@ -63,8 +63,9 @@ public sealed class ConsoleStats : Stats
             AppendObject(buffer, o);
             printed++;
         }
-        foreach (TrackedClassRecord c in Data.Classes)
-            if (c.Sites.Count > 0 && pattern.Matches(c.ClassName)) AppendSites(buffer, c);
+        if (limit != 0) // limit 0 prints nothing at all
+            foreach (TrackedClassRecord c in Data.Classes)
+                if (c.Sites.Count > 0 && pattern.Matches(c.ClassName)) AppendSites(buffer, c);
         Output.Write(buffer.ToString());
     }
 
