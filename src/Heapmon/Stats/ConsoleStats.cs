@@ -116,7 +116,7 @@ public sealed class ConsoleStats : Stats
     // Pympler prints each instance's trace; here the sites are per class and estimated, so they say so.
     private static void AppendSites(StringBuilder b, TrackedClassRecord c)
     {
-        Line(b, $"{ReportText.TruncateLeft(c.ClassName, 32),-32} instantiation sites (estimated, 95% interval)");
+        Line(b, $"{ReportText.TruncateLeft(c.ClassName, 32)}: instantiation sites (estimated, 95% interval)"); // not an object line's layout
         foreach (InstantiationSite site in c.Sites.OrderByDescending(s => s.EstimatedCount))
         {
             Line(b, $"  ~{Math.Round(site.EstimatedCount):N0} [{Math.Round(site.Low):N0} .. {Math.Round(site.High):N0}] instances, {site.Samples:N0} {(site.Samples == 1 ? "sample" : "samples")}");

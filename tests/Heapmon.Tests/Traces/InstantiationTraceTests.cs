@@ -98,7 +98,7 @@ public sealed class InstantiationTraceTests(ITestOutputHelper log) : IDisposable
         string[] printed = output.ToString().Split('\n');
         int header = Array.FindIndex(printed, l => l.Contains("instantiation sites (estimated, 95% interval)"));
         Assert.True(header >= 0, output.ToString());
-        Assert.EndsWith("TraceTests+Widget", printed[header].Split(' ')[0]); // cut from the left to fit
+        Assert.EndsWith("TraceTests+Widget:", printed[header].Split(' ')[0]); // cut from the left to fit
         Assert.Matches(@"^  ~[0-9,]+ \[[0-9,]+ \.\. [0-9,]+\] instances, [0-9,]+ samples$", printed[header + 1]);
         Assert.Equal($"    at InstantiationTraceTests.MakeWidgets() (InstantiationTraceTests.cs:{Lines["many"]})", printed[header + 2]);
         Assert.Contains(printed, l => l.EndsWith($"(InstantiationTraceTests.cs:{Lines["few"]})"));

@@ -29,7 +29,7 @@ public sealed class SitePrintingTests
         new ConsoleStats(data, output).PrintStats();
         Assert.Equal(
             """
-            Demo.Orders.LineItem             instantiation sites (estimated, 95% interval)
+            Demo.Orders.LineItem: instantiation sites (estimated, 95% interval)
               ~120,513 [113,900 .. 127,401] instances, 1,204 samples
                 at Importer.ReadLine(System.String) (Importer.cs:88)
                 at Importer.Run() (Importer.cs:40)
