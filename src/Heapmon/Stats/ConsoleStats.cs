@@ -128,17 +128,19 @@ public sealed class ConsoleStats : Stats
     }
 
     /// <summary>
-    /// <c>App.Data.Loader.Read() (/src/app/Loader.cs:12)</c> → <c>Loader.Read() (Loader.cs:12)</c>: in a
-    /// fixed-width line the type, method and line say more than the namespace and folder.
+    /// <c>App.Data.Loader.Read(class App.Data.Source,int32) (/src/app/Loader.cs:12)</c> → <c>Loader.Read(...) (Loader.cs:12)</c>:
+    /// in a fixed-width line the type, method and line say more than the namespace, signature and folder.
     /// </summary>
     private static string ShortFrame(string frame)
     {
         int open = frame.LastIndexOf(" (", StringComparison.Ordinal);
         if (open < 0 || !frame.EndsWith(')')) return frame;
         string method = frame[..open], where = frame[(open + 2)..^1];
+        if (method.Length == 0) return frame;
         int slash = where.LastIndexOfAny(['/', '\\']);
         if (slash >= 0) where = where[(slash + 1)..];
         int args = method.IndexOf('(');
+        if (args >= 0) method = string.Concat(method.AsSpan(0, args), method.EndsWith("()", StringComparison.Ordinal) ? "()" : "(...)");
         int typeDot = method.LastIndexOf('.', args < 0 ? method.Length - 1 : args);
         if (typeDot > 0 && method.LastIndexOf('.', typeDot - 1) is int nsDot and >= 0) method = method[(nsDot + 1)..];
         return $"{method} ({where})";

@@ -31,7 +31,7 @@ public sealed class SitePrintingTests
             """
             Demo.Orders.LineItem: instantiation sites (estimated, 95% interval)
               ~120,513 [113,900 .. 127,401] instances, 1,204 samples
-                at Importer.ReadLine(System.String) (Importer.cs:88)
+                at Importer.ReadLine(...) (Importer.cs:88)
                 at Importer.Run() (Importer.cs:40)
                 at Program.Main() (Program.cs:12)
                 ... 1 more frame
