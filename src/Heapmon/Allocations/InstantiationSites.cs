@@ -24,13 +24,21 @@ internal static class InstantiationSites
             return match;
         }
 
-        var groups = new Dictionary<string, (string[] Frames, AllocationStats.Builder Stats)>(StringComparer.Ordinal);
+        // Tracebacks are interned by the sampler: group by the shared array first, and format each one once
+        // (refreshed at every periodic snapshot, this must not format a string per sample).
+        var byStack = new Dictionary<IReadOnlyList<TraceFrame>, AllocationStats.Builder>(ReferenceEqualityComparer.Instance);
         foreach (AllocationTrace trace in store.Export(Matches, from))
         {
-            string[] frames = [.. trace.Traceback.Select(f => $"{f.Method} ({f.FileName}:{f.LineNumber})")];
+            if (!byStack.TryGetValue(trace.Traceback, out var stats)) byStack[trace.Traceback] = stats = new AllocationStats.Builder();
+            stats.Add(trace.Size);
+        }
+        var groups = new Dictionary<string, (string[] Frames, AllocationStats.Builder Stats)>(StringComparer.Ordinal);
+        foreach ((IReadOnlyList<TraceFrame> traceback, AllocationStats.Builder stats) in byStack)
+        {
+            string[] frames = [.. traceback.Select(f => $"{f.Method} ({f.FileName}:{f.LineNumber.ToString(System.Globalization.CultureInfo.InvariantCulture)})")];
             string key = string.Join('\n', frames);
             if (!groups.TryGetValue(key, out var group)) groups[key] = group = (frames, new AllocationStats.Builder());
-            group.Stats.Add(trace.Size);
+            group.Stats.Add(stats.Build());
         }
         return [.. groups.Values
             .Select(g => (g.Frames, Stats: g.Stats.Build()))
