@@ -13,6 +13,7 @@ public static class AllocationTracer
     private static readonly Lock Gate = new();
     private static readonly SampleStore Store = new();
     private static SamplerSession? _session;
+    private static long _sessionNumber;
     private static AllocationTracerOptions _options = AllocationTracerOptions.Default;
 
     /// <summary>True while allocations are being traced (tracemalloc: is_enabled).</summary>
@@ -42,19 +43,27 @@ public static class AllocationTracer
             Store.Reset();
             _options = options;
             _session = new SamplerSession(Store, options);
+            _sessionNumber++;
         }
     }
 
+    /// <summary>The number of the running session (each start makes a new one); 0 when not tracing.</summary>
+    internal static long RunningSession { get { lock (Gate) return _session is null ? 0 : _sessionNumber; } }
+
     /// <summary>Stops tracing and cancels scheduled tasks (tracemalloc: disable); the samples stay readable.</summary>
-    public static void Stop()
+    public static void Stop() => StopSession(only: null);
+
+    /// <summary>Stops the tracer if <paramref name="only"/> (when given) is still the running session: one started since by someone else is left alone.</summary>
+    internal static void StopSession(long? only)
     {
-        AllocationTaskScheduler.CancelAll();
         SamplerSession? session;
         lock (Gate)
         {
+            if (only is { } number && (_session is null || _sessionNumber != number)) return;
             session = _session;
             _session = null;
         }
+        AllocationTaskScheduler.CancelAll();
         if (session is null) return;
         session.Flush(TimeSpan.FromSeconds(5));
         session.Dispose();

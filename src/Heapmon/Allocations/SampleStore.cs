@@ -16,6 +16,7 @@ internal sealed class SampleStore
     private readonly Dictionary<int, bool> _accepted = [];
     private Row[] _rows = new Row[1024];
     private int _count;
+    private int _epoch; // counts clears, so a mark taken before one is known to be stale
     private double _estimatedBytes;
     private double _peakBytes;
 
@@ -96,6 +97,7 @@ internal sealed class SampleStore
     {
         lock (_gate)
         {
+            _epoch++;
             _count = 0;
             _rows = new Row[1024];
             _estimatedBytes = 0;
@@ -103,13 +105,23 @@ internal sealed class SampleStore
         }
     }
 
-    /// <summary>Copies every sample out as public traces (frames and type names shared, not copied).</summary>
-    public List<AllocationTrace> Export(Func<nint, bool>? typeFilter = null)
+    /// <summary>Where the samples taken from now on will begin (see <see cref="Export"/>).</summary>
+    public SampleMark Mark()
+    {
+        lock (_gate) return new SampleMark(_epoch, _count);
+    }
+
+    /// <summary>
+    /// Copies the samples out as public traces (frames and type names shared, not copied): every one, or
+    /// those taken since <paramref name="from"/> (all of them if the store was cleared since).
+    /// </summary>
+    public List<AllocationTrace> Export(Func<nint, bool>? typeFilter = null, SampleMark? from = null)
     {
         lock (_gate)
         {
-            var traces = new List<AllocationTrace>(_count);
-            for (int i = 0; i < _count; i++)
+            int start = from is { } mark && mark.Epoch == _epoch ? Math.Min(mark.Index, _count) : 0;
+            var traces = new List<AllocationTrace>(_count - start);
+            for (int i = start; i < _count; i++)
             {
                 Row row = _rows[i];
                 if (typeFilter is not null && !typeFilter(row.TypeHandle)) continue;

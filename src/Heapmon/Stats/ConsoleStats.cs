@@ -45,9 +45,10 @@ public sealed class ConsoleStats : Stats
 
     /// <summary>
     /// Per tracked object, in the current order: class, id and name, lifetime, instantiation trace,
-    /// size at each snapshot with its referent tree indented by level (Pympler: print_stats).
+    /// size at each snapshot with its referent tree indented by level; then each traced class's
+    /// instantiation sites with estimated counts (Pympler: print_stats).
     /// </summary>
-    /// <param name="limit">Print at most this many objects (after filtering).</param>
+    /// <param name="limit">Print at most this many objects (after filtering); 0 prints nothing, sites included.</param>
     /// <param name="filter">Only classes whose full name contains this text, or, with <c>*</c>, match it as a wildcard.</param>
     public void PrintStats(int? limit = null, string? filter = null)
     {
@@ -62,6 +63,9 @@ public sealed class ConsoleStats : Stats
             AppendObject(buffer, o);
             printed++;
         }
+        if (limit != 0) // limit 0 prints nothing at all
+            foreach (TrackedClassRecord c in Data.Classes)
+                if (c.Sites.Count > 0 && pattern.Matches(c.ClassName)) AppendSites(buffer, c);
         Output.Write(buffer.ToString());
     }
 
@@ -104,6 +108,42 @@ public sealed class ConsoleStats : Stats
             Line(b, $"{ReportText.Truncate(prefix + r.Name, 50),-50} {ByteUnits.Aligned(r.Size),-14} {(int)(r.Size * 100.0 / total),3}% [{level}]");
             AppendReferents(b, r.Children, total, prefix + "  ", level + 1);
         }
+    }
+
+    /// <summary>Frames shown per instantiation site: the top of the stack says where.</summary>
+    private const int SiteFrames = 3;
+
+    // Pympler prints each instance's trace; here the sites are per class and estimated, so they say so.
+    private static void AppendSites(StringBuilder b, TrackedClassRecord c)
+    {
+        Line(b, $"{ReportText.TruncateLeft(c.ClassName, 32)}: instantiation sites (estimated, 95% interval)"); // not an object line's layout
+        foreach (InstantiationSite site in c.Sites.OrderByDescending(s => s.EstimatedCount))
+        {
+            Line(b, $"  ~{Math.Round(site.EstimatedCount):N0} [{Math.Round(site.Low):N0} .. {Math.Round(site.High):N0}] instances, {site.Samples:N0} {(site.Samples == 1 ? "sample" : "samples")}");
+            foreach (string frame in site.Frames.Take(SiteFrames))
+                Line(b, $"    at {ReportText.TruncateLeft(ShortFrame(frame), 72)}");
+            int more = site.Frames.Count - SiteFrames;
+            if (more > 0) Line(b, $"    ... {more} more {(more == 1 ? "frame" : "frames")}");
+        }
+    }
+
+    /// <summary>
+    /// <c>App.Data.Loader.Read(class App.Data.Source,int32) (/src/app/Loader.cs:12)</c> → <c>Loader.Read(...) (Loader.cs:12)</c>:
+    /// in a fixed-width line the type, method and line say more than the namespace, signature and folder.
+    /// </summary>
+    private static string ShortFrame(string frame)
+    {
+        int open = frame.LastIndexOf(" (", StringComparison.Ordinal);
+        if (open < 0 || !frame.EndsWith(')')) return frame;
+        string method = frame[..open], where = frame[(open + 2)..^1];
+        if (method.Length == 0) return frame;
+        int slash = where.LastIndexOfAny(['/', '\\']);
+        if (slash >= 0) where = where[(slash + 1)..];
+        int args = method.IndexOf('(');
+        if (args >= 0) method = string.Concat(method.AsSpan(0, args), method.EndsWith("()", StringComparison.Ordinal) ? "()" : "(...)");
+        int typeDot = method.LastIndexOf('.', args < 0 ? method.Length - 1 : args);
+        if (typeDot > 0 && method.LastIndexOf('.', typeDot - 1) is int nsDot and >= 0) method = method[(nsDot + 1)..];
+        return $"{method} ({where})";
     }
 
     private string SampleLabel(int snapshotIndex)

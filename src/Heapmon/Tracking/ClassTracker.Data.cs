@@ -8,14 +8,15 @@ public sealed partial class ClassTracker
 {
     /// <summary>
     /// Everything recorded so far as plain data: snapshots, tracked classes and every tracked object
-    /// with its lifetime and size series (what Pympler's Stats reads from a tracker). Keeps nothing alive.
+    /// with its lifetime and size series, and traced classes' instantiation sites as sampled so far (what Pympler's Stats reads from a tracker). Keeps nothing alive.
     /// </summary>
     public TrackerData ToData()
     {
+        FlushTraces();
         lock (_lock)
         {
-            var classes = _classes.All.Select(c => new TrackedClassRecord(c.Name, c.Level, c.Trace,
-                c.Trace && _traces is not null ? _traces.SitesOf(c.Type) : [])).ToList();
+            RefreshSitesLocked();
+            var classes = _classes.All.Select(c => new TrackedClassRecord(c.Name, c.Level, c.Trace, c.Trace ? c.Sites : [])).ToList();
             var cursors = _samples.Select(s => s.Read()).ToArray();
             var objects = new List<TrackedObjectRecord>();
             int count = _slots.Count;
@@ -36,7 +37,7 @@ public sealed partial class ClassTracker
                     Death: death == 0 ? null : new DateTimeOffset(death, TimeSpan.Zero),
                     ResolutionLevel: _slots.Level(slot),
                     Samples: samples,
-                    Trace: _objectTraces.GetValueOrDefault(slot)));
+                    Trace: null));
             }
             return new TrackerData(s_run.Value with { Started = StartedAt() }, _snapshots.ToArray(), classes, objects);
         }

@@ -28,6 +28,8 @@ public sealed partial class ClassTracker
 
     private Snapshot TakeSnapshotLocked(string? description, bool computeTotal, bool periodic)
     {
+        // Manual snapshots see every allocation made before them; periodic ones take what is sampled (no waiting).
+        if (!periodic) FlushTraces();
         Type[] classes;
         lock (_lock)
         {
@@ -53,6 +55,7 @@ public sealed partial class ClassTracker
             ThrowIfDisposed();
             timestamp = DateTimeOffset.UtcNow;
             if (found is not null) Register(found, timestamp.UtcTicks);
+            RefreshSitesLocked();
             live = GatherLive(timestamp.UtcTicks);
         }
         found = null;
@@ -120,8 +123,8 @@ public sealed partial class ClassTracker
             Type type = instance.GetType();
             TrackedClass? tracked = _classes.BestFor(type);
             if (tracked is null) continue; // detached while the walk ran
-            int slot = _slots.Add(instance, firstSeenTicks, _classes.Label(tracked.Name, type), tracked.Level, SlotFlags.None);
-            if (tracked.Trace && _traces?.TraceOf(instance) is { } trace) _objectTraces[slot] = trace;
+            // No per-object trace: the walk runs after a GC, which has moved the objects away from their sampled addresses.
+            _slots.Add(instance, firstSeenTicks, _classes.Label(tracked.Name, type), tracked.Level, SlotFlags.None);
         }
     }
 

@@ -22,12 +22,11 @@ public sealed partial class ClassTracker : IDisposable
     private readonly List<SnapshotSamples> _samples = [];
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     private readonly IInstantiationTraces? _traces;
-    private readonly Dictionary<int, IReadOnlyList<string>> _objectTraces = [];
     private PeriodicSnapshots? _periodic;
     private bool _disposed;
 
     /// <summary>Creates a tracker with nothing tracked (Pympler: ClassTracker()).</summary>
-    public ClassTracker() : this(TrackerBackends.Measurer(), TrackerBackends.InstanceSource(), TrackerBackends.Traces) { }
+    public ClassTracker() : this(TrackerBackends.Measurer(), TrackerBackends.InstanceSource(), TrackerBackends.Traces()) { }
 
     internal ClassTracker(ISnapshotMeasurer measurer, IInstanceSource source, IInstantiationTraces? traces = null)
     {
@@ -83,7 +82,13 @@ public sealed partial class ClassTracker : IDisposable
     /// <param name="trace">Record where instances are created (instantiation sites).</param>
     /// <param name="name">The name its instances are reported under; default: the type's full name.</param>
     /// <param name="includeExisting">Also track the instances alive now (Pympler cannot: it patches the constructor).</param>
+    /// <remarks>
+    /// With <paramref name="trace"/>, the allocation tracer (<see cref="Allocations.AllocationTracer"/>) samples the
+    /// allocations: it is started if not running, and stopped again when no traced class is left (a tracer started
+    /// by the caller is left running). Sites are estimates from samples (about one per 100 KB allocated).
+    /// </remarks>
     /// <exception cref="PlatformNotSupportedException">The heap cannot be walked here (not Linux, Native AOT).</exception>
+    /// <exception cref="InvalidOperationException">The heap could not be read consistently, or, with <paramref name="trace"/>, the allocation tracer could not start.</exception>
     public void TrackClass(Type type, int resolutionLevel = 0, bool trace = false, string? name = null, bool includeExisting = false)
     {
         ArgumentNullException.ThrowIfNull(type);
@@ -99,8 +104,20 @@ public sealed partial class ClassTracker : IDisposable
             lock (_lock)
             {
                 ThrowIfDisposed();
-                _classes.Add(new TrackedClass(type, name ?? TypeNames.Display(type), resolutionLevel, trace));
-                if (trace) _traces?.Start(type);
+                Allocations.SampleMark since = default;
+                TrackedClass? previous = _classes.ActiveOf(type);
+                if (trace && _traces is not null)
+                {
+                    // Before the class is added: if the tracer cannot start, the class is not tracked either.
+                    _traces.Acquire();
+                    // Tracked again with trace: its sites go on counting from the first time.
+                    since = previous is { Trace: true } ? previous.Since : _traces.Mark();
+                }
+                _classes.Add(new TrackedClass(type, name ?? TypeNames.Display(type), resolutionLevel, trace, since)
+                {
+                    Sites = previous is { Trace: true } && trace ? previous.Sites : [],
+                });
+                if (!trace) ReleaseTracesIfUnused();
                 if (existing is null) return;
                 int label = _classes.Label(name ?? TypeNames.Display(type), type);
                 foreach (object instance in existing)
@@ -155,11 +172,14 @@ public sealed partial class ClassTracker : IDisposable
     public bool DetachClass(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
+        FlushTraces();
         lock (_lock)
         {
             ThrowIfDisposed();
+            // Sites are frozen as they are now: the attribution to the other classes changes with this one gone.
+            RefreshSitesLocked();
             if (!_classes.Deactivate(type)) return false;
-            if (_classes.All.Any(c => c.Type == type && c.Trace)) _traces?.Stop(type);
+            ReleaseTracesIfUnused();
             return true;
         }
     }
@@ -167,32 +187,29 @@ public sealed partial class ClassTracker : IDisposable
     /// <summary>Stops taking on new instances of every tracked class (Pympler: detach_all_classes).</summary>
     public void DetachAllClasses()
     {
+        FlushTraces();
         lock (_lock)
         {
             ThrowIfDisposed();
-            StopTraces();
+            RefreshSitesLocked();
             _classes.DeactivateAll();
+            ReleaseTracesIfUnused();
         }
-    }
-
-    private void StopTraces()
-    {
-        foreach (TrackedClass tracked in _classes.Active)
-            if (tracked.Trace) _traces?.Stop(tracked.Type);
     }
 
     /// <summary>Detaches every class and forgets every tracked object (Pympler: detach_all); snapshots stay.</summary>
     public void DetachAll()
     {
+        FlushTraces();
         lock (_snapshotGate)
         lock (_lock)
         {
             ThrowIfDisposed();
-            StopTraces();
+            RefreshSitesLocked();
             _classes.DeactivateAll();
+            ReleaseTracesIfUnused();
             _slots.Reset();
             _names.Clear();
-            _objectTraces.Clear();
             for (int i = 0; i < _samples.Count; i++) _samples[i] = new SnapshotSamples();
         }
     }
@@ -205,11 +222,10 @@ public sealed partial class ClassTracker : IDisposable
         lock (_lock)
         {
             ThrowIfDisposed();
-            StopTraces();
             _classes.Clear();
+            ReleaseTracesIfUnused();
             _slots.Reset();
             _names.Clear();
-            _objectTraces.Clear();
             _snapshots.Clear();
             _samples.Clear();
         }
@@ -249,15 +265,18 @@ public sealed partial class ClassTracker : IDisposable
     /// <summary>Periodic snapshots that failed (and were skipped, never thrown into the program).</summary>
     internal int PeriodicFailures => _periodic?.Failures ?? 0;
 
-    /// <summary>Stops periodic snapshots and releases every weak handle; recorded data stays readable through <see cref="ToData"/>.</summary>
+    /// <summary>Stops periodic snapshots, releases every weak handle and the allocation tracer if it started it; recorded data stays readable through <see cref="ToData"/>.</summary>
     public void Dispose()
     {
         StopPeriodicSnapshots();
+        FlushTraces();
         lock (_snapshotGate)
         lock (_lock)
         {
             if (_disposed) return;
+            RefreshSitesLocked(); // the last sites stay readable through ToData
             _disposed = true;
+            _traces?.Release();
             _slots.Dispose();
         }
     }

@@ -1,21 +1,26 @@
+using Heapmon.Allocations;
+
 namespace Heapmon.Tracking;
 
 /// <summary>
 /// Where class tracking gets instantiation traces (<c>TrackClass(..., trace: true)</c>): the
-/// allocation tracer (Allocations layer) attributes sampled allocations of a class to their stacks.
-/// Plugged in through <see cref="TrackerBackends.Traces"/>; without it, traced classes record no sites.
+/// allocation tracer attributes sampled allocations to their stacks. The default is
+/// <see cref="TrackerBackends.Traces"/>; a tracker made without one records no sites.
 /// </summary>
 internal interface IInstantiationTraces
 {
-    /// <summary>Starts attributing sampled allocations of <paramref name="type"/> (and its subclasses).</summary>
-    void Start(Type type);
+    /// <summary>Makes sure allocations are sampled while the tracker has traced classes (starting the tracer if nobody runs it). Idempotent.</summary>
+    void Acquire();
 
-    /// <summary>Stops attributing allocations of <paramref name="type"/>.</summary>
-    void Stop(Type type);
+    /// <summary>Lets go of the tracer: stops it if <see cref="Acquire"/> started it and nobody else needs it. Idempotent.</summary>
+    void Release();
 
-    /// <summary>Instantiation sites of <paramref name="type"/> so far, with estimated counts.</summary>
-    IReadOnlyList<InstantiationSite> SitesOf(Type type);
+    /// <summary>Where the samples taken from now on begin: a traced class counts only allocations after it was tracked.</summary>
+    SampleMark Mark();
 
-    /// <summary>The creation stack of <paramref name="obj"/> when its allocation was itself sampled, else null.</summary>
-    IReadOnlyList<string>? TraceOf(object obj);
+    /// <summary>Waits until allocations made so far have been sampled; called outside the tracker's locks.</summary>
+    void Flush();
+
+    /// <summary>Sites of the allocations sampled since <paramref name="since"/> whose runtime type <paramref name="belongs"/> to a class, most instances first.</summary>
+    IReadOnlyList<InstantiationSite> Sites(SampleMark since, Func<Type, bool> belongs);
 }

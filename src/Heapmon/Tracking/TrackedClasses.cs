@@ -1,12 +1,16 @@
 namespace Heapmon.Tracking;
 
 /// <summary>A class announced with TrackClass and its parameters (Pympler: the patched constructor's arguments).</summary>
-internal sealed class TrackedClass(Type type, string name, int level, bool trace)
+internal sealed class TrackedClass(Type type, string name, int level, bool trace, Heapmon.Allocations.SampleMark since = default)
 {
     public Type Type { get; } = type;
     public string Name { get; } = name;
     public int Level { get; } = level;
     public bool Trace { get; } = trace;
+    /// <summary>Where this class's instantiation traces begin in the allocation tracer's samples.</summary>
+    public Heapmon.Allocations.SampleMark Since { get; } = since;
+    /// <summary>Instantiation sites as last computed; kept when the class is detached or the tracer stops.</summary>
+    public IReadOnlyList<InstantiationSite> Sites { get; set; } = [];
     /// <summary>False once detached: no new instances are taken on, the ones found stay tracked.</summary>
     public bool Active { get; set; } = true;
 }
@@ -27,6 +31,11 @@ internal sealed class TrackedClasses
     public IEnumerable<TrackedClass> Active => _classes.Where(c => c.Active);
 
     public bool AnyActive => _classes.Exists(c => c.Active);
+
+    public bool AnyActiveTraced => _classes.Exists(c => c.Active && c.Trace);
+
+    /// <summary>The active class of <paramref name="type"/> itself, if tracked.</summary>
+    public TrackedClass? ActiveOf(Type type) => _classes.Find(c => c.Type == type && c.Active);
 
     /// <summary>Adds or replaces (a second TrackClass of the same type takes the new parameters).</summary>
     public void Add(TrackedClass tracked)

@@ -1,13 +1,12 @@
 namespace Heapmon.Tracking;
 
-/// <summary>The Sizing and Heap layers behind a tracker made with the public constructor.</summary>
+/// <summary>The Sizing, Heap and Allocations layers behind a tracker made with the public constructor.</summary>
 internal static class TrackerBackends
 {
     public static ISnapshotMeasurer Measurer() => new SizerMeasurer(Heapmon.Sizing.SizingOptions.Default);
 
     public static IInstanceSource InstanceSource() => new HeapInstanceSource();
 
-    /// <summary>Instantiation traces for <c>TrackClass(..., trace: true)</c>; set by the allocation tracer when it is present.</summary>
-    public static IInstantiationTraces? Traces { get; set; }
-
+    /// <summary>Instantiation traces for <c>TrackClass(..., trace: true)</c>, from the allocation tracer; one per tracker.</summary>
+    public static IInstantiationTraces Traces() => new Heapmon.Allocations.TrackerTraces();
 }

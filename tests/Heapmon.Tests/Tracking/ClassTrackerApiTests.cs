@@ -134,32 +134,39 @@ public sealed class ClassTrackerApiTests
     }
 
     [Fact]
-    public void TracedClassesTakeSitesAndObjectTracesFromTheAllocationTracer()
+    public void TracedClassesTakeTheirSitesAndHoldTheTracerOnlyWhileTraced()
     {
         var traces = new FakeTraces();
         using var tracker = new ClassTracker(TrackerBackends.Measurer(), new ListInstanceSource(() => _heap), traces);
         tracker.TrackClass<Dog>(trace: true);
         tracker.TrackClass<Animal>();
-        _heap.AddRange([new Dog(), new Animal()]);
+        Assert.Equal(1, traces.Holders);
+        _heap.AddRange([new Dog(), new Animal(), new Puppy()]);
         tracker.CreateSnapshot();
         TrackerData data = tracker.ToData();
-        Assert.Equal([typeof(Dog)], traces.Started);
-        Assert.Equal(["Main (Program.cs:1)"], Assert.Single(data.Classes, c => c.Trace).Sites.Single().Frames);
+        // The most specialised tracked class takes a sample: Dog's sites hold Dog and Puppy, never Animal.
+        InstantiationSite site = Assert.Single(Assert.Single(data.Classes, c => c.Trace).Sites);
+        Assert.Equal(["Dog, Puppy"], site.Frames);
         Assert.Empty(Assert.Single(data.Classes, c => !c.Trace).Sites);
-        Assert.Equal(["Dog()"], data.Objects.Single(o => o.Name.EndsWith("Dog#1")).Trace);
-        Assert.Null(data.Objects.Single(o => o.Name.EndsWith("Animal#2")).Trace);
+        Assert.All(data.Objects, o => Assert.Null(o.Trace));
+        tracker.DetachClass(typeof(Animal));
+        Assert.Equal(1, traces.Holders);
         tracker.DetachAllClasses();
-        Assert.Equal([typeof(Dog)], traces.Stopped);
+        Assert.Equal(0, traces.Holders);
+        // Detached, the sites stay as they were last computed.
+        Assert.Equal(["Dog, Puppy"], Assert.Single(tracker.ToData().Classes, c => c.Trace).Sites.Single().Frames);
     }
 
+    /// <summary>Reports one site naming the types that belong to the class, from a fixed set of sampled types.</summary>
     private sealed class FakeTraces : IInstantiationTraces
     {
-        public List<Type> Started { get; } = [];
-        public List<Type> Stopped { get; } = [];
-        public void Start(Type type) => Started.Add(type);
-        public void Stop(Type type) => Stopped.Add(type);
-        public IReadOnlyList<InstantiationSite> SitesOf(Type type) => [new(["Main (Program.cs:1)"], 3, 300, 100, 700)];
-        public IReadOnlyList<string>? TraceOf(object obj) => [obj.GetType().Name + "()"];
+        public int Holders { get; private set; }
+        public void Acquire() => Holders = 1;
+        public void Release() => Holders = 0;
+        public Heapmon.Allocations.SampleMark Mark() => default;
+        public void Flush() { }
+        public IReadOnlyList<InstantiationSite> Sites(Heapmon.Allocations.SampleMark since, Func<Type, bool> belongs)
+            => [new([string.Join(", ", new[] { typeof(Animal), typeof(Dog), typeof(Puppy) }.Where(belongs).Select(t => t.Name))], 3, 300, 100, 700)];
     }
 
     private class Animal { public string Sound = new('?', 3); }
