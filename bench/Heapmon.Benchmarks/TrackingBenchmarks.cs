@@ -40,9 +40,8 @@ public class TrackingBenchmarks
     [Benchmark]
     public void PeriodicSnapshotsAt10HzFor5s()
     {
-        using ClassTracker tracker = Mode.Contains("shallow")
-            ? new ClassTracker(new ShallowMeasurer(), TrackerBackends.InstanceSource())
-            : new ClassTracker();
+        var discovery = new TimedSource(TrackerBackends.InstanceSource());
+        using ClassTracker tracker = new(Mode.Contains("shallow") ? new ShallowMeasurer() : TrackerBackends.Measurer(), discovery);
         if (Mode == "TrackClass") tracker.TrackClass<Worker>();
         Worker[] workers = Hire(Instances);
         long before = ManagedBytes();
@@ -54,6 +53,7 @@ public class TrackingBenchmarks
         TimeSpan idleCpu = CpuDuring(() => Thread.Sleep(Duration)); // the baseline: same process, same heap, no snapshots
         TimeSpan snapshotWall = tracker.SnapshotTime;
         int snapshotsBefore = tracker.Snapshots.Count;
+        TimeSpan discoveryBefore = discovery.Elapsed, pausesBefore = GC.GetTotalPauseDuration();
         TimeSpan busyCpu = CpuDuring(() =>
         {
             tracker.StartPeriodicSnapshots(TimeSpan.FromMilliseconds(100));
@@ -61,6 +61,7 @@ public class TrackingBenchmarks
             tracker.StopPeriodicSnapshots();
         });
         int taken = tracker.Snapshots.Count - snapshotsBefore;
+        TimeSpan discoveryWall = discovery.Elapsed - discoveryBefore, pauses = GC.GetTotalPauseDuration() - pausesBefore;
         snapshotWall = tracker.SnapshotTime - snapshotWall;
         Snapshot last = tracker.Snapshots[^1];
 
@@ -74,8 +75,10 @@ public class TrackingBenchmarks
             $"CPU share of snapshots        {(busyCpu - idleCpu) / Duration:P1} of one core (target < 10%)",
             $"bookkeeping per object        {(double)bookkeeping / Instances:N1} B managed (columns + index: {(double)tracker.BookkeepingBytes / Instances:N1} B) + 8 B weak handle slot (target < 64 B)",
             $"CPU per snapshot              {(busyCpu - idleCpu).TotalMilliseconds / taken:N1} ms: at 10 Hz that is {(busyCpu - idleCpu) / taken * 10 / TimeSpan.FromSeconds(1):P1} of a core",
+            $"class discovery (wall)        {discoveryWall.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot; GC pauses {pauses.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot",
             $"class discoveries             {tracker.Walks.Young} young-generation walks, {tracker.Walks.Full} full walks",
-            $"periodic failures             {tracker.PeriodicFailures}, discovery failures {tracker.DiscoveryFailures}");
+            $"periodic failures             {tracker.PeriodicFailures}, discovery failures {tracker.DiscoveryFailures}",
+            $"last walk's phases (wall ms)  {string.Join(" / ", Heapmon.Heap.InstanceFinder.LastPhases.Select(p => p.ToString("0.0", CultureInfo.InvariantCulture)))} (GC, layout, walk, materialise; cumulative)");
         GC.KeepAlive(workers);
     }
 
@@ -110,6 +113,21 @@ public class TrackingBenchmarks
         Console.WriteLine(text);
         Directory.CreateDirectory("BenchmarkDotNet.Artifacts");
         File.AppendAllText(Path.Combine("BenchmarkDotNet.Artifacts", "tracking-periodic.txt"), text + Environment.NewLine);
+    }
+
+    /// <summary>Times the heap walks, to tell discovery from sizing in the report.</summary>
+    private sealed class TimedSource(IInstanceSource inner) : IInstanceSource
+    {
+        public TimeSpan Elapsed { get; private set; }
+
+        public IReadOnlyList<object>? Find(IReadOnlyCollection<Type> types, bool youngOnly)
+        {
+            long start = Stopwatch.GetTimestamp();
+            try { return inner.Find(types, youngOnly); }
+            finally { Elapsed += Stopwatch.GetElapsedTime(start); }
+        }
+
+        public long? HeapTotal() => inner.HeapTotal();
     }
 
     private sealed class ShallowMeasurer : ISnapshotMeasurer
