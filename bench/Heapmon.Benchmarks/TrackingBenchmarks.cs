@@ -40,20 +40,22 @@ public class TrackingBenchmarks
     [Benchmark]
     public void PeriodicSnapshotsAt10HzFor5s()
     {
-        using ClassTracker tracker = Mode.Contains("shallow")
-            ? new ClassTracker(new ShallowMeasurer(), TrackerBackends.InstanceSource())
-            : new ClassTracker();
+        var discovery = new TimedSource(TrackerBackends.InstanceSource());
+        using ClassTracker tracker = new(Mode.Contains("shallow") ? new ShallowMeasurer() : TrackerBackends.Measurer(), discovery);
         if (Mode == "TrackClass") tracker.TrackClass<Worker>();
         Worker[] workers = Hire(Instances);
         long before = ManagedBytes();
         if (Mode == "TrackClass") tracker.CreateSnapshot("found by the heap walk");
         else foreach (Worker worker in workers) tracker.TrackObject(worker);
         long bookkeeping = ManagedBytes() - before;
+        WarmUp(tracker);
         tracker.CreateSnapshot("warm-up");
 
         TimeSpan idleCpu = CpuDuring(() => Thread.Sleep(Duration)); // the baseline: same process, same heap, no snapshots
         TimeSpan snapshotWall = tracker.SnapshotTime;
         int snapshotsBefore = tracker.Snapshots.Count;
+        TimeSpan discoveryBefore = discovery.Elapsed, pausesBefore = GC.GetTotalPauseDuration();
+        Dictionary<string, long> threadsBefore = ThreadTicks();
         TimeSpan busyCpu = CpuDuring(() =>
         {
             tracker.StartPeriodicSnapshots(TimeSpan.FromMilliseconds(100));
@@ -61,6 +63,9 @@ public class TrackingBenchmarks
             tracker.StopPeriodicSnapshots();
         });
         int taken = tracker.Snapshots.Count - snapshotsBefore;
+        string threads = string.Join(", ", ThreadTicks().Select(kv => (kv.Key, Ticks: kv.Value - threadsBefore.GetValueOrDefault(kv.Key)))
+            .Where(t => t.Ticks > 0).OrderByDescending(t => t.Ticks).Take(5).Select(t => $"{t.Key} {t.Ticks * 10} ms"));
+        TimeSpan discoveryWall = discovery.Elapsed - discoveryBefore, pauses = GC.GetTotalPauseDuration() - pausesBefore;
         snapshotWall = tracker.SnapshotTime - snapshotWall;
         Snapshot last = tracker.Snapshots[^1];
 
@@ -74,9 +79,24 @@ public class TrackingBenchmarks
             $"CPU share of snapshots        {(busyCpu - idleCpu) / Duration:P1} of one core (target < 10%)",
             $"bookkeeping per object        {(double)bookkeeping / Instances:N1} B managed (columns + index: {(double)tracker.BookkeepingBytes / Instances:N1} B) + 8 B weak handle slot (target < 64 B)",
             $"CPU per snapshot              {(busyCpu - idleCpu).TotalMilliseconds / taken:N1} ms: at 10 Hz that is {(busyCpu - idleCpu) / taken * 10 / TimeSpan.FromSeconds(1):P1} of a core",
+            $"class discovery (wall)        {discoveryWall.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot; GC pauses {pauses.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot",
+            $"CPU by thread                 {threads}",
             $"class discoveries             {tracker.Walks.Young} young-generation walks, {tracker.Walks.Full} full walks",
-            $"periodic failures             {tracker.PeriodicFailures}, discovery failures {tracker.DiscoveryFailures}");
+            $"periodic failures             {tracker.PeriodicFailures}, discovery failures {tracker.DiscoveryFailures}",
+            $"last walk's phases (wall ms)  {string.Join(" / ", Heapmon.Heap.InstanceFinder.LastPhases.Select(p => p.ToString("0.0", CultureInfo.InvariantCulture)))} (GC, layout, walk, materialise; cumulative)");
         GC.KeepAlive(workers);
+    }
+
+    /// <summary>
+    /// HEAPMON_BENCH_WARMUP=milliseconds: periodic snapshots before the measurement, for the steady state. Cold, the
+    /// tiered JIT recompiles ClrMD's code reached by each heap walk during the first ~10 s (100 walks).
+    /// </summary>
+    private static void WarmUp(ClassTracker tracker)
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable("HEAPMON_BENCH_WARMUP"), NumberStyles.None, CultureInfo.InvariantCulture, out int ms)) return;
+        tracker.StartPeriodicSnapshots(TimeSpan.FromMilliseconds(100));
+        Thread.Sleep(ms);
+        tracker.StopPeriodicSnapshots();
     }
 
     private static Worker[] Hire(int count)
@@ -95,6 +115,26 @@ public class TrackingBenchmarks
         return GC.GetTotalMemory(forceFullCollection: true);
     }
 
+    /// <summary>CPU ticks (1/100 s) per thread name from /proc (Linux), to see which thread the snapshots' CPU goes to.</summary>
+    private static Dictionary<string, long> ThreadTicks()
+    {
+        var ticks = new Dictionary<string, long>();
+        if (!Directory.Exists("/proc/self/task")) return ticks;
+        foreach (string task in Directory.GetDirectories("/proc/self/task"))
+        {
+            try
+            {
+                string stat = File.ReadAllText(Path.Combine(task, "stat"));
+                int open = stat.IndexOf('('), close = stat.LastIndexOf(')');
+                string name = stat[(open + 1)..close] + "#" + Path.GetFileName(task);
+                string[] fields = stat[(close + 2)..].Split(' ');
+                ticks[name] = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+            }
+            catch (IOException) { } // the thread ended
+        }
+        return ticks;
+    }
+
     private static TimeSpan CpuDuring(Action action)
     {
         using Process self = Process.GetCurrentProcess();
@@ -110,6 +150,21 @@ public class TrackingBenchmarks
         Console.WriteLine(text);
         Directory.CreateDirectory("BenchmarkDotNet.Artifacts");
         File.AppendAllText(Path.Combine("BenchmarkDotNet.Artifacts", "tracking-periodic.txt"), text + Environment.NewLine);
+    }
+
+    /// <summary>Times the heap walks, to tell discovery from sizing in the report.</summary>
+    private sealed class TimedSource(IInstanceSource inner) : IInstanceSource
+    {
+        public TimeSpan Elapsed { get; private set; }
+
+        public IReadOnlyList<object>? Find(IReadOnlyCollection<Type> types, bool youngOnly)
+        {
+            long start = Stopwatch.GetTimestamp();
+            try { return inner.Find(types, youngOnly); }
+            finally { Elapsed += Stopwatch.GetElapsedTime(start); }
+        }
+
+        public long? HeapTotal() => inner.HeapTotal();
     }
 
     private sealed class ShallowMeasurer : ISnapshotMeasurer

@@ -4,7 +4,7 @@ namespace Heapmon.Sizing;
 /// Sizes several objects in turn, counting shared data once, for the first object that reaches it
 /// (Pympler: Asizer). Holds the objects it has seen until <see cref="Reset"/>; not thread-safe.
 /// </summary>
-public sealed class Sizer
+public sealed partial class Sizer
 {
     // A GC moves objects and voids the address-keyed seen-set; after this many interrupted
     // attempts a call falls back to a reference-equality set, which is slower but GC-proof.

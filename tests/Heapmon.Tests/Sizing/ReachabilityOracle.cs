@@ -29,8 +29,11 @@ internal static class ReachabilityOracle
         return Unsafe.As<nint, object>(ref a);
     }
 
-    /// <summary>Address → ClrMD size rounded up to 8, for the root and every object reachable from it under <paramref name="rules"/>.</summary>
-    public static Dictionary<ulong, ulong> Reachable(ClrMdOracle oracle, ulong root, EdgeRules rules)
+    /// <summary>
+    /// Address → ClrMD size rounded up to 8, for the root and every object reachable from it under <paramref name="rules"/>,
+    /// neither counting nor traversing the objects in <paramref name="stops"/>.
+    /// </summary>
+    public static Dictionary<ulong, ulong> Reachable(ClrMdOracle oracle, ulong root, EdgeRules rules, IReadOnlySet<ulong>? stops = null)
     {
         ClrHeap heap = oracle.Heap;
         var found = new Dictionary<ulong, ulong> { [root] = oracle.AlignedSize(root) };
@@ -42,7 +45,7 @@ internal static class ReachabilityOracle
             foreach (ClrReference reference in obj.EnumerateReferencesWithFields(carefully: false, considerDependantHandles: false))
             {
                 ClrObject target = reference.Object;
-                if (target.Address == 0 || found.ContainsKey(target.Address)) continue;
+                if (target.Address == 0 || found.ContainsKey(target.Address) || stops?.Contains(target.Address) == true) continue;
                 if (obj.IsDelegate && reference.Field?.Name == "_target" && !FollowTarget(target, rules)) continue;
                 if (rules.StopAtInfrastructure && IsInfrastructure(target.Type)) continue;
                 if (!rules.CountFrozen && heap.GetSegmentByAddress(target.Address)?.Kind == GCSegmentKind.Frozen) continue;
