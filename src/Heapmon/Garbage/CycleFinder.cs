@@ -44,7 +44,7 @@ public static class CycleFinder
         ArgumentNullException.ThrowIfNull(types);
         options ??= CycleOptions.Default;
         options.Validate();
-        var names = types.Select(TypeNames.Of).ToHashSet(StringComparer.Ordinal);
+        var names = types.Select(TypeNames.Display).ToHashSet(StringComparer.Ordinal);
         return HeapSession.Run(runtime =>
         {
             ClrHeap heap = runtime.Heap;

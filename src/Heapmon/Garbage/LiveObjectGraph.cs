@@ -104,7 +104,7 @@ internal sealed class LiveObjectGraph : IGraphSubject
 internal static class LiveObjects
 {
     public static HeapObjectInfo Describe(object obj) =>
-        new(AddressNow(obj), TypeNames.Of(obj.GetType()), SizeOf(obj), NameOf(obj));
+        new(AddressNow(obj), TypeNames.Display(obj.GetType()), SizeOf(obj), NameOf(obj));
 
     /// <summary>The object's address at this instant: an identifier for the report, never dereferenced.</summary>
     public static ulong AddressNow(object obj) => (ulong)Unsafe.As<object, nint>(ref obj);
@@ -126,7 +126,7 @@ internal static class LiveObjects
     public static string? NameOf(object obj) => obj switch
     {
         string s => Quote(s),
-        Delegate d => d.Method.DeclaringType is { } t ? $"{TypeNames.Of(t)}.{d.Method.Name}" : d.Method.Name,
+        Delegate d => d.Method.DeclaringType is { } t ? $"{TypeNames.Display(t)}.{d.Method.Name}" : d.Method.Name,
         _ => LiveReferences.For(obj.GetType()).NamingField(obj) is { } name ? Quote(name) : null,
     };
 

@@ -11,13 +11,4 @@ public enum HeapScope
     /// full walk, cheap enough for periodic snapshots. Large and pinned objects are not included.
     /// </summary>
     Young,
-
-    /// <summary>
-    /// Only the gen0 and gen1 regions, after a blocking gen0 GC, which promotes nothing out of gen1: every
-    /// instance made since the last gen1 or older GC is found (compare <c>GC.CollectionCount(1)</c> before and
-    /// after, since the GC may run an older collection instead). Gen1 may still hold instances that became
-    /// unreachable after they were promoted, as a weak reference still returns an object the GC has not collected.
-    /// Large and pinned objects are not included.
-    /// </summary>
-    YoungAfterGen0,
 }

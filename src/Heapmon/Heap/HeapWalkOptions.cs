@@ -9,9 +9,6 @@ public sealed record HeapWalkOptions
     /// <summary>Only the young generations (for periodic snapshots between full walks).</summary>
     public static HeapWalkOptions Young { get; } = new() { Scope = HeapScope.Young };
 
-    /// <summary>The young generations after a gen0 GC only (see <see cref="HeapScope.YoungAfterGen0"/>).</summary>
-    public static HeapWalkOptions YoungAfterGen0 { get; } = new() { Scope = HeapScope.YoungAfterGen0 };
-
     /// <summary>Which part of the heap to walk.</summary>
     public HeapScope Scope { get; init; } = HeapScope.Full;
 

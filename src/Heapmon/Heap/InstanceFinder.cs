@@ -61,9 +61,7 @@ public static class InstanceFinder
                 }
                 else
                 {
-                    // Young: a gen1 GC leaves no dead young instance but promotes gen1's to gen2, out of reach.
-                    // YoungAfterGen0: a gen0 GC promotes nothing out of gen1 (see HeapScope).
-                    GC.Collect(options.Scope == HeapScope.Young ? 1 : 0, GCCollectionMode.Forced, blocking: true);
+                    GC.Collect(1, GCCollectionMode.Forced, blocking: true);
                 }
                 Phase(0, stopwatch);
 
@@ -110,7 +108,7 @@ public static class InstanceFinder
 
     private static WalkOutcome WalkOwnHeap(ClrRuntime runtime, TypeMatcher matcher, HeapScope scope, Stopwatch stopwatch)
     {
-        HeapLayout layout = HeapLayout.Read(runtime.Heap, youngOnly: scope != HeapScope.Full);
+        HeapLayout layout = HeapLayout.Read(runtime.Heap, youngOnly: scope == HeapScope.Young);
         Phase(1, stopwatch);
         var visitor = new FinderVisitor(matcher);
         return HeapWalker.Walk(runtime, layout, ref visitor);

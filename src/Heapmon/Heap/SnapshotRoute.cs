@@ -23,7 +23,7 @@ internal static class SnapshotRoute
             {
                 if (!obj.IsValid || obj.IsFree || obj.Type is null) continue;
                 walked++;
-                if (scope != HeapScope.Full && segment.GetGeneration(obj.Address) is not (Generation.Generation0 or Generation.Generation1))
+                if (scope == HeapScope.Young && segment.GetGeneration(obj.Address) is not (Generation.Generation0 or Generation.Generation1))
                     continue;
                 if (matcher.IsMatch(obj.Type.MethodTable)) AddressBuffer.Add(obj.Address);
             }

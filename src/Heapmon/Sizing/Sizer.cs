@@ -166,10 +166,10 @@ public sealed partial class Sizer
         // or from an earlier walk that reached it and rejected it under the options (a stop type, frozen).
         bool rejected = _walker.Rejects(root);
         if (!fresh && !_excludedUnsized.Contains(root) && !(rejected && !_rejectedRootsSized.Contains(root)))
-            return (0, detail < 0 ? null : new SizedObject(TypeNames.Display(root.GetType()), root.GetType(), 0, 0, []));
+            return (0, detail < 0 ? null : new SizedObject(TypeNames.Plain(root.GetType()), root.GetType(), 0, 0, []));
         if (fresh) _walker.Record(root);
         if (detail < 0) return (_walker.DeepFrom(root, seen), null);
-        SizedObject tree = _walker.MeasureFrom(root, TypeNames.Display(root.GetType()), detail, seen);
+        SizedObject tree = _walker.MeasureFrom(root, TypeNames.Plain(root.GetType()), detail, seen);
         return (tree.Size, tree);
     }
 

@@ -39,16 +39,10 @@ public sealed partial class ClassTracker
         IReadOnlyList<object>? found = null;
         if (classes.Length > 0)
         {
-            bool youngOnly = periodic && _walks.YoungAfterGen0Suffices(classes);
+            bool youngOnly = periodic && _walks.YoungWalkSuffices(classes);
             found = _source.Find(classes, youngOnly);
             if (youngOnly) _youngWalks++;
             else _fullWalks++;
-            if (youngOnly && found is not null && !_walks.NoOlderGcSinceWalk)
-            {
-                // A gen1 or older GC (the walk's own may have been one) may have moved a new instance out of reach.
-                found = _source.Find(classes, youngOnly: false);
-                _fullWalks++;
-            }
             if (found is null) _discoveryFailures++;
             else _walks.Completed(classes);
         }

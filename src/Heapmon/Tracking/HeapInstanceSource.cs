@@ -9,7 +9,7 @@ internal sealed class HeapInstanceSource : IInstanceSource
     {
         try
         {
-            return InstanceFinder.Find(types, includeSubclasses: true, youngOnly ? HeapWalkOptions.YoungAfterGen0 : HeapWalkOptions.Default).Instances;
+            return InstanceFinder.Find(types, includeSubclasses: true, youngOnly ? HeapWalkOptions.Young : HeapWalkOptions.Default).Instances;
         }
         catch (HeapWalkException)
         {

@@ -143,7 +143,7 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
                 int i = slot & ChunkMask;
                 nint handle = chunk.Handles[i];
                 if (handle == 0 || chunk.Death[i] != 0) continue;
-                if (HandleCleared(handle))
+                if (GCHandle.FromIntPtr(handle).Target is null)
                 {
                     Interlocked.CompareExchange(ref chunk.Death[i], nowTicks, 0);
                     found++;
@@ -152,13 +152,6 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
         }
         return found;
     }
-
-    /// <summary>
-    /// Whether the GC cleared a weak handle: its slot in the handle table reads 0 (DESIGN.md mechanism 3's
-    /// GC detector). A plain read instead of a call for <c>Target</c>: the scan after every GC reads 100,000
-    /// handles in a fraction of the time, and it never makes a strong reference to the object.
-    /// </summary>
-    private static unsafe bool HandleCleared(nint handle) => Volatile.Read(ref *(nint*)(handle & ~(nint)1)) == 0;
 
     bool IGcListener.OnGarbageCollected()
     {

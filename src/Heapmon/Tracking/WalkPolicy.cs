@@ -14,7 +14,6 @@ namespace Heapmon.Tracking;
 internal sealed class WalkPolicy
 {
     private int _gcCountAfterWalk = -1;
-    private int _olderGcCountAfterWalk = -1;
     private Type[] _walked = [];
 
     public bool YoungWalkSuffices(Type[] classes)
@@ -22,23 +21,9 @@ internal sealed class WalkPolicy
            && classes.AsSpan().SequenceEqual(_walked)
            && !Array.Exists(classes, MayBeLarge);
 
-    /// <summary>
-    /// Whether a young walk after a gen0 GC (<c>HeapScope.YoungAfterGen0</c>) finds every instance made since the
-    /// last complete walk: no gen1 or older GC since, so none has left gen1; gen0-only GCs do not matter.
-    /// </summary>
-    public bool YoungAfterGen0Suffices(Type[] classes)
-        => NoOlderGcSinceWalk
-           && classes.AsSpan().SequenceEqual(_walked)
-           && !Array.Exists(classes, MayBeLarge);
-
-    /// <summary>No gen1 or older GC since the last complete walk (checked again after a young walk: its own GC may have been one).</summary>
-    public bool NoOlderGcSinceWalk => _olderGcCountAfterWalk == GC.CollectionCount(1);
-
     public void Completed(Type[] classes)
     {
         _walked = classes;
-        // Read the older count first: a gen1 GC between the reads then fails the next check, never passes it.
-        _olderGcCountAfterWalk = GC.CollectionCount(1);
         _gcCountAfterWalk = GC.CollectionCount(0);
     }
 

@@ -1,17 +1,22 @@
 using System.Text;
 
-namespace Heapmon.Tracking;
+namespace Heapmon;
 
-/// <summary>Readable type names for reports: <c>Ns.Outer+Inner</c>, <c>Ns.Box&lt;System.Int32&gt;</c>, <c>Ns.Box&lt;&gt;</c>.</summary>
+/// <summary>
+/// Readable type names for every report: <c>Ns.Outer+Inner</c>, <c>Ns.Box&lt;System.Int32&gt;</c>, <c>Ns.Box&lt;&gt;</c>.
+/// Closed types are spelt as ClrMD spells them, so names from a live walk and from ClrMD agree.
+/// </summary>
 internal static class TypeNames
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> Cache = new();
+
     /// <summary>The full display name of <paramref name="type"/>, with generic arguments written out.</summary>
-    public static string Display(Type type)
+    public static string Display(Type type) => Cache.GetOrAdd(type, static t =>
     {
         var text = new StringBuilder();
-        Append(text, type, full: true);
+        Append(text, t, full: true);
         return text.ToString();
-    }
+    });
 
     /// <summary>The name without namespace, for object names (<c>Employee#12</c>).</summary>
     public static string Short(Type type)
@@ -21,15 +26,23 @@ internal static class TypeNames
         return text.ToString();
     }
 
-    private static void Append(StringBuilder text, Type type, bool full)
+    /// <summary>The bare name, without namespace or declaring types (<c>Dictionary&lt;String, Int32&gt;</c>): the root of a size tree.</summary>
+    public static string Plain(Type type)
+    {
+        var text = new StringBuilder();
+        Append(text, type, full: false, nesting: false);
+        return text.ToString();
+    }
+
+    private static void Append(StringBuilder text, Type type, bool full, bool nesting = true)
     {
         if (type.IsArray)
         {
-            Append(text, type.GetElementType()!, full);
+            Append(text, type.GetElementType()!, full, nesting);
             text.Append('[').Append(',', type.GetArrayRank() - 1).Append(']');
             return;
         }
-        if (type.IsNested && !type.IsGenericParameter)
+        if (nesting && type.IsNested && !type.IsGenericParameter)
         {
             Append(text, type.DeclaringType!, full);
             text.Append('+');
@@ -50,7 +63,7 @@ internal static class TypeNames
             for (int a = args.Length - own; a < args.Length; a++)
             {
                 if (a > args.Length - own) text.Append(", ");
-                Append(text, args[a], full);
+                Append(text, args[a], full, nesting);
             }
         }
         else
