@@ -29,26 +29,8 @@ public static class SessionEntry
         foreach (string name in Environment.GetEnvironmentVariables().Keys.OfType<string>())
         {
             if (!name.StartsWith("HEAPMON_", StringComparison.Ordinal) || RunOptions.VariableNames.Contains(name)) continue;
-            string nearest = RunOptions.VariableNames.MinBy(known => EditDistance(name, known))!;
+            string nearest = RunOptions.VariableNames.MinBy(known => Spelling.EditDistance(name, known))!;
             SessionLog.Warning($"unknown variable {name} is ignored (did you mean {nearest}?)");
         }
-    }
-
-    internal static int EditDistance(string a, string b)
-    {
-        var row = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) row[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            int diagonal = row[0];
-            row[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int above = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
-                diagonal = above;
-            }
-        }
-        return row[b.Length];
     }
 }

@@ -88,29 +88,12 @@ internal static class StatsSort
         int bestDistance = 3; // beyond two edits a suggestion is more confusing than helpful
         foreach (string known in Keys)
         {
-            int d = Distance(key.ToLowerInvariant(), known);
+            int d = Spelling.EditDistance(key.ToLowerInvariant(), known);
             if (d < bestDistance) (bestDistance, best) = (d, known);
         }
         return best;
     }
 
-    private static int Distance(string a, string b)
-    {
-        var row = new int[b.Length + 1];
-        for (int j = 0; j <= b.Length; j++) row[j] = j;
-        for (int i = 1; i <= a.Length; i++)
-        {
-            int diagonal = row[0];
-            row[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int above = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), diagonal + (a[i - 1] == b[j - 1] ? 0 : 1));
-                diagonal = above;
-            }
-        }
-        return row[b.Length];
-    }
 
     private readonly record struct Row(TrackedObjectRecord Object, int Position, long MaxSize, long TSize);
 }
