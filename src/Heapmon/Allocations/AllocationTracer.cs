@@ -143,12 +143,15 @@ public static class AllocationTracer
         return InstantiationSites.Build(Store, type, includeSubclasses);
     }
 
-    /// <summary>Waits until allocations made before this call are in the store (no-op when not tracing).</summary>
-    internal static void Flush()
+    /// <summary>
+    /// Waits until allocations made before this call are in the store (true when not tracing); false when the
+    /// session did not catch up in time (a starved reader), so the caller can say its view is incomplete.
+    /// </summary>
+    internal static bool Flush()
     {
         SamplerSession? session;
         lock (Gate) session = _session;
-        session?.Flush(TimeSpan.FromSeconds(10));
+        return session is null || session.Flush(TimeSpan.FromSeconds(10)) || session.Flush(TimeSpan.FromSeconds(20));
     }
 
     internal static SampleStore Samples => Store;
