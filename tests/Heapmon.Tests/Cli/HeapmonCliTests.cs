@@ -1,21 +1,14 @@
+using static Heapmon.Tests.CliRunner;
 using Heapmon.Cli;
 
 namespace Heapmon.Tests.Cli;
 
 public sealed class HeapmonCliTests
 {
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = HeapmonCli.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void HelpNamesTheCommandUsersTypeAndEverySubcommand()
     {
-        (int exit, string stdout, _) = Run("--help");
+        (int exit, string stdout, _) = RunCli("--help");
         Assert.Equal(0, exit);
         Assert.Contains("heapmon [command] [options]", stdout);
         Assert.DoesNotContain("Heapmon.Cli [command]", stdout);
@@ -26,7 +19,7 @@ public sealed class HeapmonCliTests
     [Fact]
     public void AMisspeltCommandIsAUsageErrorWithASuggestionOnStderr()
     {
-        (int exit, string stdout, string stderr) = Run("stast");
+        (int exit, string stdout, string stderr) = RunCli("stast");
         Assert.Equal(HeapmonCli.UsageError, exit);
         Assert.Equal("", stdout);
         Assert.Contains("stast", stderr);
@@ -36,7 +29,7 @@ public sealed class HeapmonCliTests
     [Fact]
     public void NoCommandIsAUsageError()
     {
-        (int exit, string stdout, string stderr) = Run();
+        (int exit, string stdout, string stderr) = RunCli();
         Assert.Equal(HeapmonCli.UsageError, exit);
         Assert.Equal("", stdout);
         Assert.Contains("Required command was not provided", stderr);
@@ -45,7 +38,7 @@ public sealed class HeapmonCliTests
     [Fact]
     public void DemoRefusesAnUnknownOutputKindBeforeRunning()
     {
-        (int exit, string stdout, string stderr) = Run("demo", "-o", "out.xlsx");
+        (int exit, string stdout, string stderr) = RunCli("demo", "-o", "out.xlsx");
         Assert.Equal(HeapmonCli.UsageError, exit);
         Assert.Equal("", stdout);
         Assert.StartsWith("heapmon: error: --output 'out.xlsx': unknown kind of file", stderr);

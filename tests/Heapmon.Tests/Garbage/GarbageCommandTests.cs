@@ -1,26 +1,18 @@
+using static Heapmon.Tests.CliRunner;
 using System.Xml.Linq;
-using Heapmon.Cli;
 
 namespace Heapmon.Tests.Garbage;
 
 [Collection(HeapWalkCollection.Name)]
 public sealed class GarbageCommandTests
 {
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = HeapmonCli.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void TheDemoPrintsItsThreeCyclesAndTheLeaksRetentionPathAndWritesDotSvgAndPdf()
     {
         string dir = TestPaths.NewTempDirectory("garbage-cli");
         string dot = Path.Combine(dir, "leakgraph.dot"), svg = Path.Combine(dir, "leakgraph.svg"), pdf = Path.Combine(dir, "leakgraph.pdf");
 
-        (int exit, string output, string error) = Run("garbage", "--demo", "--dot", dot, "--svg", svg, "--pdf", pdf);
+        (int exit, string output, string error) = RunCli("garbage", "--demo", "--dot", dot, "--svg", svg, "--pdf", pdf);
 
         Assert.True(exit == 0, error);
         Assert.Contains("3 reference cycles among 9 objects", output);
@@ -44,7 +36,7 @@ public sealed class GarbageCommandTests
     {
         string dir = TestPaths.NewTempDirectory("garbage-cli");
         string dot = Path.Combine(dir, "why.dot");
-        (int exit, _, string error) = Run("garbage", "--demo", "--graph", "retention", "--dot", dot);
+        (int exit, _, string error) = RunCli("garbage", "--demo", "--graph", "retention", "--dot", dot);
         Assert.True(exit == 0, error);
         string text = File.ReadAllText(dot);
         Assert.Contains("label=\"static Heapmon.Garbage.Demo.Settings.Changed\"", text);
@@ -55,7 +47,7 @@ public sealed class GarbageCommandTests
     [Fact]
     public void WithoutDemoItExplainsWhatToDoAndFailsWithExitCode2()
     {
-        (int exit, string output, string error) = Run("garbage");
+        (int exit, string output, string error) = RunCli("garbage");
         Assert.Equal(2, exit);
         Assert.Empty(output);
         Assert.StartsWith("heapmon: error: heapmon garbage analyses its built-in demo heap: add --demo.", error);
@@ -65,15 +57,15 @@ public sealed class GarbageCommandTests
     [Fact]
     public void BadOutputNamesAndUnwritableFoldersAreClearErrors()
     {
-        (int exit, _, string error) = Run("garbage", "--demo", "--svg", "graph.png");
+        (int exit, _, string error) = RunCli("garbage", "--demo", "--svg", "graph.png");
         Assert.Equal(2, exit);
         Assert.Contains("--svg needs a file name ending in .svg", error);
 
-        (exit, _, error) = Run("garbage", "--demo", "--dot", "/proc/heapmon-no-such-dir/g.dot");
+        (exit, _, error) = RunCli("garbage", "--demo", "--dot", "/proc/heapmon-no-such-dir/g.dot");
         Assert.Equal(2, exit);
         Assert.StartsWith("heapmon: error: ", error);
 
-        (exit, _, error) = Run("garbage", "--demo", "--graph", "everything");
+        (exit, _, error) = RunCli("garbage", "--demo", "--graph", "everything");
         Assert.NotEqual(0, exit);
     }
 

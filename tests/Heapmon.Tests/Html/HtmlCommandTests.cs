@@ -1,4 +1,4 @@
-using Heapmon.Cli;
+using static Heapmon.Tests.CliRunner;
 using Heapmon.Stats;
 using Heapmon.Tracking;
 
@@ -7,14 +7,6 @@ namespace Heapmon.Tests.Html;
 /// <summary>`heapmon html FILE -o report.html` over a real stats dump.</summary>
 public sealed class HtmlCommandTests
 {
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = HeapmonCli.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
-
     [Fact]
     public void A_dump_renders_exactly_like_the_live_data()
     {
@@ -23,13 +15,13 @@ public sealed class HtmlCommandTests
         TrackerData data = TrackerDataFixtures.Factory();
         new Heapmon.Stats.Stats(data).DumpStats(dump);
 
-        (int exit, string output, string error) = Run("html", dump, "-o", Path.Combine(dir, "report.html"));
+        (int exit, string output, string error) = RunCli("html", dump, "-o", Path.Combine(dir, "report.html"));
         Assert.True(exit == 0, error);
         Assert.StartsWith("heapmon: wrote ", output);
         Assert.Equal(new HtmlStats(data).RenderToString(), File.ReadAllText(Path.Combine(dir, "report.html")));
 
         // Without -o the report goes next to the dump.
-        Assert.Equal(0, Run("html", dump, "--title", "Nightly <build>").Exit);
+        Assert.Equal(0, RunCli("html", dump, "--title", "Nightly <build>").Exit);
         Assert.Contains("<title>Nightly &lt;build&gt;</title>", File.ReadAllText(Path.Combine(dir, "profile.html")));
     }
 
@@ -41,25 +33,25 @@ public sealed class HtmlCommandTests
         new Heapmon.Stats.Stats(TrackerDataFixtures.Factory()).DumpStats(dump);
         byte[] original = File.ReadAllBytes(dump);
 
-        (int exit, _, string error) = Run("html", Path.Combine(dir, "missing.dat"), "-o", Path.Combine(dir, "r.html"));
+        (int exit, _, string error) = RunCli("html", Path.Combine(dir, "missing.dat"), "-o", Path.Combine(dir, "r.html"));
         Assert.Equal(2, exit);
         Assert.StartsWith("heapmon: error: ", error);
         Assert.Contains("missing.dat", error);
 
         File.WriteAllText(Path.Combine(dir, "garbage.dat"), "not a stats file");
-        (exit, _, error) = Run("html", Path.Combine(dir, "garbage.dat"), "-o", Path.Combine(dir, "r.html"));
+        (exit, _, error) = RunCli("html", Path.Combine(dir, "garbage.dat"), "-o", Path.Combine(dir, "r.html"));
         Assert.Equal(2, exit);
         Assert.Contains("garbage.dat", error);
 
-        (exit, _, error) = Run("html", dump, "-o", dump);
+        (exit, _, error) = RunCli("html", dump, "-o", dump);
         Assert.Equal(2, exit);
         Assert.Contains("overwrite its own input", error);
 
-        (exit, _, error) = Run("html", dump, "-o", Path.Combine(dir, "nowhere", "r.html"));
+        (exit, _, error) = RunCli("html", dump, "-o", Path.Combine(dir, "nowhere", "r.html"));
         Assert.Equal(2, exit);
         Assert.Contains("does not exist", error);
 
-        (exit, _, error) = Run("html", dump, "--largest", "-3");
+        (exit, _, error) = RunCli("html", dump, "--largest", "-3");
         Assert.Equal(2, exit);
         Assert.Contains("--largest must be 0 or more", error);
 

@@ -1,4 +1,4 @@
-using Heapmon.Cli;
+using static Heapmon.Tests.CliRunner;
 using Heapmon.Stats;
 using Heapmon.Tracking;
 using StatsView = Heapmon.Stats.Stats;
@@ -8,14 +8,6 @@ namespace Heapmon.Tests.Stats;
 public sealed class StatsCommandTests
 {
     private readonly string _dir = TestPaths.NewTempDirectory("statscli");
-
-    private static (int Exit, string Out, string Err) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int exit = HeapmonCli.Run(args, output, error);
-        return (exit, output.ToString(), error.ToString());
-    }
 
     private string Dump(TrackerData data)
     {
@@ -31,7 +23,7 @@ public sealed class StatsCommandTests
         var expected = new StringWriter();
         new ConsoleStats(StatsFixtures.Factory(), expected).PrintSummary();
 
-        var (exit, output, error) = Run("stats", path, "--summary");
+        var (exit, output, error) = RunCli("stats", path, "--summary");
 
         Assert.Equal(0, exit);
         Assert.Equal("", error);
@@ -46,12 +38,12 @@ public sealed class StatsCommandTests
         var expected = new StringWriter();
         new ConsoleStats(data, expected).SortStats("size", "name").PrintStats(10, "Node");
 
-        var (exit, output, _) = Run("stats", path, "--sort", "size", "--sort", "name", "--limit", "10", "--filter", "Node");
+        var (exit, output, _) = RunCli("stats", path, "--sort", "size", "--sort", "name", "--limit", "10", "--filter", "Node");
 
         Assert.Equal(0, exit);
         Assert.Equal(expected.ToString(), output);
         Assert.Equal(10, output.Split('\n').Count(l => l.Length > 0 && l[0] != ' '));
-        Assert.Equal(output, Run("stats", path, "-s", "size,name", "-n", "10", "-f", "Node").Out);
+        Assert.Equal(output, RunCli("stats", path, "-s", "size,name", "-n", "10", "-f", "Node").Out);
     }
 
     [Theory]
@@ -84,7 +76,7 @@ public sealed class StatsCommandTests
             default: args = ["stats", path, "--limit", "-1"]; break;
         }
 
-        var (exit, output, error) = Run(args);
+        var (exit, output, error) = RunCli(args);
 
         Assert.Equal(2, exit);
         Assert.Equal("", output);
