@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Heapmon.Tracking;
 
 namespace Heapmon.Allocations;
 
@@ -7,20 +7,18 @@ internal static class SnapshotMetrics
 {
     public static void AddAll(AllocationSnapshot snapshot, bool traces)
     {
-        using (var process = Process.GetCurrentProcess())
-        {
-            snapshot.AddMetric("process_memory.rss", process.WorkingSet64, MetricFormat.Size);
-            snapshot.AddMetric("process_memory.vms", process.VirtualMemorySize64, MetricFormat.Size);
-        }
-        GCMemoryInfo info = GC.GetGCMemoryInfo();
-        snapshot.AddMetric("gc.heap_size", info.HeapSizeBytes, MetricFormat.Size);
-        string[] generations = ["gen0", "gen1", "gen2", "loh", "poh"];
-        for (int i = 0; i < generations.Length && i < info.GenerationInfo.Length; i++)
-            snapshot.AddMetric($"gc.{generations[i]}.size", info.GenerationInfo[i].SizeAfterBytes, MetricFormat.Size);
-        for (int gen = 0; gen <= GC.MaxGeneration; gen++)
-            snapshot.AddMetric($"gc.gen{gen}.collections", GC.CollectionCount(gen), MetricFormat.Int);
+        // The same readings a ClassTracker snapshot records.
+        ProcessMemory memory = ProcessFigures.Memory();
+        snapshot.AddMetric("process_memory.rss", memory.ResidentBytes, MetricFormat.Size);
+        snapshot.AddMetric("process_memory.vms", memory.VirtualBytes, MetricFormat.Size);
+        GcFigures gc = ProcessFigures.Gc();
+        snapshot.AddMetric("gc.heap_size", gc.HeapSizeBytes, MetricFormat.Size);
+        foreach (GenerationFigures generation in gc.Generations)
+            snapshot.AddMetric($"gc.{generation.Name}.size", generation.SizeAfterBytes, MetricFormat.Size);
+        for (int gen = 0; gen < gc.CollectionCounts.Count; gen++)
+            snapshot.AddMetric($"gc.gen{gen}.collections", gc.CollectionCounts[gen], MetricFormat.Int);
         // Exact, not sampled: the runtime counts every allocated byte.
-        snapshot.AddMetric("gc.total_allocated", GC.GetTotalAllocatedBytes(precise: true), MetricFormat.Size);
+        snapshot.AddMetric("gc.total_allocated", gc.TotalAllocatedBytes, MetricFormat.Size);
         // The snapshot has just flushed the session: read the store as it is.
         snapshot.AddMetric("tracer.traced.size", (long)AllocationTracer.Samples.EstimatedBytes, MetricFormat.Size);
         snapshot.AddMetric("tracer.traced.max_size", (long)AllocationTracer.Samples.PeakBytes, MetricFormat.Size);
