@@ -3,7 +3,12 @@ using Microsoft.Diagnostics.Runtime;
 namespace Heapmon.Heap;
 
 /// <summary>One address range of the heap holding objects of one generation.</summary>
-internal readonly record struct HeapRange(ulong Start, ulong End, HeapGeneration Generation);
+/// <param name="Start">The first object's address.</param>
+/// <param name="End">Where the objects end.</param>
+/// <param name="Generation">The generation of every object in the range.</param>
+/// <param name="EndsAtObject">The GC's figures say an object ends exactly at <paramref name="End"/>; a walk that finds otherwise must not trust them.</param>
+/// <param name="KeptAroundPins">A gen0 region a full GC kept in gen0 around pinned objects; its walk may stop early.</param>
+internal readonly record struct HeapRange(ulong Start, ulong End, HeapGeneration Generation, bool EndsAtObject = false, bool KeptAroundPins = false);
 
 /// <summary>
 /// Where the objects are at one moment: the segments' object ranges by generation and the allocation
@@ -11,8 +16,9 @@ internal readonly record struct HeapRange(ulong Start, ulong End, HeapGeneration
 /// </summary>
 internal sealed class HeapLayout
 {
-    private HeapLayout(HeapRange[] ranges, MemoryRange[] contexts, ulong freeMethodTable)
+    private HeapLayout(HeapRange[] ranges, MemoryRange[] contexts, ulong freeMethodTable, ulong[]? anchors = null)
     {
+        Anchors = anchors ?? [];
         Ranges = ranges;
         Contexts = contexts;
         FreeMethodTable = freeMethodTable;
@@ -23,6 +29,12 @@ internal sealed class HeapLayout
 
     /// <summary>Allocation contexts, sorted by start.</summary>
     public MemoryRange[] Contexts { get; }
+
+    /// <summary>
+    /// Addresses where an object is known to start (pinned objects in gen0 regions kept around
+    /// pins), sorted: where the walk of a kept region may go on after a stretch it cannot read.
+    /// </summary>
+    public ulong[] Anchors { get; }
 
     /// <summary>The MethodTable of free space.</summary>
     public ulong FreeMethodTable { get; }
@@ -57,6 +69,9 @@ internal sealed class HeapLayout
         contexts.Sort((a, b) => a.Start.CompareTo(b.Start));
         return new HeapLayout([.. ranges], [.. contexts], heap.FreeType.MethodTable);
     }
+
+    /// <summary>The same layout restricted to <paramref name="ranges"/> (sorted by address), with <paramref name="anchors"/>.</summary>
+    public HeapLayout WithRanges(HeapRange[] ranges, ulong[] anchors) => new(ranges, Contexts, FreeMethodTable, anchors);
 
     private static void Add(List<HeapRange> ranges, MemoryRange range, HeapGeneration generation)
     {

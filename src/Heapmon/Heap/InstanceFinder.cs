@@ -49,31 +49,34 @@ public static class InstanceFinder
         {
             object[][]? chunks = null;
             long walked = 0;
+            int partialRanges = 0;
             bool inRegion = false;
             try
             {
+                (long, int) before = default;
                 if (options.Scope == HeapScope.Full)
-                {
-                    // A full blocking GC first: no dead instance is left to be found, and no background
-                    // GC is sweeping while we walk (the region's own GC does not promise either).
-                    GC.Collect();
-                    inRegion = GC.TryStartNoGCRegion(options.NoGCRegionBytes);
-                }
+                    before = GcMoment.Begin(options.NoGCRegionBytes, out inRegion);
                 else
-                {
                     GC.Collect(1, GCCollectionMode.Forced, blocking: true);
-                }
                 Phase(0, stopwatch);
 
+                // Started after the moment (the last GC): it proves no GC ran between the moment and the walk's end.
                 using GcSentinel sentinel = GcSentinel.Start();
+                GcMoment? moment = null;
+                if (options.Scope == HeapScope.Full)
+                {
+                    moment = GcMoment.Read(before);
+                    if (moment is null) { problem = "the GC's figures for the moment of the walk were not recorded"; continue; }
+                }
                 // The ClrMD runtime is made after the GC: one made before it kept a stale view of the
                 // gen0 regions under server GC (the young walk found nothing).
                 ClrRuntime? runtime = useSnapshot ? null : SelfRuntime.Fresh();
                 AddressBuffer.Reset(AddressBuffer.Array.Length);
                 WalkOutcome outcome = runtime is null
                     ? SnapshotRoute.CollectAddresses(matcher, options.Scope)
-                    : WalkOwnHeap(runtime, matcher, options.Scope, stopwatch);
+                    : WalkOwnHeap(runtime, matcher, options.Scope, moment, stopwatch);
                 walked = outcome.ObjectsWalked;
+                partialRanges = outcome.PartialRanges;
                 Phase(2, stopwatch);
                 if (!outcome.Complete) { problem = outcome.Problem!; continue; }
                 if (!sentinel.NoGcSince) { problem = "a GC ran during the walk"; continue; }
@@ -96,7 +99,7 @@ public static class InstanceFinder
                     instances.Add(instance);
                 }
             if (!allRight) { problem = "an object of an unexpected type was found"; continue; }
-            return new FoundInstances(instances, options.Scope, attempt, walked, stopwatch.Elapsed);
+            return new FoundInstances(instances, options.Scope, attempt, walked, stopwatch.Elapsed, AddressBuffer.PossiblyNewer, partialRanges);
         }
         throw new HeapWalkException(options.MaxAttempts, problem);
     }
@@ -106,9 +109,10 @@ public static class InstanceFinder
 
     private static void Phase(int index, Stopwatch stopwatch) => LastPhases[index] = stopwatch.Elapsed.TotalMilliseconds;
 
-    private static WalkOutcome WalkOwnHeap(ClrRuntime runtime, TypeMatcher matcher, HeapScope scope, Stopwatch stopwatch)
+    private static WalkOutcome WalkOwnHeap(ClrRuntime runtime, TypeMatcher matcher, HeapScope scope, GcMoment? moment, Stopwatch stopwatch)
     {
         HeapLayout layout = HeapLayout.Read(runtime.Heap, youngOnly: scope == HeapScope.Young);
+        if (moment is { } m) layout = m.Select(layout, runtime);
         Phase(1, stopwatch);
         var visitor = new FinderVisitor(matcher);
         return HeapWalker.Walk(runtime, layout, ref visitor);
@@ -127,7 +131,7 @@ public static class InstanceFinder
                 _last = info;
                 _lastMatched = !info.IsFree && matcher.IsMatch(info);
             }
-            if (_lastMatched) AddressBuffer.Add(address);
+            if (_lastMatched) AddressBuffer.Add(address, generation);
         }
     }
 }

@@ -23,9 +23,11 @@ internal static class SnapshotRoute
             {
                 if (!obj.IsValid || obj.IsFree || obj.Type is null) continue;
                 walked++;
-                if (scope == HeapScope.Young && segment.GetGeneration(obj.Address) is not (Generation.Generation0 or Generation.Generation1))
+                Generation generation = segment.GetGeneration(obj.Address);
+                if (scope == HeapScope.Young && generation is not (Generation.Generation0 or Generation.Generation1))
                     continue;
-                if (matcher.IsMatch(obj.Type.MethodTable)) AddressBuffer.Add(obj.Address);
+                if (matcher.IsMatch(obj.Type.MethodTable) && ToHeapGeneration(generation) is { } heapGeneration)
+                    AddressBuffer.Add(obj.Address, heapGeneration);
             }
         }
         return new WalkOutcome(true, walked, null);

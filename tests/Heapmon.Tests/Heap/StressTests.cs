@@ -14,29 +14,35 @@ public sealed class StressTests(ITestOutputHelper output)
     private const int Instances = 100_000;
 
     [Fact]
-    public void DiscoveriesUnderLoadNeverReturnAWrongObject()
+    public void FiveHundredDiscoveriesUnderLoadAreExactAndNeverReturnAWrongObject()
     {
-        // 500 discoveries as the issue asks, but at most ~45 s of them: the CI machine is shared.
-        // HEAPMON_STRESS_SECONDS raises the budget for a full run.
-        string seconds = Environment.GetEnvironmentVariable("HEAPMON_STRESS_SECONDS") ?? "45";
+        // A discovery takes ~35 ms under this load on a quiet machine (500 in ~25 s); the budget is a
+        // generous ceiling for a loaded CI machine, not the expected time. HEAPMON_STRESS_SECONDS changes it.
+        string seconds = Environment.GetEnvironmentVariable("HEAPMON_STRESS_SECONDS") ?? "300";
         ChildResult result = ChildProcess.RunDotnet(
             TestPaths.Assembly("Heapmon.Tests.Target"), ["stress", "500", Instances.ToString(CultureInfo.InvariantCulture), seconds],
             timeout: TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture) + 120));
         Assert.True(result.ExitCode == 0, result.ToString());
 
-        string[] s = result.StdOut.Split('\n').Single(l => l.StartsWith("stress|", StringComparison.Ordinal)).Split('|');
-        int done = int.Parse(s[1], CultureInfo.InvariantCulture), succeeded = int.Parse(s[2], CultureInfo.InvariantCulture);
-        int abandoned = int.Parse(s[3], CultureInfo.InvariantCulture), retries = int.Parse(s[4], CultureInfo.InvariantCulture);
-        int wrong = int.Parse(s[5], CultureInfo.InvariantCulture);
+        long[] s = [.. result.StdOut.Split('\n').Single(l => l.StartsWith("stress|", StringComparison.Ordinal)).Split('|').Skip(1)
+            .Select(v => (long)double.Parse(v, CultureInfo.InvariantCulture))];
+        (long done, long succeeded, long abandoned, long retries, long wrong) = (s[0], s[1], s[2], s[3], s[4]);
+        (long minExact, long maxExact, long maxNewer, long underConstruction, long unfinished) = (s[11], s[12], s[13], s[14], s[15]);
         output.WriteLine(
             $"discoveries {done}, succeeded {succeeded}, abandoned {abandoned}, retries {retries}, wrong objects {wrong}, " +
-            $"found {s[6]}..{s[7]} instances, median {s[8]} ms, wall {s[9]} s, mutators allocated {s[10]} MB/s, gen0 GCs {s[11]}");
+            $"found while their constructor ran {underConstruction}, " +
+            $"found {s[5]}..{s[6]} instances, alive at the moment {minExact}..{maxExact}, possibly newer up to {maxNewer}, " +
+            $"regions kept around pins not walked to the end {unfinished}, " +
+            $"median {s[7]} ms, wall {s[8]} s, mutators allocated {s[9]} MB/s, gen0 GCs {s[10]}");
 
+        Assert.Equal(500, done);
         Assert.Equal(0, wrong);
         Assert.Equal(done, succeeded + abandoned);
-        Assert.True(succeeded >= 1, "no discovery succeeded");
-        // All 100,000 items are live at the walk's moment, so each success finds at least them
-        // (plus items made after that moment, which are right too).
-        Assert.True(long.Parse(s[6], CultureInfo.InvariantCulture) >= Instances, $"a discovery found only {s[6]} of {Instances} live items");
+        Assert.True(succeeded >= 450, $"only {succeeded} of {done} discoveries succeeded");
+        // Exact for the moment of the GC: the 100,000 items in the array, plus the few each of the four
+        // mutators holds only on its stack (the new item before it is stored and, in Debug code, a
+        // temporary of the one it stored before): never fewer, never the thousands made since.
+        Assert.InRange(minExact, Instances, Instances + 8);
+        Assert.InRange(maxExact, Instances, Instances + 8);
     }
 }

@@ -1,0 +1,85 @@
+using System.Runtime;
+using Microsoft.Diagnostics.Runtime;
+
+namespace Heapmon.Heap;
+
+/// <summary>
+/// The moment a full discovery reports: the end of the full blocking GC that opens its no-GC region.
+/// Gen1 and gen2 receive objects only during a GC, so what the walk finds there is exactly what
+/// survived that GC. Gen0 is where every thread allocates afterwards; a full GC empties it except
+/// for regions it keeps in gen0 around pinned objects (measured here: the runtime's own pinned
+/// object keeps 104 bytes there in every process). The GC's own figures say how many bytes survived
+/// in gen0, and pinned handles say where; only those gen0 regions are walked.
+/// </summary>
+internal readonly struct GcMoment
+{
+    private readonly long _gen0Bytes;
+    private readonly long _gen0Survivors;
+    private readonly long _pinnedObjects;
+
+    private GcMoment(long gen0Bytes, long gen0Survivors, long pinnedObjects)
+    {
+        _gen0Bytes = gen0Bytes;
+        _gen0Survivors = gen0Survivors;
+        _pinnedObjects = pinnedObjects;
+    }
+
+    /// <summary>Starts a full discovery: a full blocking GC, then the no-GC region (which may run a GC of its own).</summary>
+    /// <returns>The GC counters before the region, for <see cref="Read"/>.</returns>
+    public static (long Index, int Collections) Begin(long regionBytes, out bool inRegion)
+    {
+        // A full blocking GC: no dead instance is left, and no background GC is sweeping while we walk.
+        GC.Collect();
+        (long, int) before = (GC.GetGCMemoryInfo(GCKind.Any).Index, GC.CollectionCount(0));
+        inRegion = GC.TryStartNoGCRegion(regionBytes);
+        return before;
+    }
+
+    /// <summary>
+    /// The GC's figures for the last GC, or null when they cannot be trusted (retry). Call after the
+    /// sentinel started: then the sentinel proves that no GC ran between that GC and the walk's end.
+    /// </summary>
+    public static GcMoment? Read((long Index, int Collections) before)
+    {
+        // Measured: the region's own GC, when it runs one, is usually recorded like any other GC but
+        // not always; trust the figures only when every GC since Begin was recorded.
+        GCMemoryInfo info = GC.GetGCMemoryInfo(GCKind.Any);
+        if (info.Index - before.Index != GC.CollectionCount(0) - before.Collections) return null;
+        if (info.Generation != GC.MaxGeneration || info.Concurrent) return null;
+        GCGenerationInfo gen0 = info.GenerationInfo[0];
+        return new GcMoment(gen0.SizeAfterBytes, gen0.SizeAfterBytes - gen0.FragmentationAfterBytes, info.PinnedObjectsCount);
+    }
+
+    /// <summary>
+    /// <paramref name="layout"/> cut to the ranges that can hold an object alive at the moment: every
+    /// range but gen0, and of gen0 only the regions that hold a pinned object (all of gen0 when a pin
+    /// the handles do not explain, a stack pin, may have kept another region), with the pinned
+    /// objects as anchors for their walk.
+    /// </summary>
+    public HeapLayout Select(HeapLayout layout, ClrRuntime runtime)
+    {
+        var ranges = new List<HeapRange>(layout.Ranges.Length);
+        foreach (HeapRange range in layout.Ranges)
+            if (range.Generation != HeapGeneration.Gen0) ranges.Add(range);
+        if (_gen0Survivors <= 0) return layout.WithRanges([.. ranges], []);
+
+        var pinned = new HashSet<ulong>();
+        foreach (ClrHandle handle in runtime.EnumerateHandles())
+            if (handle.IsPinned && handle.Object.Address != 0) pinned.Add(handle.Object.Address);
+        var gen0 = new List<HeapRange>();
+        bool unexplained = pinned.Count < _pinnedObjects;
+        foreach (HeapRange range in layout.Ranges)
+        {
+            if (range.Generation != HeapGeneration.Gen0) continue;
+            if (unexplained || pinned.Any(a => a >= range.Start && a < range.End)) gen0.Add(range with { KeptAroundPins = true });
+        }
+        // One region kept: the GC's gen0 size is its size at the moment, and everything past that was
+        // allocated since (and may not even be constructed yet). The walk checks an object ends there.
+        if (!unexplained && gen0.Count == 1 && (ulong)_gen0Bytes <= gen0[0].End - gen0[0].Start)
+            gen0[0] = gen0[0] with { End = gen0[0].Start + (ulong)_gen0Bytes, EndsAtObject = true };
+        ranges.AddRange(gen0);
+        ranges.Sort((a, b) => a.Start.CompareTo(b.Start));
+        ulong[] anchors = [.. pinned.Where(a => gen0.Exists(r => a >= r.Start && a < r.End)).Order()];
+        return layout.WithRanges([.. ranges], anchors);
+    }
+}
