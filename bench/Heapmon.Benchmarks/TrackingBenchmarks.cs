@@ -31,31 +31,39 @@ public class TrackingBenchmarks
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How the instances are announced: one by one, or found by class tracking's heap walks; the third
-    /// mode replaces deep sizing with shallow sizes, which isolates the tracker's own cost from the sizer's.
+    /// How the instances are announced: one by one, or found by class tracking's heap walks (in an idle
+    /// program, where walks can be skipped, and in one whose other thread replaces 10,000 instances a
+    /// second, so every snapshot walks); the last mode replaces deep sizing with shallow sizes, which
+    /// isolates the tracker's own cost from the sizer's.
     /// </summary>
-    [Params("TrackObject", "TrackClass", "TrackObject, shallow sizes")]
+    [Params("TrackObject", "TrackClass", "TrackClass, program allocating", "TrackObject, shallow sizes")]
     public string Mode { get; set; } = "TrackObject";
 
     [Benchmark]
     public void PeriodicSnapshotsAt10HzFor5s()
     {
+        // HEAPMON_BENCH_MODE=<mode>: only that mode, so each can be measured cold in a process of its own
+        // (in one process the first mode pays the JIT for the code every mode shares).
+        if (Environment.GetEnvironmentVariable("HEAPMON_BENCH_MODE") is { Length: > 0 } only && only != Mode) return;
         var discovery = new TimedSource(TrackerBackends.InstanceSource());
         using ClassTracker tracker = new(Mode.Contains("shallow") ? new ShallowMeasurer() : TrackerBackends.Measurer(), discovery);
-        if (Mode == "TrackClass") tracker.TrackClass<Worker>();
+        bool byClass = Mode.StartsWith("TrackClass", StringComparison.Ordinal);
+        if (byClass) tracker.TrackClass<Worker>();
         Worker[] workers = Hire(Instances);
         long before = ManagedBytes();
-        if (Mode == "TrackClass") tracker.CreateSnapshot("found by the heap walk");
+        if (byClass) tracker.CreateSnapshot("found by the heap walk");
         else foreach (Worker worker in workers) tracker.TrackObject(worker);
         long bookkeeping = ManagedBytes() - before;
+        using var program = new ProgramThread(Mode.Contains("allocating") ? workers : null);
         WarmUp(tracker);
         tracker.CreateSnapshot("warm-up");
 
-        TimeSpan idleCpu = CpuDuring(() => Thread.Sleep(Duration)); // the baseline: same process, same heap, no snapshots
+        TimeSpan idleCpu = CpuDuring(() => Thread.Sleep(Duration)); // the baseline: same process, same heap, same program, no snapshots
         TimeSpan snapshotWall = tracker.SnapshotTime;
         int snapshotsBefore = tracker.Snapshots.Count;
         TimeSpan discoveryBefore = discovery.Elapsed, pausesBefore = GC.GetTotalPauseDuration();
         Dictionary<string, long> threadsBefore = ThreadTicks();
+        TimeSpan[] phasesBefore = tracker.PhaseTimes;
         TimeSpan busyCpu = CpuDuring(() =>
         {
             tracker.StartPeriodicSnapshots(TimeSpan.FromMilliseconds(100));
@@ -79,9 +87,11 @@ public class TrackingBenchmarks
             $"CPU share of snapshots        {(busyCpu - idleCpu) / Duration:P1} of one core (target < 10%)",
             $"bookkeeping per object        {(double)bookkeeping / Instances:N1} B managed (columns + index: {(double)tracker.BookkeepingBytes / Instances:N1} B) + 8 B weak handle slot (target < 64 B)",
             $"CPU per snapshot              {(busyCpu - idleCpu).TotalMilliseconds / taken:N1} ms: at 10 Hz that is {(busyCpu - idleCpu) / taken * 10 / TimeSpan.FromSeconds(1):P1} of a core",
+            $"phases (wall ms per snapshot) {string.Join(" / ", tracker.PhaseTimes.Zip(phasesBefore, (a, b) => ((a - b).TotalMilliseconds / Math.Max(1, taken)).ToString("0.0", CultureInfo.InvariantCulture)))} (discovery, registration, gathering, sizing, recording)",
             $"class discovery (wall)        {discoveryWall.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot; GC pauses {pauses.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot",
             $"CPU by thread                 {threads}",
-            $"class discoveries             {tracker.Walks.Young} young-generation walks, {tracker.Walks.Full} full walks",
+            $"class discoveries             {tracker.Walks.Young} young-generation walks, {tracker.Walks.Full} full walks, {tracker.Walks.Skipped} skipped (no other thread had allocated)",
+            $"program                       {(program.Replaced == 0 ? "idle" : $"{program.Replaced:N0} instances replaced by its thread")}",
             $"periodic failures             {tracker.PeriodicFailures}, discovery failures {tracker.DiscoveryFailures}",
             $"last walk's phases (wall ms)  {string.Join(" / ", Heapmon.Heap.InstanceFinder.LastPhases.Select(p => p.ToString("0.0", CultureInfo.InvariantCulture)))} (GC, layout, walk, materialise; cumulative)");
         GC.KeepAlive(workers);
@@ -172,6 +182,39 @@ public class TrackingBenchmarks
         public void Measure(ReadOnlySpan<object> objects, ReadOnlySpan<int> levels, Span<long> sizes, Span<long> flats, Span<ReferentNode?> trees)
         {
             for (int i = 0; i < objects.Length; i++) sizes[i] = flats[i] = Heapmon.Sizing.ObjectSize.Shallow(objects[i]);
+        }
+    }
+
+    /// <summary>The measured program's own work: replaces 100 workers every 10 ms (the old ones die), or nothing.</summary>
+    private sealed class ProgramThread : IDisposable
+    {
+        private readonly Thread? _thread;
+        private volatile bool _stop;
+
+        public ProgramThread(Worker[]? workers)
+        {
+            if (workers is null) return;
+            _thread = new Thread(() =>
+            {
+                var random = new Random(7);
+                while (!_stop)
+                {
+                    for (int i = 0; i < 100; i++) workers[random.Next(workers.Length)] = new Worker { Assigned = "replacement", Number = -i };
+                    Interlocked.Add(ref _replaced, 100);
+                    Thread.Sleep(10);
+                }
+            }) { IsBackground = true, Name = "measured program" };
+            _thread.Start();
+        }
+
+        private long _replaced;
+
+        public long Replaced => Interlocked.Read(ref _replaced);
+
+        public void Dispose()
+        {
+            _stop = true;
+            _thread?.Join();
         }
     }
 

@@ -15,6 +15,7 @@ return args.FirstOrDefault() switch
     "counts" => TargetModes.Counts(dumpOracle: args.ElementAtOrDefault(1) == "dump"),
     "stress" => StressMode.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCulture))),
+    "idle" => IdleMode.Run(),
     _ => 64,
 };
 

@@ -36,28 +36,43 @@ public sealed partial class ClassTracker
             ThrowIfDisposed();
             classes = _classes.Active.Select(c => c.Type).ToArray();
         }
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         IReadOnlyList<object>? found = null;
         if (classes.Length > 0)
         {
             bool youngOnly = periodic && _walks.YoungWalkSuffices(classes);
-            found = _source.Find(classes, youngOnly);
-            if (youngOnly) _youngWalks++;
-            else _fullWalks++;
-            if (found is null) _discoveryFailures++;
-            else _walks.Completed(classes);
+            AllocationMark mark = WalkPolicy.Mark();
+            if (youngOnly && _walks.NothingAllocatedElsewhereSince(mark))
+            {
+                _skippedWalks++;
+            }
+            else
+            {
+                found = _source.Find(classes, youngOnly);
+                if (youngOnly) _youngWalks++;
+                else _fullWalks++;
+                if (found is null) _discoveryFailures++;
+                else _walks.Completed(classes, mark);
+            }
         }
         long? heapTotal = computeTotal ? _source.HeapTotal() : null;
 
         Live live;
         DateTimeOffset timestamp;
+        long t1 = System.Diagnostics.Stopwatch.GetTimestamp(), t2;
         lock (_lock)
         {
             ThrowIfDisposed();
             timestamp = DateTimeOffset.UtcNow;
             if (found is not null) Register(found, timestamp.UtcTicks);
             RefreshSitesLocked();
+            t2 = System.Diagnostics.Stopwatch.GetTimestamp();
             live = GatherLive(timestamp.UtcTicks);
         }
+        long t3 = System.Diagnostics.Stopwatch.GetTimestamp();
+        _phaseTicks[0] += t1 - t0;
+        _phaseTicks[1] += t2 - t1;
+        _phaseTicks[2] += t3 - t2;
         found = null;
 
         long[] sizes = live.Sizes, flats = live.Flats;
@@ -78,6 +93,8 @@ public sealed partial class ClassTracker
             }
         }
 
+        long t4 = System.Diagnostics.Stopwatch.GetTimestamp();
+        _phaseTicks[3] += t4 - t3;
         var samples = new SnapshotSamples();
         var active = new int[live.LabelCount];
         var totals = new long[live.LabelCount];
@@ -97,18 +114,24 @@ public sealed partial class ClassTracker
             var snapshot = new Snapshot(_snapshots.Count, timestamp, description, ProcessFigures.Memory(), gc,
                 trackedTotal, heapTotal, Summaries(active, totals, heapTotal ?? gc.HeapSizeBytes));
             _snapshots.Add(snapshot);
-            _samples.Add(samples);
+            _samples.Add(samples.Seal());
+            _phaseTicks[4] += System.Diagnostics.Stopwatch.GetTimestamp() - t4;
             return snapshot;
         }
     }
 
+    private readonly long[] _phaseTicks = new long[5];
+
+    /// <summary>Time spent so far in each phase of snapshots: discovery, registration, gathering, sizing, recording (for the benchmark).</summary>
+    internal TimeSpan[] PhaseTimes => [.. _phaseTicks.Select(t => System.Diagnostics.Stopwatch.GetElapsedTime(0, t))];
     private readonly WalkPolicy _walks = new();
     private int _discoveryFailures;
     private int _youngWalks;
     private int _fullWalks;
+    private int _skippedWalks;
 
-    /// <summary>Class discoveries by kind: young generations only, or the whole heap (for the benchmark).</summary>
-    internal (int Young, int Full) Walks => (_youngWalks, _fullWalks);
+    /// <summary>Class discoveries by kind: young generations only, the whole heap, or skipped because nothing was allocated (for the benchmark).</summary>
+    internal (int Young, int Full, int Skipped) Walks => (_youngWalks, _fullWalks, _skippedWalks);
 
     /// <summary>Snapshots whose class discovery could not get a consistent view of the heap (they went on without new instances).</summary>
     internal int DiscoveryFailures => _discoveryFailures;
@@ -131,13 +154,14 @@ public sealed partial class ClassTracker
     /// <summary>Collects the tracked objects alive now, in announcement order; records deaths not yet observed.</summary>
     private Live GatherLive(long nowTicks)
     {
-        int count = _slots.Count;
+        ReadOnlySpan<int> watched = _slots.Watched();
+        int count = watched.Length;
         // Reused from one snapshot to the next: 100,000 objects make these large-object-heap arrays,
         // and allocating them at 10 Hz would cost a full GC every few snapshots.
-        Live live = _live is { } reuse && reuse.Capacity >= count ? reuse : _live = new Live(count);
+        Live live = _live is { } reuse && reuse.Capacity >= count ? reuse : _live = new Live(count + count / 8);
         live.Count = 0;
         live.LabelCount = _classes.LabelCount;
-        for (int slot = 0; slot < count; slot++)
+        foreach (int slot in watched)
         {
             bool ignored = (_slots.Flags(slot) & (SlotFlags.Ignored | SlotFlags.Detached)) != 0;
             if (_slots.Death(slot) != 0 || ignored && _slots.Target(slot) is null)

@@ -210,7 +210,7 @@ public sealed partial class ClassTracker : IDisposable
             ReleaseTracesIfUnused();
             _slots.Reset();
             _names.Clear();
-            for (int i = 0; i < _samples.Count; i++) _samples[i] = new SnapshotSamples();
+            for (int i = 0; i < _samples.Count; i++) _samples[i] = new SnapshotSamples().Seal();
         }
     }
 

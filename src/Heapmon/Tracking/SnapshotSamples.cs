@@ -9,27 +9,40 @@ internal sealed class SnapshotSamples
 {
     private readonly List<Run> _runs = [];
     private Dictionary<int, ReferentNode>? _trees;
+    // The run being extended, kept out of the list until it closes: one compare per sample at 10 Hz.
+    private int _openStart, _openCount;
+    private long _openSize, _openFlat;
+    private bool _sealed;
 
     public void Add(int slot, long size, long flat, ReferentNode? tree)
     {
-        if (_runs.Count > 0)
+        if (_sealed) throw new InvalidOperationException("The samples of a snapshot are sealed.");
+        if (_openCount > 0 && _openStart + _openCount == slot && _openSize == size && _openFlat == flat)
         {
-            Run last = _runs[^1];
-            if (last.Start + last.Count == slot && last.Size == size && last.Flat == flat)
-            {
-                _runs[^1] = last with { Count = last.Count + 1 };
-                goto Tree;
-            }
+            _openCount++;
         }
-        _runs.Add(new Run(slot, 1, size, flat));
-    Tree:
+        else
+        {
+            if (_openCount > 0) _runs.Add(new Run(_openStart, _openCount, _openSize, _openFlat));
+            (_openStart, _openCount, _openSize, _openFlat) = (slot, 1, size, flat);
+        }
         if (tree is not null) (_trees ??= [])[slot] = tree;
     }
 
-    public int RunCount => _runs.Count;
+    /// <summary>Closes the last run; no sample can be added after. Call before the samples are read.</summary>
+    public SnapshotSamples Seal()
+    {
+        if (_sealed) return this;
+        if (_openCount > 0) _runs.Add(new Run(_openStart, _openCount, _openSize, _openFlat));
+        _openCount = 0;
+        _sealed = true;
+        return this;
+    }
+
+    public int RunCount => _runs.Count + (_openCount > 0 ? 1 : 0);
 
     /// <summary>A reader that walks the runs in slot order; slots must be asked in increasing order.</summary>
-    public Cursor Read() => new(this);
+    public Cursor Read() => _sealed ? new(this) : throw new InvalidOperationException("Seal the samples before reading them.");
 
     internal readonly record struct Run(int Start, int Count, long Size, long Flat);
 

@@ -27,6 +27,11 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
     private int _count;
     private int[] _index = new int[64]; // slot + 1 by identity hash, open addressing; 0 is empty
     private int _indexed;
+    // The slots still holding a handle, in announcement order: snapshots and the GC scan go through
+    // these, not through every slot ever tracked (a long run piles up dead ones). Compacted lazily.
+    private int[] _watched = new int[64];
+    private int _watchedCount;
+    private int _releasedSinceCompaction;
     private bool _disposed;
 
     public TrackedSlots() => GcWatcher.Start(this);
@@ -53,7 +58,12 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
         chunk.Label[i] = label;
         chunk.Info[i] = Pack(level, flags);
         chunk.Hash[i] = RuntimeHelpers.GetHashCode(obj);
-        Volatile.Write(ref _count, slot + 1); // publish after the columns are written: the GC scan reads up to Count
+        Volatile.Write(ref _count, slot + 1); // publish after the columns are written
+        lock (_scanLock)
+        {
+            if (_watchedCount == _watched.Length) Array.Resize(ref _watched, _watched.Length * 2);
+            _watched[_watchedCount++] = slot;
+        }
         AddToIndex(slot, chunk.Hash[i]);
         return slot;
     }
@@ -113,7 +123,28 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
             if (handle == 0) return;
             chunk.Handles[i] = 0;
             GCHandle.FromIntPtr(handle).Free();
+            _releasedSinceCompaction++;
         }
+    }
+
+    /// <summary>The slots still holding a handle, in announcement order. Call under the tracker's lock; releasing while going through them is fine.</summary>
+    public ReadOnlySpan<int> Watched()
+    {
+        if (_releasedSinceCompaction > 0)
+        {
+            lock (_scanLock)
+            {
+                int kept = 0;
+                for (int k = 0; k < _watchedCount; k++)
+                {
+                    int slot = _watched[k];
+                    if (Col(slot).Handles[slot & ChunkMask] != 0) _watched[kept++] = slot;
+                }
+                _watchedCount = kept;
+                _releasedSinceCompaction = 0;
+            }
+        }
+        return _watched.AsSpan(0, _watchedCount);
     }
 
     /// <summary>Frees every handle and forgets every slot.</summary>
@@ -126,6 +157,8 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
             _chunks = [];
             _index = new int[64];
             _indexed = 0;
+            _watchedCount = 0;
+            _releasedSinceCompaction = 0;
         }
     }
 
@@ -135,10 +168,10 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
         int found = 0;
         lock (_scanLock)
         {
-            int count = Volatile.Read(ref _count);
             Chunk[] chunks = Volatile.Read(ref _chunks);
-            for (int slot = 0; slot < count; slot++)
+            for (int k = 0; k < _watchedCount; k++)
             {
+                int slot = _watched[k];
                 Chunk chunk = chunks[slot >> ChunkBits];
                 int i = slot & ChunkMask;
                 nint handle = chunk.Handles[i];
@@ -161,7 +194,7 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
     }
 
     /// <summary>Managed bytes of bookkeeping held for the current slots (columns and index), for the benchmark.</summary>
-    public long BookkeepingBytes => (long)_chunks.Length * ChunkSize * Chunk.BytesPerSlot + (long)_index.Length * sizeof(int);
+    public long BookkeepingBytes => (long)_chunks.Length * ChunkSize * Chunk.BytesPerSlot + (long)_index.Length * sizeof(int) + (long)_watched.Length * sizeof(int);
 
     public void Dispose()
     {
@@ -206,13 +239,14 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
     /// <summary>Rebuilds the identity index with only the slots still watched, growing it when needed.</summary>
     private void RebuildIndex()
     {
+        ReadOnlySpan<int> watched = Watched();
         int live = 0;
-        for (int slot = 0; slot < _count; slot++)
+        foreach (int slot in watched)
             if (Col(slot).Handles[slot & ChunkMask] != 0 && Death(slot) == 0) live++;
         int size = 64;
         while (size * 3 < (live + 1) * 8) size *= 2; // load at most 3/8 after a rebuild
         var index = new int[size];
-        for (int slot = 0; slot < _count; slot++)
+        foreach (int slot in watched)
             if (Col(slot).Handles[slot & ChunkMask] != 0 && Death(slot) == 0) Insert(index, slot, HashOf(slot));
         _index = index;
         _indexed = live;

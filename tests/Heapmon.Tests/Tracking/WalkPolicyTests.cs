@@ -15,7 +15,7 @@ public sealed class WalkPolicyTests
         // Other test classes allocate in parallel, so a GC may slip in between: one clean try suffices.
         Assert.Contains(true, Enumerable.Range(0, 20).Select(_ =>
         {
-            policy.Completed(classes);
+            policy.Completed(classes, WalkPolicy.Mark());
             return policy.YoungWalkSuffices(classes);
         }).ToArray());
         Assert.False(policy.YoungWalkSuffices([typeof(Uri), typeof(Version)])); // a class was added
@@ -24,8 +24,49 @@ public sealed class WalkPolicyTests
 
         foreach (Type large in new[] { typeof(byte[]), typeof(string), typeof(object), typeof(Array), typeof(System.Collections.IList), typeof(IEnumerable<>) })
         {
-            policy.Completed([large]);
+            policy.Completed([large], WalkPolicy.Mark());
             Assert.False(policy.YoungWalkSuffices([large]), large.Name);
+        }
+    }
+
+    [Fact]
+    public void AWalkIsSkippedOnlyWhenNoOtherThreadAllocated()
+    {
+        var policy = new WalkPolicy();
+        Type[] classes = [typeof(Uri)];
+        Assert.False(policy.NothingAllocatedElsewhereSince(WalkPolicy.Mark())); // never walked
+
+        policy.Completed(classes, WalkPolicy.Mark());
+        var other = new Thread(() => GC.KeepAlive(new Uri("https://example.org/")));
+        other.Start();
+        other.Join();
+        Assert.False(policy.NothingAllocatedElsewhereSince(WalkPolicy.Mark()));
+
+        // From another thread than the walk's, its own allocations cannot be told apart: never skip.
+        AllocationMark elsewhere = default;
+        var reader = new Thread(() => elsewhere = WalkPolicy.Mark());
+        reader.Start();
+        reader.Join();
+        Assert.False(policy.NothingAllocatedElsewhereSince(elsewhere));
+    }
+
+    [Fact]
+    public void AnIdleProgramCostsNoWalksAndEveryInstanceMadeMeanwhileIsFound()
+    {
+        // In a child process: here, other tests allocate on other threads all the time.
+        ChildResult result = ChildProcess.RunDotnet(TestPaths.Assembly("Heapmon.Tests.Target"), ["idle"]);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string[] lines = result.StdOut.Split('\n', StringSplitOptions.TrimEntries);
+
+        int[] idle = [.. lines.Single(l => l.StartsWith("idle|", StringComparison.Ordinal)).Split('|').Skip(1).Select(int.Parse)];
+        Assert.Equal(0, idle[1]);             // no full walk
+        Assert.True(idle[2] >= 15, result.ToString()); // nearly every walk skipped (a runtime thread may allocate now and then)
+        Assert.Equal(1000, idle[3]);          // and nothing lost
+
+        foreach (string busy in lines.Where(l => l.StartsWith("busy|", StringComparison.Ordinal)))
+        {
+            string[] f = busy.Split('|');
+            Assert.Equal(f[2], f[3]); // every instance the other thread made is tracked
         }
     }
 }
