@@ -64,6 +64,7 @@ public class TrackingBenchmarks
         TimeSpan discoveryBefore = discovery.Elapsed, pausesBefore = GC.GetTotalPauseDuration();
         Dictionary<string, long> threadsBefore = ThreadTicks();
         TimeSpan[] phasesBefore = tracker.PhaseTimes;
+        long bytesBefore = tracker.SnapshotBytes;
         TimeSpan busyCpu = CpuDuring(() =>
         {
             tracker.StartPeriodicSnapshots(TimeSpan.FromMilliseconds(100));
@@ -88,6 +89,7 @@ public class TrackingBenchmarks
             $"bookkeeping per object        {(double)bookkeeping / Instances:N1} B managed (columns + index: {(double)tracker.BookkeepingBytes / Instances:N1} B) + 8 B weak handle slot (target < 64 B)",
             $"CPU per snapshot              {(busyCpu - idleCpu).TotalMilliseconds / taken:N1} ms: at 10 Hz that is {(busyCpu - idleCpu) / taken * 10 / TimeSpan.FromSeconds(1):P1} of a core",
             $"phases (wall ms per snapshot) {string.Join(" / ", tracker.PhaseTimes.Zip(phasesBefore, (a, b) => ((a - b).TotalMilliseconds / Math.Max(1, taken)).ToString("0.0", CultureInfo.InvariantCulture)))} (discovery, registration, gathering, sizing, recording)",
+            $"allocated by snapshots        {(tracker.SnapshotBytes - bytesBefore) / 1024.0 / Math.Max(1, taken):N0} KiB per snapshot",
             $"class discovery (wall)        {discoveryWall.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot; GC pauses {pauses.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot",
             $"CPU by thread                 {threads}",
             $"class discoveries             {tracker.Walks.Young} young-generation walks, {tracker.Walks.Full} full walks, {tracker.Walks.Skipped} skipped (no other thread had allocated)",
@@ -167,7 +169,7 @@ public class TrackingBenchmarks
     {
         public TimeSpan Elapsed { get; private set; }
 
-        public IReadOnlyList<object>? Find(IReadOnlyCollection<Type> types, bool youngOnly)
+        public Discovered? Find(IReadOnlyCollection<Type> types, bool youngOnly)
         {
             long start = Stopwatch.GetTimestamp();
             try { return inner.Find(types, youngOnly); }

@@ -23,8 +23,12 @@ public static class IdleMode
         tracker.CreateSnapshot("full walk");
 
         var idle = tracker.Walks;
-        for (int i = 0; i < 20; i++) tracker.TakeSnapshot(null, computeTotal: false, periodic: true);
+        int before = tracker.Snapshots.Count;
+        tracker.StartPeriodicSnapshots(TimeSpan.FromMilliseconds(50));
+        Thread.Sleep(1200);
+        tracker.StopPeriodicSnapshots();
         var afterIdle = tracker.Walks;
+        Console.WriteLine($"periodic|{tracker.Snapshots.Count - before}");
         int idleActive = tracker.Snapshots[^1].Classes.Sum(c => c.Active);
         Console.WriteLine($"idle|{afterIdle.Young - idle.Young}|{afterIdle.Full - idle.Full}|{afterIdle.Skipped - idle.Skipped}|{idleActive}");
 

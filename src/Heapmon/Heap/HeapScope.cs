@@ -7,8 +7,9 @@ public enum HeapScope
     Full,
 
     /// <summary>
-    /// Only the gen0 and gen1 regions, after a blocking gen1 GC: the instances created since the last
-    /// full walk, cheap enough for periodic snapshots. Large and pinned objects are not included.
+    /// Only the gen0 and gen1 regions, after a blocking gen0 GC (which leaves gen1 alone): every
+    /// instance created since the last gen1 or gen2 GC, cheap enough for periodic snapshots. Garbage
+    /// already in gen1 can be among them. Large and pinned objects are not included.
     /// </summary>
     Young,
 }

@@ -45,6 +45,8 @@ public static class InstanceFinder
 
         var stopwatch = Stopwatch.StartNew();
         string problem = "none";
+        // Young: counted before the first GC, so a gen1 GC during a failed attempt shows in them.
+        (int gen1, int gen2) olderGcs = (GC.CollectionCount(1), GC.CollectionCount(2));
         for (int attempt = 1; attempt <= options.MaxAttempts; attempt++)
         {
             object[][]? chunks = null;
@@ -57,7 +59,13 @@ public static class InstanceFinder
                 if (options.Scope == HeapScope.Full)
                     before = GcMoment.Begin(options.NoGCRegionBytes, out inRegion);
                 else
-                    GC.Collect(1, GCCollectionMode.Forced, blocking: true);
+                {
+                    GC.Collect(0, GCCollectionMode.Forced, blocking: true); // gen0 only: what gen1 holds stays in reach
+                    // The GC may collect gen1 too when it chooses (or another thread's GC may have): then
+                    // instances can have left gen1 for gen2, and no young walk can find them. Say so at once.
+                    if ((GC.CollectionCount(1), GC.CollectionCount(2)) != olderGcs)
+                        throw new HeapWalkException(attempt, "a gen1 or gen2 GC ran since the young walk began, so instances may have left for gen2: walk the whole heap");
+                }
                 Phase(0, stopwatch);
 
                 // Started after the moment (the last GC): it proves no GC ran between the moment and the walk's end.
@@ -65,6 +73,8 @@ public static class InstanceFinder
                 GcMoment? moment = null;
                 if (options.Scope == HeapScope.Full)
                 {
+                    // Full: counted at the moment; the sentinel proves no GC until the walk's end.
+                    olderGcs = (GC.CollectionCount(1), GC.CollectionCount(2));
                     moment = GcMoment.Read(before);
                     if (moment is null) { problem = "the GC's figures for the moment of the walk were not recorded"; continue; }
                 }
@@ -99,7 +109,11 @@ public static class InstanceFinder
                     instances.Add(instance);
                 }
             if (!allRight) { problem = "an object of an unexpected type was found"; continue; }
-            return new FoundInstances(instances, options.Scope, attempt, walked, stopwatch.Elapsed, AddressBuffer.PossiblyNewer, partialRanges);
+            return new FoundInstances(instances, options.Scope, attempt, walked, stopwatch.Elapsed, AddressBuffer.PossiblyNewer, partialRanges)
+            {
+                Gen1Collections = olderGcs.gen1,
+                Gen2Collections = olderGcs.gen2,
+            };
         }
         throw new HeapWalkException(options.MaxAttempts, problem);
     }

@@ -16,8 +16,13 @@ public sealed partial class ClassTracker
         lock (_snapshotGate)
         {
             long started = System.Diagnostics.Stopwatch.GetTimestamp();
+            long allocated = GC.GetAllocatedBytesForCurrentThread();
             try { return TakeSnapshotLocked(description, computeTotal, periodic); }
-            finally { _snapshotTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started; }
+            finally
+            {
+                _snapshotTicks += System.Diagnostics.Stopwatch.GetTimestamp() - started;
+                _snapshotBytes += GC.GetAllocatedBytesForCurrentThread() - allocated;
+            }
         }
     }
 
@@ -25,6 +30,10 @@ public sealed partial class ClassTracker
     internal TimeSpan SnapshotTime => System.Diagnostics.Stopwatch.GetElapsedTime(0, Volatile.Read(ref _snapshotTicks));
 
     private long _snapshotTicks;
+    private long _snapshotBytes;
+
+    /// <summary>Bytes the snapshots have allocated so far (for the benchmark: what they add to the program's GCs).</summary>
+    internal long SnapshotBytes => Volatile.Read(ref _snapshotBytes);
 
     private Snapshot TakeSnapshotLocked(string? description, bool computeTotal, bool periodic)
     {
@@ -48,11 +57,17 @@ public sealed partial class ClassTracker
             }
             else
             {
-                found = _source.Find(classes, youngOnly);
+                Discovered? discovered = _source.Find(classes, youngOnly);
                 if (youngOnly) _youngWalks++;
-                else _fullWalks++;
-                if (found is null) _discoveryFailures++;
-                else _walks.Completed(classes, mark);
+                if (discovered is null || !youngOnly)
+                {
+                    // A young walk that could not vouch for every new instance: the whole heap, now.
+                    if (youngOnly) discovered = _source.Find(classes, youngOnly: false);
+                    _fullWalks++;
+                }
+                if (discovered is null) _discoveryFailures++;
+                else _walks.Completed(classes, discovered.Gen1Collections, discovered.Gen2Collections, mark);
+                found = discovered?.Instances;
             }
         }
         long? heapTotal = computeTotal ? _source.HeapTotal() : null;

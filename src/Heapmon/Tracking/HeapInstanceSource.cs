@@ -5,11 +5,12 @@ namespace Heapmon.Tracking;
 /// <summary>Class tracking's discovery through the Heap layer: <see cref="InstanceFinder"/> and <see cref="HeapCensus"/>.</summary>
 internal sealed class HeapInstanceSource : IInstanceSource
 {
-    public IReadOnlyList<object>? Find(IReadOnlyCollection<Type> types, bool youngOnly)
+    public Discovered? Find(IReadOnlyCollection<Type> types, bool youngOnly)
     {
         try
         {
-            return InstanceFinder.Find(types, includeSubclasses: true, youngOnly ? HeapWalkOptions.Young : HeapWalkOptions.Default).Instances;
+            FoundInstances found = InstanceFinder.Find(types, includeSubclasses: true, youngOnly ? HeapWalkOptions.Young : HeapWalkOptions.Default);
+            return new Discovered(found.Instances, found.Gen1Collections, found.Gen2Collections);
         }
         catch (HeapWalkException)
         {

@@ -7,8 +7,14 @@ internal interface IInstanceSource
     /// Live instances of <paramref name="types"/> (and subclasses); with <paramref name="youngOnly"/>
     /// only objects in the young generations may be returned. Null when no consistent view could be had.
     /// </summary>
-    IReadOnlyList<object>? Find(IReadOnlyCollection<Type> types, bool youngOnly);
+    Discovered? Find(IReadOnlyCollection<Type> types, bool youngOnly);
 
     /// <summary>The total live managed heap in bytes, from a census; null when unavailable.</summary>
     long? HeapTotal();
 }
+
+/// <summary>
+/// What one discovery found, and the gen1 and gen2 collection counts as of its moment: while neither
+/// has moved, every instance made since is in gen0 or gen1, where a young walk finds it.
+/// </summary>
+internal sealed record Discovered(IReadOnlyList<object> Instances, int Gen1Collections, int Gen2Collections);

@@ -24,6 +24,12 @@ internal sealed class PeriodicSnapshots
 
     public int Failures => Volatile.Read(ref _failures);
 
+    /// <summary>Whether the calling thread is a periodic-snapshot thread, where only the tracker's own code runs.</summary>
+    public static bool OnSnapshotThread => t_snapshotThread;
+
+    [ThreadStatic]
+    private static bool t_snapshotThread;
+
     /// <summary>The last failure, for diagnosis.</summary>
     public Exception? LastError { get; private set; }
 
@@ -43,6 +49,7 @@ internal sealed class PeriodicSnapshots
 
     private void Loop()
     {
+        t_snapshotThread = true;
         long next = Stopwatch.GetTimestamp();
         while (true)
         {

@@ -5,20 +5,23 @@ namespace Heapmon.Tracking;
 /// generations only (DESIGN.md mechanism 4) instead of a full GC and a whole-heap walk.
 /// </summary>
 /// <remarks>
-/// The Heap layer's young walk starts with a gen1 GC, which promotes gen1 survivors to gen2 before
-/// the walk: an instance created after the last walk and already promoted to gen1 by some GC in
-/// between would be missed. So the young walk is used only when no GC at all ran since the last
-/// complete walk, the tracked classes are the same, and none of them can have instances on the
-/// large-object heap (which the young walk skips). Otherwise the walk is full: never a silent miss.
+/// A gen0 GC moves survivors from gen0 to gen1 and leaves gen1 alone; only a gen1 or gen2 GC moves
+/// anything into gen2. The Heap layer's young walk starts with a gen0 GC and walks gen0 and gen1. So
+/// while neither the gen1 nor the gen2 collection count has moved since the last walk's moment,
+/// every instance made since is in reach of a young walk, however many gen0 GCs ran. The gen2 count
+/// matters on its own: a background GC moves it and not the gen1 count (measured: counting only gen1
+/// missed a round of instances while background GCs ran). The tracked classes must be the same, and
+/// none of them may have instances on the large-object heap (which the young walk skips).
+/// Otherwise the walk is full: never a silent miss.
 /// </remarks>
 internal sealed class WalkPolicy
 {
-    private int _gcCountAfterWalk = -1;
+    private int _gen1 = -1, _gen2 = -1;
     private Type[] _walked = [];
     private AllocationMark _mark;
 
     public bool YoungWalkSuffices(Type[] classes)
-        => _gcCountAfterWalk == GC.CollectionCount(0)
+        => _gen2 == GC.CollectionCount(2) && _gen1 == GC.CollectionCount(1)
            && classes.AsSpan().SequenceEqual(_walked)
            && !Array.Exists(classes, MayBeLarge);
 
@@ -26,20 +29,23 @@ internal sealed class WalkPolicy
     public static AllocationMark Mark()
         => new(GC.GetTotalAllocatedBytes(precise: true), GC.GetAllocatedBytesForCurrentThread(), Environment.CurrentManagedThreadId);
 
-    public void Completed(Type[] classes, AllocationMark before)
+    /// <summary>Records a successful walk: its classes, the collection counts as of its moment, the allocation counters before it.</summary>
+    public void Completed(Type[] classes, int gen1Collections, int gen2Collections, AllocationMark before)
     {
         _walked = classes;
-        _gcCountAfterWalk = GC.CollectionCount(0);
+        _gen1 = gen1Collections;
+        _gen2 = gen2Collections;
         _mark = before;
     }
 
     /// <summary>
-    /// Whether no thread but this one has allocated a byte since the last walk began: then there is no
-    /// new instance to find (the tracker's own objects are never tracked instances) and a young walk
-    /// may be skipped. Exact, from the GC's precise counters; an idle program then costs no walks.
+    /// Whether no thread but this one, a periodic-snapshot thread, has allocated a byte since the last
+    /// walk began: then there is no new instance to find (only the tracker's own code runs on that
+    /// thread) and a young walk may be skipped. Exact, from the GC's precise counters; an idle program
+    /// then costs no walks. On any other thread the program's own allocations cannot be told apart.
     /// </summary>
     public bool NothingAllocatedElsewhereSince(AllocationMark now)
-        => _mark.ThreadId == now.ThreadId && _mark.Total != 0
+        => PeriodicSnapshots.OnSnapshotThread && _mark.ThreadId == now.ThreadId && _mark.Total != 0
            && now.Total - _mark.Total == now.OwnThread - _mark.OwnThread;
 
     /// <summary>Whether instances may be large objects: arrays and strings, and the types they derive from or implement.</summary>

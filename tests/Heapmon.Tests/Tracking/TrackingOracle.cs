@@ -54,10 +54,11 @@ internal sealed class ListInstanceSource(Func<IEnumerable<object>> heap) : IInst
 {
     public int Finds { get; private set; }
 
-    public IReadOnlyList<object>? Find(IReadOnlyCollection<Type> types, bool youngOnly)
+    public Discovered? Find(IReadOnlyCollection<Type> types, bool youngOnly)
     {
         Finds++;
-        return heap().Where(o => types.Any(t => TrackedClasses.MatchDepth(t, o.GetType()) >= 0)).ToList();
+        return new Discovered(heap().Where(o => types.Any(t => TrackedClasses.MatchDepth(t, o.GetType()) >= 0)).ToList(),
+            GC.CollectionCount(1), GC.CollectionCount(2));
     }
 
     public long? HeapTotal() => 1 << 30;

@@ -1,0 +1,49 @@
+using Heapmon.Tracking;
+
+namespace Heapmon.Tests.Tracking;
+
+public sealed class SnapshotSamplesTests
+{
+    [Fact]
+    public void EverySampleReadsBackAndDeadSlotsBetweenThemCostNoRuns()
+    {
+        var random = new Random(11);
+        var expected = new Dictionary<int, (long Size, long Flat)>();
+        var samples = new SnapshotSamples();
+        int slot = 5;
+        for (int i = 0; i < 20_000; i++)
+        {
+            slot += random.Next(4) == 0 ? random.Next(2, 300) : 1; // dead slots between live ones, as a churning program leaves them
+            (long, long) sample = i % 5000 < 4000 ? (32, 32) : (64 + i % 3 * 8, 40);
+            samples.Add(slot, sample.Item1, sample.Item2, tree: null);
+            expected[slot] = sample;
+        }
+        samples.Seal();
+
+        SnapshotSamples.Cursor cursor = samples.Read();
+        for (int s = 0; s <= slot + 10; s++)
+        {
+            bool found = cursor.TryGet(s, out long size, out long flat, out _);
+            Assert.Equal(expected.ContainsKey(s), found);
+            if (found) Assert.Equal(expected[s], (size, flat));
+        }
+        // Runs follow the sizes, not the gaps: 4 stretches of (32, 32) and the varied ones between.
+        Assert.True(samples.RunCount < 4 * 1000 + 10, $"{samples.RunCount} runs");
+        Assert.True(samples.Bytes < 200_000, $"{samples.Bytes} bytes");
+    }
+
+    [Fact]
+    public void SkippingSlotsWhileReadingStillFindsTheRightRun()
+    {
+        var samples = new SnapshotSamples();
+        for (int s = 0; s < 1000; s++) samples.Add(s * 3, s < 500 ? 24 : 48, 24, tree: null);
+        samples.Seal();
+
+        SnapshotSamples.Cursor cursor = samples.Read();
+        Assert.True(cursor.TryGet(3 * 499, out long before, out _, out _));
+        Assert.False(cursor.TryGet(3 * 499 + 1, out _, out _, out _));
+        Assert.True(cursor.TryGet(3 * 999, out long after, out _, out _));
+        Assert.Equal((24, 48), (before, after));
+        Assert.Throws<InvalidOperationException>(() => samples.Add(5000, 1, 1, null));
+    }
+}
