@@ -169,15 +169,16 @@ public sealed partial class ClassTracker
     /// <summary>Collects the tracked objects alive now, in announcement order; records deaths not yet observed.</summary>
     private Live GatherLive(long nowTicks)
     {
-        ReadOnlySpan<int> watched = _slots.Watched();
-        int count = watched.Length;
+        WatchedSlots watched = _slots.Watched();
+        int count = watched.Count;
         // Reused from one snapshot to the next: 100,000 objects make these large-object-heap arrays,
         // and allocating them at 10 Hz would cost a full GC every few snapshots.
         Live live = _live is { } reuse && reuse.Capacity >= count ? reuse : _live = new Live(count + count / 8);
         live.Count = 0;
         live.LabelCount = _classes.LabelCount;
-        foreach (int slot in watched)
+        for (int k = 0; k < count; k++)
         {
+            int slot = watched[k];
             bool ignored = (_slots.Flags(slot) & (SlotFlags.Ignored | SlotFlags.Detached)) != 0;
             if (_slots.Death(slot) != 0 || ignored && _slots.Target(slot) is null)
             {
