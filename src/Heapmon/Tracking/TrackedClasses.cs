@@ -90,6 +90,16 @@ internal sealed class TrackedClasses
     /// <summary>The label for an object of <paramref name="runtimeType"/> reported under <paramref name="className"/>.</summary>
     public int Label(string className, Type runtimeType)
     {
+        // By type first: formatting the type's name for each registered instance cost ~0.5 KB of
+        // garbage per instance (half of what a periodic snapshot allocated in a churning program).
+        if (_labelByType.TryGetValue((className, runtimeType), out int known)) return known;
+        known = LabelOf(className, runtimeType);
+        _labelByType[(className, runtimeType)] = known;
+        return known;
+    }
+
+    private int LabelOf(string className, Type runtimeType)
+    {
         var key = (className, TypeNames.Short(runtimeType));
         if (_labelIndex.TryGetValue(key, out int label)) return label;
         label = _labels.Count;
@@ -97,6 +107,8 @@ internal sealed class TrackedClasses
         _labelIndex[key] = label;
         return label;
     }
+
+    private readonly Dictionary<(string, Type), int> _labelByType = [];
 
     public int LabelCount => _labels.Count;
 
