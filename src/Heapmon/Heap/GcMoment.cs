@@ -4,12 +4,12 @@ using Microsoft.Diagnostics.Runtime;
 namespace Heapmon.Heap;
 
 /// <summary>
-/// The moment a full discovery reports: the end of the full blocking GC that opens its no-GC region.
+/// The moment a full discovery reports: the end of the last full blocking GC before its walk.
 /// Gen1 and gen2 receive objects only during a GC, so what the walk finds there is exactly what
 /// survived that GC. Gen0 is where every thread allocates afterwards; a full GC empties it except
-/// for regions it keeps in gen0 around pinned objects (measured here: the runtime's own pinned
-/// object keeps 104 bytes there in every process). The GC's own figures say how many bytes survived
-/// in gen0, and pinned handles say where; only those gen0 regions are walked.
+/// for regions it keeps in gen0 around pinned objects (in the small programs measured here, the
+/// runtime's own pinned object kept 104 bytes that way). The GC's own figures say how many bytes
+/// survived in gen0, and pinned handles say where; only those gen0 regions are walked.
 /// </summary>
 internal readonly struct GcMoment
 {

@@ -45,8 +45,8 @@ public sealed class InstanceFinderTests
     [Fact]
     public void PinnedInstancesThatAFullGcLeavesInGen0AreFound()
     {
-        // The GC keeps a gen0 region with little in it but a pinned object in gen0 (measured: the
-        // runtime's own pinned object does this in every process); the walk must still find what
+        // The GC keeps a gen0 region with little in it but a pinned object in gen0 (the runtime's own
+        // pinned object did this in the small programs measured); the walk must still find what
         // survived there, the pinned instances and their unpinned neighbours alike.
         var kept = new List<PinnableItem>();
         var handles = new List<GCHandle>();
