@@ -39,10 +39,12 @@ public sealed class StressTests(ITestOutputHelper output)
         Assert.Equal(0, wrong);
         Assert.Equal(done, succeeded + abandoned);
         Assert.True(succeeded >= 450, $"only {succeeded} of {done} discoveries succeeded");
-        // Exact for the moment of the GC: the 100,000 items in the array, plus the few each of the four
-        // mutators holds only on its stack (the new item before it is stored and, in Debug code, a
-        // temporary of the one it stored before): never fewer, never the thousands made since.
-        Assert.InRange(minExact, Instances, Instances + 8);
-        Assert.InRange(maxExact, Instances, Instances + 8);
+        // Exact for the moment of the GC: the 100,000 items in the array, plus at most three that each
+        // of the four mutators holds only on its stack, where another mutator may have replaced them
+        // in the array (the new item before it is stored, the item whose tag it is setting and, in
+        // Debug code, a temporary of the one it stored before; a CI run saw 10): never fewer, never
+        // the thousands made since.
+        Assert.InRange(minExact, Instances, Instances + 12);
+        Assert.InRange(maxExact, Instances, Instances + 12);
     }
 }
