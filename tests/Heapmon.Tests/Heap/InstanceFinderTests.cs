@@ -93,15 +93,7 @@ public sealed class InstanceFinderTests
         churn.Start();
         try
         {
-            for (int round = 0; round < 10; round++)
-            {
-                FoundInstances found = InstanceFinder.Find([typeof(PinnableItem)], includeSubclasses: false);
-                int churned = found.Instances.Count(o => ((PinnableItem)o).Value == -1);
-                // At most the one the churning thread is making at the moment (and, in Debug code, a
-                // temporary of it), and whatever lies where newer objects may lie.
-                Assert.InRange(churned, 0, 2 + found.PossiblyNewer);
-                Assert.InRange(found.Instances.Count - found.PossiblyNewer, live.Length, live.Length + 2);
-            }
+            for (int round = 0; round < 10; round++) FindAndCheckAgainst(live.Length);
         }
         finally
         {
@@ -109,6 +101,19 @@ public sealed class InstanceFinderTests
             churn.Join();
         }
         GC.KeepAlive(live);
+    }
+
+    // In a method of its own: a local of the caller would keep the previous round's result, and the
+    // churned instances in it, alive through the next round's GC.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FindAndCheckAgainst(int live)
+    {
+        FoundInstances found = InstanceFinder.Find([typeof(PinnableItem)], includeSubclasses: false);
+        int churned = found.Instances.Count(o => ((PinnableItem)o).Value == -1);
+        // At most the one the churning thread is making at the moment (and, in Debug code, a
+        // temporary of it), and whatever lies where newer objects may lie.
+        Assert.InRange(churned, 0, 2 + found.PossiblyNewer);
+        Assert.InRange(found.Instances.Count - found.PossiblyNewer, live, live + 2);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -82,8 +82,9 @@ public sealed class WalkPolicyTests
         int[] idle = [.. lines.Single(l => l.StartsWith("idle|", StringComparison.Ordinal)).Split('|').Skip(1).Select(int.Parse)];
         int periodic = int.Parse(lines.Single(l => l.StartsWith("periodic|", StringComparison.Ordinal)).Split('|')[1]);
         Assert.True(periodic >= 10, result.ToString());
-        Assert.Equal(0, idle[1]);             // no full walk
-        Assert.True(idle[2] >= periodic * 3 / 4, result.ToString()); // nearly every walk skipped (a runtime thread may allocate now and then)
+        // Most walks skipped (without the skip none is): after a GC the finalizer thread allocates, and
+        // the snapshot after it walks; a gen1 GC even makes it a full walk.
+        Assert.True(idle[2] >= periodic / 2, result.ToString());
         Assert.Equal(1000, idle[3]);          // and nothing lost
 
         foreach (string busy in lines.Where(l => l.StartsWith("busy|", StringComparison.Ordinal)))
