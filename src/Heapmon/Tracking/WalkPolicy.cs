@@ -27,7 +27,11 @@ internal sealed class WalkPolicy
 
     /// <summary>Allocation counters, read before a walk starts: whatever is allocated after it shows in them.</summary>
     public static AllocationMark Mark()
-        => new(GC.GetTotalAllocatedBytes(precise: true), GC.GetAllocatedBytesForCurrentThread(), Environment.CurrentManagedThreadId);
+    {
+        // The watchers' bytes are read before the total: bytes they add in between look like the program's.
+        long watchers = GcWatcher.AllocatedBytes;
+        return new(GC.GetTotalAllocatedBytes(precise: true), GC.GetAllocatedBytesForCurrentThread() + watchers, Environment.CurrentManagedThreadId);
+    }
 
     /// <summary>Records a successful walk: its classes, the collection counts as of its moment, the allocation counters before it.</summary>
     public void Completed(Type[] classes, int gen1Collections, int gen2Collections, AllocationMark before)
@@ -56,5 +60,5 @@ internal sealed class WalkPolicy
                    .Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == type));
 }
 
-/// <summary>The GC's allocation counters at one point: all threads (precise), and the reading thread's own.</summary>
+/// <summary>The GC's allocation counters at one point: all threads (precise), and the tracker's own (this thread's and the GC watchers').</summary>
 internal readonly record struct AllocationMark(long Total, long OwnThread, int ThreadId);
