@@ -57,12 +57,16 @@ public sealed partial class ClassTracker
             }
             else
             {
-                Discovered? discovered = _source.Find(classes, youngOnly);
-                if (youngOnly) _youngWalks++;
-                if (discovered is null || !youngOnly)
+                Discovered? discovered = null;
+                if (youngOnly)
                 {
-                    // A young walk that could not vouch for every new instance: the whole heap, now.
-                    if (youngOnly) discovered = _source.Find(classes, youngOnly: false);
+                    discovered = _source.Find(classes, youngOnly: true);
+                    _youngWalks++;
+                }
+                if (discovered is null)
+                {
+                    // No young walk, or one that could not vouch for every new instance: the whole heap, now.
+                    discovered = _source.Find(classes, youngOnly: false);
                     _fullWalks++;
                 }
                 if (discovered is null) _discoveryFailures++;

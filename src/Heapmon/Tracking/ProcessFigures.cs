@@ -32,6 +32,16 @@ internal static class ProcessFigures
 
     private static SafeFileHandle? s_statm;
 
+    /// <summary>Opens the file once for the process; a thread that loses the race closes its own handle.</summary>
+    private static SafeFileHandle OpenStatm()
+    {
+        SafeFileHandle opened = File.OpenHandle("/proc/self/statm");
+        SafeFileHandle? first = Interlocked.CompareExchange(ref s_statm, opened, null);
+        if (first is null) return opened;
+        opened.Dispose();
+        return first;
+    }
+
     private static bool TryStatm(out ProcessMemory? memory)
     {
         memory = null;
@@ -42,7 +52,7 @@ internal static class ProcessFigures
             // third of what the tiered JIT recompiled during the first periodic snapshots.
             // The file stays open: procfs renders it afresh for every read at offset 0.
             Span<byte> text = stackalloc byte[256];
-            SafeFileHandle handle = s_statm ??= File.OpenHandle("/proc/self/statm");
+            SafeFileHandle handle = s_statm ?? OpenStatm();
             text = text[..RandomAccess.Read(handle, text, 0)];
             if (!Utf8Parser.TryParse(text, out long size, out int used) || used >= text.Length) return false;
             if (!Utf8Parser.TryParse(text[(used + 1)..], out long resident, out _)) return false;

@@ -252,12 +252,12 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
         WatchedSlots watched = Watched();
         int live = 0;
         for (int k = 0; k < watched.Count; k++)
-            if (Col(watched[k]).Handles[watched[k] & ChunkMask] != 0 && Death(watched[k]) == 0) live++;
+            if (Death(watched[k]) == 0) live++;
         int size = 64;
         while (size * 3 < (live + 1) * 8) size *= 2; // load at most 3/8 after a rebuild
         var index = new int[size];
         for (int k = 0; k < watched.Count; k++)
-            if (Col(watched[k]).Handles[watched[k] & ChunkMask] != 0 && Death(watched[k]) == 0) Insert(index, watched[k], HashOf(watched[k]));
+            if (Death(watched[k]) == 0) Insert(index, watched[k], HashOf(watched[k]));
         _index = index;
         _indexed = live;
     }

@@ -25,9 +25,14 @@ internal sealed class WalkPolicy
            && classes.AsSpan().SequenceEqual(_walked)
            && !Array.Exists(classes, MayBeLarge);
 
-    /// <summary>Allocation counters, read before a walk starts: whatever is allocated after it shows in them.</summary>
+    /// <summary>
+    /// Allocation counters, read before a walk starts: whatever is allocated after it shows in them.
+    /// Empty off a periodic-snapshot thread, where no walk may be skipped: the precise total stops
+    /// every thread for a moment, which a manual snapshot need not pay.
+    /// </summary>
     public static AllocationMark Mark()
     {
+        if (!PeriodicSnapshots.OnSnapshotThread) return default;
         // The watchers' bytes are read before the total: bytes they add in between look like the program's.
         long watchers = GcWatcher.AllocatedBytes;
         return new(GC.GetTotalAllocatedBytes(precise: true), GC.GetAllocatedBytesForCurrentThread() + watchers, Environment.CurrentManagedThreadId);
