@@ -82,6 +82,6 @@ internal sealed class ObjectDto
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     RespectNullableAnnotations = true,
     RespectRequiredConstructorParameters = true,
-    Converters = [typeof(Int64ArrayConverter), typeof(Int32ArrayConverter)])]
+    Converters = [typeof(NumberArrayConverter<long>), typeof(NumberArrayConverter<int>)])]
 [JsonSerializable(typeof(StatsFileDto))]
 internal sealed partial class StatsJsonContext : JsonSerializerContext;
