@@ -50,6 +50,91 @@ public sealed partial class Sizer
         }
     }
 
+    /// <summary>
+    /// Deep and flat sizes of <paramref name="objects"/> as <see cref="DeepEach"/> gives them on a reset sizer; the
+    /// sizer is reset before and after (the tracker's sizing of one snapshot).
+    /// </summary>
+    /// <remarks>
+    /// Distinct objects take a faster road than <see cref="DeepEach"/>'s. They are marked but not listed: a
+    /// bitmap rebuilt after a GC marks them again from <paramref name="objects"/>. Each is walked without a
+    /// push, and the GC count is checked once per batch rather than once per object; a batch that a GC
+    /// interrupted is walked again, with what it had seen forgotten.
+    /// </remarks>
+    internal void SizeAll(ReadOnlySpan<object> objects, Span<long> sizes, Span<long> flats)
+    {
+        if (sizes.Length != objects.Length || flats.Length != objects.Length)
+            throw new ArgumentException($"sizes and flats need {objects.Length} elements each, like objects; they have {sizes.Length} and {flats.Length}.", nameof(sizes));
+        foreach (object obj in objects) ArgumentNullException.ThrowIfNull(obj, nameof(objects));
+        Reset();
+        try
+        {
+            if (_seen is not null && TryMarkDistinct(objects))
+            {
+                SizeMarkedInBatches(objects, sizes, flats);
+                return;
+            }
+            Reset(); // an object appears twice, or GCs keep interrupting: the general road
+            DeepEach(objects, sizes);
+            for (int i = 0; i < objects.Length; i++) flats[i] = ObjectSize.Shallow(objects[i]);
+        }
+        finally
+        {
+            Reset(); // it holds strong references to what it saw
+        }
+    }
+
+    /// <summary>Marks every object in the (empty) bitmap without listing it; false if one appears twice or GCs keep interrupting.</summary>
+    private bool TryMarkDistinct(ReadOnlySpan<object> objects)
+    {
+        for (int attempt = 0; attempt < FastAttempts; attempt++)
+        {
+            if (!EnsureBitmapCurrent()) return false;
+            int gc = _bitsGc;
+            bool distinct = true;
+            for (int i = 0; i < objects.Length && distinct; i++) distinct = _bits.TryAdd(ObjectLayout.Address(objects[i]));
+            if (GC.CollectionCount(0) != gc)
+            {
+                _bitsGc = -1; // marks may have gone to stale addresses: start again
+                continue;
+            }
+            return distinct;
+        }
+        return false;
+    }
+
+    private void SizeMarkedInBatches(ReadOnlySpan<object> objects, Span<long> sizes, Span<long> flats)
+    {
+        const int Batch = 256;
+        for (int start = 0; start < objects.Length; start += Batch)
+        {
+            int end = Math.Min(objects.Length, start + Batch);
+            bool done = false;
+            for (int attempt = 0; attempt < FastAttempts && !done; attempt++)
+            {
+                if (!EnsureBitmapCurrent(objects)) break;
+                int mark = _seen!.Count;
+                _walker.Begin(_bitsGc, _seen);
+                var seen = new BitmapSeen(_bits);
+                for (int i = start; i < end && !_walker.Aborted; i++) sizes[i] = _walker.DeepFrom(objects[i], seen, out flats[i]);
+                done = !_walker.Aborted && GC.CollectionCount(0) == _bitsGc;
+                if (done) continue;
+                _seen.Truncate(mark);
+                _bitsGc = -1;
+            }
+            if (!done)
+            {
+                // GCs keep interrupting: this batch with a reference set, which no GC can void.
+                var set = new HashSet<object>(ReferenceEqualityComparer.Instance);
+                foreach (object obj in objects) set.Add(obj);
+                foreach (object seen in _seen!.Items()) set.Add(seen);
+                _walker.Begin(-1, _seen);
+                for (int i = start; i < end; i++) sizes[i] = _walker.DeepFrom(objects[i], new ReferenceSeen(set), out flats[i]);
+                _bitsGc = -1; // the bitmap lacks what these walks saw: rebuilt from the list next time
+            }
+            for (int i = start; i < end; i++) Total += sizes[i];
+        }
+    }
+
     /// <summary>Marks every object seen; <paramref name="fresh"/>[i] is 1 where this call marked it first. False if GCs keep interrupting.</summary>
     private bool TryMarkRoots(ReadOnlySpan<object> objects, Span<long> fresh)
     {

@@ -182,8 +182,11 @@ public sealed partial class Sizer
         return result;
     }
 
-    /// <summary>Makes the bitmap match the seen list at the current GC count; false if GCs keep interrupting.</summary>
-    private bool EnsureBitmapCurrent()
+    /// <summary>
+    /// Makes the bitmap match the seen list (and <paramref name="unlisted"/>, objects marked but not listed) at the
+    /// current GC count; false if GCs keep interrupting.
+    /// </summary>
+    private bool EnsureBitmapCurrent(ReadOnlySpan<object> unlisted = default)
     {
         for (int attempt = 0; attempt < FastAttempts; attempt++)
         {
@@ -192,6 +195,7 @@ public sealed partial class Sizer
             _bits.Clear();
             if (_seen is not null)
                 foreach (object seen in _seen.Items()) _bits.TryAdd(ObjectLayout.Address(seen));
+            foreach (object obj in unlisted) _bits.TryAdd(ObjectLayout.Address(obj));
             if (GC.CollectionCount(0) == gc)
             {
                 _bitsGc = gc;

@@ -10,7 +10,7 @@ namespace Heapmon.Tracking;
 /// <remarks>
 /// Snapshots are serialised, so one sizer serves them all: reset, it keeps its capacity, and 10
 /// snapshots a second do not reallocate a 100,000-object seen-set on the large-object heap each time.
-/// When no object asks for a referent tree (the common case), one <see cref="Sizer.DeepEach"/> sizes
+/// When no object asks for a referent tree (the common case), one <see cref="Sizer.SizeAll"/> sizes
 /// them all: the tracked objects are marked seen up front, which stops the walk at each of them for
 /// free. With referent trees, tracked objects are stopped by a <see cref="SizingOptions.StopWhen"/>
 /// test against the snapshot's own identity set and each object is sized by its own call.
@@ -62,16 +62,7 @@ internal sealed class SizerMeasurer : ISnapshotMeasurer
     private void MeasureDeepOnly(ReadOnlySpan<object> objects, Span<long> sizes, Span<long> flats)
     {
         Sizer sizer = _batchSizer ??= new Sizer(_options);
-        sizer.Reset();
-        try
-        {
-            sizer.DeepEach(objects, sizes);
-            for (int i = 0; i < objects.Length; i++) flats[i] = ObjectSize.Shallow(objects[i]);
-        }
-        finally
-        {
-            sizer.Reset(); // it holds strong references to what it saw
-        }
+        sizer.SizeAll(objects, sizes, flats);
     }
 
     public void Release()

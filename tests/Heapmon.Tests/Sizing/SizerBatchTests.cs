@@ -35,6 +35,8 @@ public sealed class SizerBatchTests
         object[] roots = EntangledRoots();
         var sizes = new long[roots.Length];
         new Sizer().DeepEach(roots, sizes);
+        long[] all = new long[roots.Length], flats = new long[roots.Length];
+        new Sizer().SizeAll(roots, all, flats);
 
         List<string> wrong = NoGCRegion.Run(() =>
         {
@@ -47,8 +49,11 @@ public sealed class SizerBatchTests
                 var stops = addresses.Where((_, j) => j != i).ToHashSet();
                 var reachable = ReachabilityOracle.Reachable(oracle, addresses[i], EdgeRules.Default, stops);
                 long expected = reachable.Where(kv => claimed.Add(kv.Key)).Sum(kv => (long)kv.Value);
-                if (sizes[i] != expected)
-                    mismatches.Add($"root {i} ({roots[i].GetType().Name}): DeepEach {sizes[i]}, ClrMD {expected}");
+                if (sizes[i] != expected || all[i] != expected)
+                    mismatches.Add($"root {i} ({roots[i].GetType().Name}): DeepEach {sizes[i]}, SizeAll {all[i]}, ClrMD {expected}");
+                long shallow = ((long)oracle.Heap.GetObject(addresses[i]).Size + 7) & ~7L; // ClrMD gives the unaligned size
+                if (flats[i] != shallow)
+                    mismatches.Add($"root {i} ({roots[i].GetType().Name}): SizeAll's flat size {flats[i]}, ClrMD {shallow}");
             }
             return mismatches;
         });
@@ -115,6 +120,66 @@ public sealed class SizerBatchTests
         Assert.True(collections > 3, $"only {collections} collections were forced");
     }
 
+    /// <summary>Many roots (several of SizeAll's batches) sharing data with their neighbours.</summary>
+    private static object[] ManyRoots(int count)
+    {
+        var roots = new object[count];
+        string shared = new('s', 20);
+        for (int i = 0; i < count; i++)
+            roots[i] = new Link { A = i > 0 ? roots[i - 1] : null, B = i % 3 == 0 ? new int[i % 17] : shared, Own = new string('o', 9 + i % 5) };
+        return roots;
+    }
+
+    [Fact]
+    public void SizeAllEqualsDeepEachOnAResetSizerWithShallowSizesAsFlats()
+    {
+        object[] entangled = EntangledRoots();
+        // Distinct objects take the batched road; a repeated one sends the whole call down DeepEach's.
+        foreach (object[] roots in new[] { ManyRoots(1000), [.. ManyRoots(300), .. entangled], [.. entangled, entangled[4]] })
+        {
+            var expected = new long[roots.Length];
+            var sizer = new Sizer();
+            sizer.Deep(new Link()); // SizeAll starts from a reset sizer whatever came before
+            sizer.Reset();
+            sizer.DeepEach(roots, expected);
+            long[] sizes = new long[roots.Length], flats = new long[roots.Length];
+            sizer.Deep(roots[0]);
+            sizer.SizeAll(roots, sizes, flats);
+
+            Assert.Equal(expected, sizes);
+            Assert.Equal(roots.Select(ObjectSize.Shallow), flats);
+            Assert.Equal(0, sizer.Total); // and leaves it reset: no strong reference kept
+        }
+    }
+
+    [Fact]
+    public void SizeAllGivesTheSameSizesWhenGarbageCollectionsInterruptItsBatches()
+    {
+        object[] roots = ManyRoots(2000);
+        long[] expected = new long[roots.Length], flats = new long[roots.Length];
+        new Sizer().SizeAll(roots, expected, flats);
+        int collections = 0;
+        // Compacting GCs again and again: batches are walked again, and one interrupted every time takes the reference set.
+        var options = SizingOptions.Default with
+        {
+            StopWhen = o =>
+            {
+                if (o is string { Length: 12 } && collections < 40)
+                {
+                    collections++;
+                    GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+                }
+                return false;
+            },
+        };
+        long[] actual = new long[roots.Length], actualFlats = new long[roots.Length];
+        new Sizer(options).SizeAll(roots, actual, actualFlats);
+
+        Assert.Equal(expected, actual);
+        Assert.Equal(flats, actualFlats);
+        Assert.True(collections >= 40, $"only {collections} collections were forced");
+    }
+
     [Fact]
     public void AThrowingPredicateLeavesTheObjectsNotYetSizedExcluded()
     {
@@ -143,5 +208,7 @@ public sealed class SizerBatchTests
         var sizer = new Sizer();
         Assert.Throws<ArgumentException>("sizes", () => sizer.DeepEach([new object()], new long[2]));
         Assert.Throws<ArgumentNullException>("objects", () => sizer.DeepEach([new object(), null!], new long[2]));
+        Assert.Throws<ArgumentException>("sizes", () => sizer.SizeAll([new object()], new long[1], new long[2]));
+        Assert.Throws<ArgumentNullException>("objects", () => sizer.SizeAll([new object(), null!], new long[2], new long[2]));
     }
 }
