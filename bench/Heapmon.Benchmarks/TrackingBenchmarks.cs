@@ -65,12 +65,14 @@ public class TrackingBenchmarks
         Dictionary<string, long> threadsBefore = ThreadTicks();
         TimeSpan[] phasesBefore = tracker.PhaseTimes;
         long bytesBefore = tracker.SnapshotBytes;
+        (TimeSpan Time, long Methods) jitBefore = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
         TimeSpan busyCpu = CpuDuring(() =>
         {
             tracker.StartPeriodicSnapshots(TimeSpan.FromMilliseconds(100));
             Thread.Sleep(Duration);
             tracker.StopPeriodicSnapshots();
         });
+        (TimeSpan Time, long Methods) jit = (System.Runtime.JitInfo.GetCompilationTime() - jitBefore.Time, System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore.Methods);
         int taken = tracker.Snapshots.Count - snapshotsBefore;
         string threads = string.Join(", ", ThreadTicks().Select(kv => (kv.Key, Ticks: kv.Value - threadsBefore.GetValueOrDefault(kv.Key)))
             .Where(t => t.Ticks > 0).OrderByDescending(t => t.Ticks).Take(5).Select(t => $"{t.Key} {t.Ticks * 10} ms"));
@@ -92,6 +94,7 @@ public class TrackingBenchmarks
             $"allocated by snapshots        {(tracker.SnapshotBytes - bytesBefore) / 1024.0 / Math.Max(1, taken):N0} KiB per snapshot",
             $"class discovery (wall)        {discoveryWall.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot; GC pauses {pauses.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot",
             $"CPU by thread                 {threads}",
+            $"JIT during the run            {jit.Methods} methods compiled in {jit.Time.TotalMilliseconds:N0} ms",
             $"class discoveries             {tracker.Walks.Young} young-generation walks, {tracker.Walks.Full} full walks, {tracker.Walks.Skipped} skipped (no other thread had allocated)",
             $"program                       {(program.Replaced == 0 ? "idle" : $"{program.Replaced:N0} instances replaced by its thread")}",
             $"periodic failures             {tracker.PeriodicFailures}, discovery failures {tracker.DiscoveryFailures}",

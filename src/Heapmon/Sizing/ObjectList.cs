@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Heapmon.Sizing;
 
 /// <summary>An append-only list of objects in fixed chunks (no copying as it grows), truncatable for rollback.</summary>
@@ -17,6 +18,7 @@ internal sealed class ObjectList
     }
 
     /// <summary>Drops every object from <paramref name="count"/> on, releasing the references.</summary>
+    [MethodImpl(Heapmon.Tracking.SnapshotCode.OncePerCall)]
     public void Truncate(int count)
     {
         for (int i = count; i < Count; i++) _chunks[i / ChunkSize][i % ChunkSize].Value = null;

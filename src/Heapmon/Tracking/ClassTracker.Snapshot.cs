@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Heapmon.Tracking;
 
 public sealed partial class ClassTracker
@@ -11,6 +12,7 @@ public sealed partial class ClassTracker
     public Snapshot CreateSnapshot(string? description = null, bool computeTotal = false)
         => TakeSnapshot(description, computeTotal, periodic: false);
 
+    [MethodImpl(SnapshotCode.OncePerCall)]
     internal Snapshot TakeSnapshot(string? description, bool computeTotal, bool periodic)
     {
         lock (_snapshotGate)
@@ -35,6 +37,7 @@ public sealed partial class ClassTracker
     /// <summary>Bytes the snapshots have allocated so far (for the benchmark: what they add to the program's GCs).</summary>
     internal long SnapshotBytes => Volatile.Read(ref _snapshotBytes);
 
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private Snapshot TakeSnapshotLocked(string? description, bool computeTotal, bool periodic)
     {
         // Manual snapshots see every allocation made before them; periodic ones take what is sampled (no waiting).
@@ -43,7 +46,7 @@ public sealed partial class ClassTracker
         lock (_lock)
         {
             ThrowIfDisposed();
-            classes = _classes.Active.Select(c => c.Type).ToArray();
+            classes = _classes.ActiveTypes;
         }
         long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         IReadOnlyList<object>? found = null;
@@ -157,20 +160,21 @@ public sealed partial class ClassTracker
     private Live? _live;
 
     /// <summary>Takes on instances found by the walk that are not tracked yet; each under its most specialised tracked class.</summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private void Register(IReadOnlyList<object> found, long firstSeenTicks)
     {
         foreach (object instance in found)
         {
             if (_slots.Find(instance) >= 0) continue;
-            Type type = instance.GetType();
-            TrackedClass? tracked = _classes.BestFor(type);
+            (TrackedClass? tracked, int label) = _classes.BestWithLabel(instance.GetType());
             if (tracked is null) continue; // detached while the walk ran
             // No per-object trace: the walk runs after a GC, which has moved the objects away from their sampled addresses.
-            _slots.Add(instance, firstSeenTicks, _classes.Label(tracked.Name, type), tracked.Level, SlotFlags.None);
+            _slots.Add(instance, firstSeenTicks, label, tracked.Level, SlotFlags.None);
         }
     }
 
     /// <summary>Collects the tracked objects alive now, in announcement order; records deaths not yet observed.</summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private Live GatherLive(long nowTicks)
     {
         WatchedSlots watched = _slots.Watched();
@@ -204,20 +208,62 @@ public sealed partial class ClassTracker
     }
 
     /// <summary>Per class line: every tracked class (even with no instance) and every label seen, sorted by name.</summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private List<ClassSummary> Summaries(int[] active, long[] totals, long total)
     {
-        var byName = new SortedDictionary<string, (int Active, long Total)>(StringComparer.Ordinal);
-        foreach (TrackedClass tracked in _classes.All) byName.TryAdd(tracked.Name, (0, 0));
+        SummaryRows rows = _summaryRows is { } known && known.Fits(_classes) ? known : _summaryRows = SummaryRows.Of(_classes);
+        int count = rows.Names.Length;
+        var rowActive = new int[count];
+        var rowTotal = new long[count];
         for (int label = 0; label < active.Length; label++)
         {
-            if (active[label] == 0) continue;
-            string name = _classes.ClassName(label);
-            (int a, long t) = byName.GetValueOrDefault(name);
-            byName[name] = (a + active[label], t + totals[label]);
+            rowActive[rows.RowOfLabel[label]] += active[label];
+            rowTotal[rows.RowOfLabel[label]] += totals[label];
         }
-        return byName.Select(kv => new ClassSummary(kv.Key, kv.Value.Active, kv.Value.Total,
-            kv.Value.Active == 0 ? 0 : kv.Value.Total / kv.Value.Active,
-            total <= 0 ? 0 : (double)kv.Value.Total / total)).ToList();
+        var lines = new List<ClassSummary>(count);
+        for (int row = 0; row < count; row++)
+        {
+            if (!rows.Tracked[row] && rowActive[row] == 0) continue;
+            lines.Add(new ClassSummary(rows.Names[row], rowActive[row], rowTotal[row],
+                rowActive[row] == 0 ? 0 : rowTotal[row] / rowActive[row], total <= 0 ? 0 : (double)rowTotal[row] / total));
+        }
+        return lines;
+    }
+
+    private SummaryRows? _summaryRows;
+
+    /// <summary>
+    /// The per-class lines' rows, sorted by name, and the row of each label; made again only when the
+    /// classes or labels change, so a snapshot's summary is two loops over arrays.
+    /// </summary>
+    private sealed class SummaryRows
+    {
+        private int _version, _labels;
+
+        public required string[] Names { get; init; }
+
+        /// <summary>Whether the row is a tracked class's (shown even with no instance).</summary>
+        public required bool[] Tracked { get; init; }
+
+        public required int[] RowOfLabel { get; init; }
+
+        public bool Fits(TrackedClasses classes) => _version == classes.Version && _labels == classes.LabelCount;
+
+        public static SummaryRows Of(TrackedClasses classes)
+        {
+            var tracked = classes.All.Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            var labelNames = Enumerable.Range(0, classes.LabelCount).Select(classes.ClassName).ToArray();
+            string[] names = [.. tracked.Concat(labelNames).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+            var rowOf = names.Select((name, row) => (name, row)).ToDictionary(x => x.name, x => x.row, StringComparer.Ordinal);
+            return new SummaryRows
+            {
+                Names = names,
+                Tracked = [.. names.Select(tracked.Contains)],
+                RowOfLabel = [.. labelNames.Select(name => rowOf[name])],
+                _version = classes.Version,
+                _labels = labelNames.Length,
+            };
+        }
     }
 
     /// <summary>The objects being sized in one snapshot: strong references held only for its duration.</summary>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers.Text;
 using System.Diagnostics;
 using Microsoft.Win32.SafeHandles;
@@ -10,6 +11,7 @@ internal static class ProcessFigures
     private static readonly string[] GenerationNames = ["gen0", "gen1", "gen2", "loh", "poh"];
 
     /// <summary>Resident and virtual size: /proc/self/statm on Linux, else <see cref="Process"/>.</summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     public static ProcessMemory Memory()
     {
         if (OperatingSystem.IsLinux() && TryStatm(out ProcessMemory? memory)) return memory!;
@@ -18,6 +20,7 @@ internal static class ProcessFigures
     }
 
     /// <summary>The GC's own figures now: sizes after the last GC, collection counts, bytes allocated so far.</summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     public static GcFigures Gc()
     {
         GCMemoryInfo info = GC.GetGCMemoryInfo(GCKind.Any);
@@ -42,6 +45,7 @@ internal static class ProcessFigures
         return first;
     }
 
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private static bool TryStatm(out ProcessMemory? memory)
     {
         memory = null;

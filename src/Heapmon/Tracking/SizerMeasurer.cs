@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Heapmon.Sizing;
 
 namespace Heapmon.Tracking;
@@ -24,6 +25,7 @@ internal sealed class SizerMeasurer : ISnapshotMeasurer
 
     public SizerMeasurer(SizingOptions options) => _options = options;
 
+    [MethodImpl(SnapshotCode.OncePerCall)]
     public void Measure(ReadOnlySpan<object> objects, ReadOnlySpan<int> levels, Span<long> sizes, Span<long> flats, Span<ReferentNode?> trees)
     {
         if (!levels.ContainsAnyExcept(0))
@@ -59,6 +61,7 @@ internal sealed class SizerMeasurer : ISnapshotMeasurer
     }
 
     /// <summary>Deep and flat sizes only, in one batch: the same sizes as one <see cref="Sizer.Deep"/> per object with the others excluded.</summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private void MeasureDeepOnly(ReadOnlySpan<object> objects, Span<long> sizes, Span<long> flats)
     {
         Sizer sizer = _batchSizer ??= new Sizer(_options);

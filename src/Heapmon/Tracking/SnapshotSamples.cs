@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace Heapmon.Tracking;
@@ -45,6 +46,7 @@ internal sealed class SnapshotSamples
     }
 
     /// <summary>Closes the last run and trims the bitmap; no sample can be added after. Call before the samples are read.</summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     public SnapshotSamples Seal()
     {
         if (_sealed) return this;

@@ -22,13 +22,20 @@ internal sealed class TrackedClass(Type type, string name, int level, bool trace
 internal sealed class TrackedClasses
 {
     private readonly List<TrackedClass> _classes = [];
-    private readonly Dictionary<Type, TrackedClass?> _bestFor = [];
+    private readonly Dictionary<Type, (TrackedClass? Class, int Label)> _bestFor = [];
     private readonly List<(string ClassName, string ShortName)> _labels = [];
     private readonly Dictionary<(string, string), int> _labelIndex = [];
+    private Type[]? _activeTypes;
 
     public IReadOnlyList<TrackedClass> All => _classes;
 
     public IEnumerable<TrackedClass> Active => _classes.Where(c => c.Active);
+
+    /// <summary>Changes whenever a class is added, replaced, detached or cleared.</summary>
+    public int Version { get; private set; }
+
+    /// <summary>The types of the active classes, in announcement order; kept until the classes change (read at every snapshot).</summary>
+    public Type[] ActiveTypes => _activeTypes ??= [.. Active.Select(c => c.Type)];
 
     public bool AnyActive => _classes.Exists(c => c.Active);
 
@@ -43,7 +50,7 @@ internal sealed class TrackedClasses
         int existing = _classes.FindIndex(c => c.Type == tracked.Type);
         if (existing >= 0) _classes[existing] = tracked;
         else _classes.Add(tracked);
-        _bestFor.Clear();
+        Changed();
     }
 
     public bool Deactivate(Type type)
@@ -51,26 +58,39 @@ internal sealed class TrackedClasses
         TrackedClass? tracked = _classes.Find(c => c.Type == type && c.Active);
         if (tracked is null) return false;
         tracked.Active = false;
-        _bestFor.Clear();
+        Changed();
         return true;
     }
 
     public void DeactivateAll()
     {
         foreach (TrackedClass c in _classes) c.Active = false;
-        _bestFor.Clear();
+        Changed();
     }
 
     public void Clear()
     {
         _classes.Clear();
+        Changed();
+    }
+
+    private void Changed()
+    {
         _bestFor.Clear();
+        _activeTypes = null;
+        Version++;
     }
 
     /// <summary>The active tracked class whose parameters apply to an instance of <paramref name="runtimeType"/>: the most specialised match.</summary>
-    public TrackedClass? BestFor(Type runtimeType)
+    public TrackedClass? BestFor(Type runtimeType) => BestWithLabel(runtimeType).Class;
+
+    /// <summary>
+    /// <see cref="BestFor"/> and the label an instance of <paramref name="runtimeType"/> takes under it, found
+    /// once per type: a class walk registers thousands of instances of a handful of types.
+    /// </summary>
+    public (TrackedClass? Class, int Label) BestWithLabel(Type runtimeType)
     {
-        if (_bestFor.TryGetValue(runtimeType, out TrackedClass? cached)) return cached;
+        if (_bestFor.TryGetValue(runtimeType, out (TrackedClass? Class, int Label) cached)) return cached;
         TrackedClass? best = null;
         int bestDepth = -1;
         foreach (TrackedClass c in _classes)
@@ -83,8 +103,9 @@ internal sealed class TrackedClasses
                 bestDepth = depth;
             }
         }
-        _bestFor[runtimeType] = best;
-        return best;
+        cached = (best, best is null ? -1 : Label(best.Name, runtimeType));
+        _bestFor[runtimeType] = cached;
+        return cached;
     }
 
     /// <summary>The label for an object of <paramref name="runtimeType"/> reported under <paramref name="className"/>.</summary>

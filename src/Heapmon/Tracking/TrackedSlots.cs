@@ -133,6 +133,7 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
     }
 
     /// <summary>The slots still holding a handle, in announcement order. Call under the tracker's lock; releasing while going through them is fine.</summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     public WatchedSlots Watched()
     {
         if (_releasedSinceCompaction > 0)
