@@ -61,6 +61,7 @@ public class TrackingBenchmarks
         TimeSpan idleCpu = CpuDuring(() => Thread.Sleep(Duration)); // the baseline: same process, same heap, same program, no snapshots
         TimeSpan snapshotWall = tracker.SnapshotTime;
         int snapshotsBefore = tracker.Snapshots.Count;
+        long discoveryBytesBefore = discovery.Allocated;
         TimeSpan discoveryBefore = discovery.Elapsed, pausesBefore = GC.GetTotalPauseDuration();
         Dictionary<string, long> threadsBefore = ThreadTicks();
         TimeSpan[] phasesBefore = tracker.PhaseTimes;
@@ -91,7 +92,7 @@ public class TrackingBenchmarks
             $"bookkeeping per object        {(double)bookkeeping / Instances:N1} B managed (columns + index: {(double)tracker.BookkeepingBytes / Instances:N1} B) + 8 B weak handle slot (target < 64 B)",
             $"CPU per snapshot              {(busyCpu - idleCpu).TotalMilliseconds / taken:N1} ms: at 10 Hz that is {(busyCpu - idleCpu) / taken * 10 / TimeSpan.FromSeconds(1):P1} of a core",
             $"phases (wall ms per snapshot) {string.Join(" / ", tracker.PhaseTimes.Zip(phasesBefore, (a, b) => ((a - b).TotalMilliseconds / Math.Max(1, taken)).ToString("0.0", CultureInfo.InvariantCulture)))} (discovery, registration, gathering, sizing, recording)",
-            $"allocated by snapshots        {(tracker.SnapshotBytes - bytesBefore) / 1024.0 / Math.Max(1, taken):N0} KiB per snapshot",
+            $"allocated by snapshots        {(tracker.SnapshotBytes - bytesBefore) / 1024.0 / Math.Max(1, taken):N0} KiB per snapshot, of which class discovery {(discovery.Allocated - discoveryBytesBefore) / 1024.0 / Math.Max(1, taken):N0} KiB",
             $"class discovery (wall)        {discoveryWall.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot; GC pauses {pauses.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot",
             $"CPU by thread                 {threads}",
             $"JIT during the run            {jit.Methods} methods compiled in {jit.Time.TotalMilliseconds:N0} ms",
@@ -172,11 +173,18 @@ public class TrackingBenchmarks
     {
         public TimeSpan Elapsed { get; private set; }
 
-        public Discovered? Find(IReadOnlyCollection<Type> types, bool youngOnly)
+        /// <summary>Bytes the walks allocated (on the snapshot thread).</summary>
+        public long Allocated { get; private set; }
+
+        public Discovered? Find(IReadOnlyCollection<Type> types, Heapmon.Heap.GcCounts? youngSince)
         {
-            long start = Stopwatch.GetTimestamp();
-            try { return inner.Find(types, youngOnly); }
-            finally { Elapsed += Stopwatch.GetElapsedTime(start); }
+            long start = Stopwatch.GetTimestamp(), allocated = GC.GetAllocatedBytesForCurrentThread();
+            try { return inner.Find(types, youngSince); }
+            finally
+            {
+                Elapsed += Stopwatch.GetElapsedTime(start);
+                Allocated += GC.GetAllocatedBytesForCurrentThread() - allocated;
+            }
         }
 
         public long? HeapTotal() => inner.HeapTotal();

@@ -44,11 +44,8 @@ public sealed class FoundInstances
     /// </summary>
     public int UnfinishedRegions { get; }
 
-    /// <summary>Gen1 collections as of the moment: before a young walk's GC, or at a full walk's moment.</summary>
-    internal int Gen1Collections { get; init; }
-
-    /// <summary>Gen2 collections (background ones included) as of the same moment.</summary>
-    internal int Gen2Collections { get; init; }
+    /// <summary>The collection counts at the moment: after a young walk's GC, or at a full walk's moment.</summary>
+    internal GcCounts Moment { get; init; }
 
     /// <summary>Wall time of the whole call, including GCs and retries.</summary>
     public TimeSpan Elapsed { get; }

@@ -16,12 +16,18 @@ public sealed record HeapWalkOptions
     public int MaxAttempts { get; init; } = 8;
 
     /// <summary>
-    /// Bytes every thread together may allocate while a full walk holds its no-GC region (a walk
-    /// under 550 MB/s of allocation takes ~35 ms, ~20 MB). Allocating more ends the region, and the
+    /// Bytes every thread together may allocate while a full walk holds its no-GC region (the second and later
+    /// attempts hold one; a walk under 550 MB/s of allocation takes ~35 ms, ~20 MB). Allocating more ends the region, and the
     /// walk is retried. The GC sets the budget aside as gen0 regions (measured: the committed figure
     /// grows by it while RSS does not), and every later walk reads those regions, so it is kept modest.
     /// </summary>
     public long NoGCRegionBytes { get; init; } = 256L << 20;
+
+    /// <summary>
+    /// For a young walk: the collection counts at the moment of the walk before it. Given, the walk stands
+    /// when its own GC is the only one since, even if that GC collected gen1 too (see <see cref="GcCounts.YoungWalkFindsAllMadeSince"/>).
+    /// </summary>
+    internal GcCounts? Since { get; init; }
 
     internal void Validate()
     {

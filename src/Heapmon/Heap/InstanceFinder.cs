@@ -46,7 +46,7 @@ public static class InstanceFinder
         var stopwatch = Stopwatch.StartNew();
         string problem = "none";
         // Young: counted before the first GC, so a gen1 GC during a failed attempt shows in them.
-        (int gen1, int gen2) olderGcs = (GC.CollectionCount(1), GC.CollectionCount(2));
+        GcCounts since = options.Since ?? GcCounts.Now(), moment = default;
         for (int attempt = 1; attempt <= options.MaxAttempts; attempt++)
         {
             object[][]? chunks = null;
@@ -57,26 +57,28 @@ public static class InstanceFinder
             {
                 (long, int) before = default;
                 if (options.Scope == HeapScope.Full)
-                    before = GcMoment.Begin(options.NoGCRegionBytes, out inRegion);
+                    before = GcMoment.Begin(attempt == 1 ? null : options.NoGCRegionBytes, out inRegion);
                 else
                 {
                     GC.Collect(0, GCCollectionMode.Forced, blocking: true); // gen0 only: what gen1 holds stays in reach
-                    // The GC may collect gen1 too when it chooses (or another thread's GC may have): then
-                    // instances can have left gen1 for gen2, and no young walk can find them. Say so at once.
-                    if ((GC.CollectionCount(1), GC.CollectionCount(2)) != olderGcs)
-                        throw new HeapWalkException(attempt, "a gen1 or gen2 GC ran since the young walk began, so instances may have left for gen2: walk the whole heap");
                 }
                 Phase(0, stopwatch);
 
                 // Started after the moment (the last GC): it proves no GC ran between the moment and the walk's end.
                 using GcSentinel sentinel = GcSentinel.Start();
-                GcMoment? moment = null;
+                // Counted after the sentinel started: a GC slipping in before the count shows in it, one after in the sentinel.
+                moment = GcCounts.Now();
+                GcMoment? gcMoment = null;
                 if (options.Scope == HeapScope.Full)
                 {
-                    // Full: counted at the moment; the sentinel proves no GC until the walk's end.
-                    olderGcs = (GC.CollectionCount(1), GC.CollectionCount(2));
-                    moment = GcMoment.Read(before);
-                    if (moment is null) { problem = "the GC's figures for the moment of the walk were not recorded"; continue; }
+                    gcMoment = GcMoment.Read(before);
+                    if (gcMoment is null) { problem = "the GC's figures for the moment of the walk were not recorded"; continue; }
+                }
+                else if (!moment.YoungWalkFindsAllMadeSince(since))
+                {
+                    // The GC may collect gen1 too when it chooses (or another thread's GC may have): then
+                    // instances can have left gen1 for gen2, and no young walk can find them. Say so at once.
+                    throw new HeapWalkException(attempt, "a gen1 or gen2 GC ran since the last walk, so instances may have left for gen2: walk the whole heap");
                 }
                 // The ClrMD runtime is made after the GC: one made before it kept a stale view of the
                 // gen0 regions under server GC (the young walk found nothing).
@@ -84,7 +86,7 @@ public static class InstanceFinder
                 AddressBuffer.Reset(AddressBuffer.Array.Length);
                 WalkOutcome outcome = runtime is null
                     ? SnapshotRoute.CollectAddresses(matcher, options.Scope)
-                    : WalkOwnHeap(runtime, matcher, options.Scope, moment, stopwatch);
+                    : WalkOwnHeap(runtime, matcher, options.Scope, gcMoment, stopwatch);
                 walked = outcome.ObjectsWalked;
                 partialRanges = outcome.PartialRanges;
                 Phase(2, stopwatch);
@@ -111,8 +113,7 @@ public static class InstanceFinder
             if (!allRight) { problem = "an object of an unexpected type was found"; continue; }
             return new FoundInstances(instances, options.Scope, attempt, walked, stopwatch.Elapsed, AddressBuffer.PossiblyNewer, partialRanges)
             {
-                Gen1Collections = olderGcs.gen1,
-                Gen2Collections = olderGcs.gen2,
+                Moment = moment,
             };
         }
         throw new HeapWalkException(options.MaxAttempts, problem);

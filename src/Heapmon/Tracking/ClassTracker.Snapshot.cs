@@ -52,28 +52,28 @@ public sealed partial class ClassTracker
         IReadOnlyList<object>? found = null;
         if (classes.Length > 0)
         {
-            bool youngOnly = periodic && _walks.YoungWalkSuffices(classes);
+            Heap.GcCounts? youngSince = periodic ? _walks.YoungSince(classes) : null;
             AllocationMark mark = WalkPolicy.Mark();
-            if (youngOnly && _walks.NothingAllocatedElsewhereSince(mark))
+            if (youngSince is not null && _walks.NothingAllocatedElsewhereSince(mark))
             {
                 _skippedWalks++;
             }
             else
             {
                 Discovered? discovered = null;
-                if (youngOnly)
+                if (youngSince is not null)
                 {
-                    discovered = _source.Find(classes, youngOnly: true);
+                    discovered = _source.Find(classes, youngSince);
                     _youngWalks++;
                 }
                 if (discovered is null)
                 {
                     // No young walk, or one that could not vouch for every new instance: the whole heap, now.
-                    discovered = _source.Find(classes, youngOnly: false);
+                    discovered = _source.Find(classes, youngSince: null);
                     _fullWalks++;
                 }
                 if (discovered is null) _discoveryFailures++;
-                else _walks.Completed(classes, discovered.Gen1Collections, discovered.Gen2Collections, mark);
+                else _walks.Completed(classes, discovered.Moment, mark);
                 found = discovered?.Instances;
             }
         }

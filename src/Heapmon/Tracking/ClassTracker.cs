@@ -99,7 +99,7 @@ public sealed partial class ClassTracker : IDisposable
         {
             IReadOnlyList<object>? existing = null;
             if (!includeExisting)
-                existing = _source.Find([type], youngOnly: false)?.Instances
+                existing = _source.Find([type], youngSince: null)?.Instances
                     ?? throw new InvalidOperationException($"Could not get a consistent view of the heap to tell the existing instances of {TypeNames.Display(type)} from new ones; try again, or pass includeExisting: true.");
             lock (_lock)
             {

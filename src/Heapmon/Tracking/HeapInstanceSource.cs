@@ -5,12 +5,13 @@ namespace Heapmon.Tracking;
 /// <summary>Class tracking's discovery through the Heap layer: <see cref="InstanceFinder"/> and <see cref="HeapCensus"/>.</summary>
 internal sealed class HeapInstanceSource : IInstanceSource
 {
-    public Discovered? Find(IReadOnlyCollection<Type> types, bool youngOnly)
+    public Discovered? Find(IReadOnlyCollection<Type> types, GcCounts? youngSince)
     {
         try
         {
-            FoundInstances found = InstanceFinder.Find(types, includeSubclasses: true, youngOnly ? HeapWalkOptions.Young : HeapWalkOptions.Default);
-            return new Discovered(found.Instances, found.Gen1Collections, found.Gen2Collections);
+            HeapWalkOptions options = youngSince is null ? HeapWalkOptions.Default : HeapWalkOptions.Young with { Since = youngSince };
+            FoundInstances found = InstanceFinder.Find(types, includeSubclasses: true, options);
+            return new Discovered(found.Instances, found.Moment);
         }
         catch (HeapWalkException)
         {

@@ -1,3 +1,5 @@
+using Heapmon.Heap;
+
 namespace Heapmon.Tracking;
 
 /// <summary>
@@ -8,22 +10,28 @@ namespace Heapmon.Tracking;
 /// A gen0 GC moves survivors from gen0 to gen1 and leaves gen1 alone; only a gen1 or gen2 GC moves
 /// anything into gen2. The Heap layer's young walk starts with a gen0 GC and walks gen0 and gen1. So
 /// while neither the gen1 nor the gen2 collection count has moved since the last walk's moment,
-/// every instance made since is in reach of a young walk, however many gen0 GCs ran. The gen2 count
-/// matters on its own: a background GC moves it and not the gen1 count (measured: counting only gen1
-/// missed a round of instances while background GCs ran). The tracked classes must be the same, and
-/// none of them may have instances on the large-object heap (which the young walk skips).
-/// Otherwise the walk is full: never a silent miss.
+/// every instance made since is in reach of a young walk, however many gen0 GCs ran; the walk also
+/// stands when its own GC, the only one since, collected gen1 too (<see cref="GcCounts.YoungWalkFindsAllMadeSince"/>).
+/// The gen2 count matters on its own: a background GC moves it and not the gen1 count (measured:
+/// counting only gen1 missed a round of instances while background GCs ran). The tracked classes must
+/// be the same, and none of them may have instances on the large-object heap (which the young walk
+/// skips). Otherwise the walk is full: never a silent miss.
 /// </remarks>
 internal sealed class WalkPolicy
 {
-    private int _gen1 = -1, _gen2 = -1;
+    private GcCounts? _moment;
     private Type[] _walked = [];
     private AllocationMark _mark;
 
-    public bool YoungWalkSuffices(Type[] classes)
-        => _gen2 == GC.CollectionCount(2) && _gen1 == GC.CollectionCount(1)
-           && classes.AsSpan().SequenceEqual(_walked)
-           && !Array.Exists(classes, MayBeLarge);
+    /// <summary>The last walk's moment when a young walk may find every instance made since; null when the walk must be full.</summary>
+    public GcCounts? YoungSince(Type[] classes)
+    {
+        if (_moment is not { } moment) return null;
+        GcCounts now = GcCounts.Now();
+        return now.Gen2 == moment.Gen2 && now.Gen1 == moment.Gen1
+            && classes.AsSpan().SequenceEqual(_walked)
+            && !Array.Exists(classes, MayBeLarge) ? moment : null;
+    }
 
     /// <summary>
     /// Allocation counters, read before a walk starts: whatever is allocated after it shows in them.
@@ -38,12 +46,11 @@ internal sealed class WalkPolicy
         return new(GC.GetTotalAllocatedBytes(precise: true), GC.GetAllocatedBytesForCurrentThread() + watchers, Environment.CurrentManagedThreadId);
     }
 
-    /// <summary>Records a successful walk: its classes, the collection counts as of its moment, the allocation counters before it.</summary>
-    public void Completed(Type[] classes, int gen1Collections, int gen2Collections, AllocationMark before)
+    /// <summary>Records a successful walk: its classes, the collection counts at its moment, the allocation counters before it.</summary>
+    public void Completed(Type[] classes, GcCounts moment, AllocationMark before)
     {
         _walked = classes;
-        _gen1 = gen1Collections;
-        _gen2 = gen2Collections;
+        _moment = moment;
         _mark = before;
     }
 

@@ -54,11 +54,11 @@ internal sealed class ListInstanceSource(Func<IEnumerable<object>> heap) : IInst
 {
     public int Finds { get; private set; }
 
-    public Discovered? Find(IReadOnlyCollection<Type> types, bool youngOnly)
+    public Discovered? Find(IReadOnlyCollection<Type> types, Heapmon.Heap.GcCounts? youngSince)
     {
         Finds++;
         return new Discovered(heap().Where(o => types.Any(t => TrackedClasses.MatchDepth(t, o.GetType()) >= 0)).ToList(),
-            GC.CollectionCount(1), GC.CollectionCount(2));
+            Heapmon.Heap.GcCounts.Now());
     }
 
     public long? HeapTotal() => 1 << 30;

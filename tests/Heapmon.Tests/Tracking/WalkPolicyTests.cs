@@ -1,3 +1,4 @@
+using Heapmon.Heap;
 using Heapmon.Tracking;
 
 namespace Heapmon.Tests.Tracking;
@@ -11,39 +12,77 @@ public sealed class WalkPolicyTests
     {
         var policy = new WalkPolicy();
         Type[] classes = [typeof(Uri)];
-        Assert.False(policy.YoungWalkSuffices(classes)); // never walked
+        Assert.False(YoungWalk(policy, classes)); // never walked
         // Other test classes allocate in parallel, so a GC may slip in between: one clean try suffices.
         Assert.Contains(true, Enumerable.Range(0, 20).Select(_ =>
         {
             Complete(policy, classes);
-            return policy.YoungWalkSuffices(classes);
+            return YoungWalk(policy, classes);
         }).ToArray());
-        Assert.False(policy.YoungWalkSuffices([typeof(Uri), typeof(Version)])); // a class was added
+        Assert.False(YoungWalk(policy, [typeof(Uri), typeof(Version)])); // a class was added
 
         Assert.Contains(true, Enumerable.Range(0, 20).Select(_ =>
         {
             Complete(policy, classes);
             GC.Collect(0, GCCollectionMode.Forced, blocking: true);
-            return policy.YoungWalkSuffices(classes); // gen0 GCs keep everything new in gen0 or gen1
+            return YoungWalk(policy, classes); // gen0 GCs keep everything new in gen0 or gen1
         }).ToArray());
         GC.Collect(1, GCCollectionMode.Forced, blocking: true);
-        Assert.False(policy.YoungWalkSuffices(classes)); // gen1 may have been promoted out of reach
+        Assert.False(YoungWalk(policy, classes)); // gen1 may have been promoted out of reach
 
         Complete(policy, classes);
         // A background GC moves the gen2 count only (GC.Collect does a background one when asked not to block).
         GC.Collect(2, GCCollectionMode.Forced, blocking: false);
         GC.WaitForPendingFinalizers();
-        Assert.False(policy.YoungWalkSuffices(classes));
+        Assert.False(YoungWalk(policy, classes));
 
         foreach (Type large in new[] { typeof(byte[]), typeof(string), typeof(object), typeof(Array), typeof(System.Collections.IList), typeof(IEnumerable<>) })
         {
             Complete(policy, [large]);
-            Assert.False(policy.YoungWalkSuffices([large]), large.Name);
+            Assert.False(YoungWalk(policy, [large]), large.Name);
         }
     }
 
     private static void Complete(WalkPolicy policy, Type[] classes)
-        => policy.Completed(classes, GC.CollectionCount(1), GC.CollectionCount(2), WalkPolicy.Mark());
+        => policy.Completed(classes, GcCounts.Now(), WalkPolicy.Mark());
+
+    private static bool YoungWalk(WalkPolicy policy, Type[] classes) => policy.YoungSince(classes) is not null;
+
+    [Theory]
+    [InlineData(0, 0, 0, true)]   // no GC since: nothing new left gen0
+    [InlineData(5, 0, 0, true)]   // gen0 GCs only: everything new is in gen0 or gen1
+    [InlineData(1, 1, 0, true)]   // the walk's own GC, the only one since, also collected gen1: new objects went gen0 -> gen1
+    [InlineData(2, 1, 0, false)]  // a gen0 GC, then a gen1 GC: objects promoted by the first may be in gen2 now
+    [InlineData(1, 1, 1, false)]  // a gen2 GC
+    [InlineData(0, 0, 1, false)]  // a background GC (gen2 count only)
+    [InlineData(3, 2, 0, false)]
+    public void AYoungWalkStandsWhenNoGen1OrGen2GcRanOrItsOwnGcWasTheOnlyOne(int gen0Since, int gen1Since, int gen2Since, bool stands)
+    {
+        var since = new GcCounts(40, 12, 3);
+        var after = new GcCounts(since.Gen0 + gen0Since, since.Gen1 + gen1Since, since.Gen2 + gen2Since);
+        Assert.Equal(stands, after.YoungWalkFindsAllMadeSince(since));
+    }
+
+    [Fact]
+    public void AYoungWalkWhoseOwnGcAlsoCollectedGen1FindsEveryInstanceMadeSinceTheLastWalk()
+    {
+        // In a child process, where no other test's GC slips in: the walks' own GCs escalate to gen1 now and then.
+        ChildResult honest = ChildProcess.RunDotnet(TestPaths.Assembly("Heapmon.Tests.Target"), ["escalation", "200"]);
+        ChildResult control = ChildProcess.RunDotnet(TestPaths.Assembly("Heapmon.Tests.Target"), ["escalation", "200", "lie"]);
+
+        int[] h = Figures(honest), c = Figures(control); // walks, stood, escalated, missed, refused
+        Assert.True(h[2] >= 1, $"no walk's own GC collected gen1, so the rule went untested: {honest}");
+        Assert.True(h[3] == 0, $"{h[3]} instances missed: {honest}");
+        // The control: told that no GC ran when one did, escalated walks miss what that GC had moved to gen1.
+        Assert.True(c[2] >= 1 && c[3] >= 50, $"the control missed nothing, so a miss would go unseen: {control}");
+
+        static int[] Figures(ChildResult result)
+        {
+            Assert.True(result.ExitCode == 0, result.ToString());
+            string line = result.StdOut.Split('\n', StringSplitOptions.TrimEntries).Single(l => l.StartsWith("escalation|", StringComparison.Ordinal));
+            return [.. line.Split('|').Skip(1).Select(int.Parse)];
+        }
+    }
 
     [Fact]
     public void AWalkIsSkippedOnlyWhenNoOtherThreadAllocated()
