@@ -79,7 +79,7 @@ public sealed partial class ClassTracker
         }
         long? heapTotal = computeTotal ? _source.HeapTotal() : null;
 
-        Live live;
+        LiveObjects live;
         DateTimeOffset timestamp;
         long t1 = System.Diagnostics.Stopwatch.GetTimestamp(), t2;
         lock (_lock)
@@ -101,12 +101,12 @@ public sealed partial class ClassTracker
         ReferentNode?[] trees = live.Trees;
         try
         {
-            _measurer.Measure(live.Objects.AsSpan(0, live.Count), live.Levels.AsSpan(0, live.Count),
+            _measurer.Measure(live.Objects, live.Levels.AsSpan(0, live.Count),
                 sizes.AsSpan(0, live.Count), flats.AsSpan(0, live.Count), trees.AsSpan(0, live.Count));
         }
         finally
         {
-            Array.Clear(live.Objects, 0, live.Count); // the strong references end with the sizing
+            live.ReleaseObjects(); // the strong references end with the sizing
             if (!periodic)
             {
                 // Buffers are kept only for periodic snapshots; between manual ones they would be dead weight.
@@ -117,7 +117,7 @@ public sealed partial class ClassTracker
 
         long t4 = System.Diagnostics.Stopwatch.GetTimestamp();
         _phaseTicks[3] += t4 - t3;
-        var samples = new SnapshotSamples();
+        var samples = live.Count == 0 ? new SnapshotSamples() : new SnapshotSamples(live.Slots[0], live.Slots[live.Count - 1]);
         var active = new int[live.LabelCount];
         var totals = new long[live.LabelCount];
         long trackedTotal = 0;
@@ -157,7 +157,7 @@ public sealed partial class ClassTracker
 
     /// <summary>Snapshots whose class discovery could not get a consistent view of the heap (they went on without new instances).</summary>
     internal int DiscoveryFailures => _discoveryFailures;
-    private Live? _live;
+    private LiveObjects? _live;
 
     /// <summary>Takes on instances found by the walk that are not tracked yet; each under its most specialised tracked class.</summary>
     [MethodImpl(SnapshotCode.OncePerCall)]
@@ -175,35 +175,14 @@ public sealed partial class ClassTracker
 
     /// <summary>Collects the tracked objects alive now, in announcement order; records deaths not yet observed.</summary>
     [MethodImpl(SnapshotCode.OncePerCall)]
-    private Live GatherLive(long nowTicks)
+    private LiveObjects GatherLive(long nowTicks)
     {
-        WatchedSlots watched = _slots.Watched();
-        int count = watched.Count;
+        int count = _slots.WatchedCount;
         // Reused from one snapshot to the next: 100,000 objects make these large-object-heap arrays,
         // and allocating them at 10 Hz would cost a full GC every few snapshots.
-        Live live = _live is { } reuse && reuse.Capacity >= count ? reuse : _live = new Live(count + count / 8);
-        live.Count = 0;
+        LiveObjects live = _live is { } reuse && reuse.Capacity >= count ? reuse : _live = new LiveObjects(count + count / 8);
         live.LabelCount = _classes.LabelCount;
-        for (int k = 0; k < count; k++)
-        {
-            int slot = watched[k];
-            bool ignored = (_slots.Flags(slot) & (SlotFlags.Ignored | SlotFlags.Detached)) != 0;
-            if (_slots.Death(slot) != 0 || ignored && _slots.Target(slot) is null)
-            {
-                _slots.Release(slot); // the GC scan saw it die; its handle is no longer needed
-                continue;
-            }
-            if (ignored) continue;
-            object? obj = _slots.Target(slot);
-            if (obj is null)
-            {
-                // Collected, and the finalizer thread has not told us yet: it died before this snapshot.
-                _slots.MarkDead(slot, nowTicks);
-                _slots.Release(slot);
-                continue;
-            }
-            live.Append(slot, obj, _slots.Level(slot), _slots.Label(slot));
-        }
+        _slots.GatherLive(live, nowTicks);
         return live;
     }
 
@@ -263,30 +242,6 @@ public sealed partial class ClassTracker
                 _version = classes.Version,
                 _labels = labelNames.Length,
             };
-        }
-    }
-
-    /// <summary>The objects being sized in one snapshot: strong references held only for its duration.</summary>
-    private sealed class Live(int capacity)
-    {
-        public readonly int Capacity = capacity;
-        public readonly long[] Sizes = new long[capacity];
-        public readonly long[] Flats = new long[capacity];
-        public readonly ReferentNode?[] Trees = new ReferentNode?[capacity];
-        public readonly int[] Slots = new int[capacity];
-        public readonly object[] Objects = new object[capacity];
-        public readonly int[] Levels = new int[capacity];
-        public readonly int[] Labels = new int[capacity];
-        public int Count;
-        public int LabelCount;
-
-        public void Append(int slot, object obj, int level, int label)
-        {
-            Slots[Count] = slot;
-            Objects[Count] = obj;
-            Levels[Count] = level;
-            Labels[Count] = label;
-            Count++;
         }
     }
 }

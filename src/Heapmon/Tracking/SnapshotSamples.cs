@@ -22,11 +22,28 @@ internal sealed class SnapshotSamples
     private long _openSize, _openFlat;
     private bool _sealed;
 
+    /// <summary>Empty samples.</summary>
+    public SnapshotSamples()
+    {
+    }
+
+    /// <summary>
+    /// Samples whose slots will lie between <paramref name="firstSlot"/> and <paramref name="lastSlot"/>: the
+    /// bitmap is made once at its final size instead of doubling its way there (a snapshot of a program that
+    /// replaces instances spans ever more slot numbers, and the doublings were a third of what it allocated).
+    /// </summary>
+    public SnapshotSamples(int firstSlot, int lastSlot)
+    {
+        if (lastSlot < firstSlot) return;
+        _first = firstSlot;
+        _sampled = new ulong[((lastSlot - firstSlot) >> 6) + 1];
+    }
+
     /// <summary>Adds the sample of <paramref name="slot"/>; slots must come in increasing order.</summary>
     public void Add(int slot, long size, long flat, ReferentNode? tree)
     {
         if (_sealed) throw new InvalidOperationException("The samples of a snapshot are sealed.");
-        if (slot <= _last) throw new ArgumentOutOfRangeException(nameof(slot), slot, "Samples must come in increasing slot order.");
+        if (slot <= _last || slot < _first) throw new ArgumentOutOfRangeException(nameof(slot), slot, "Samples must come in increasing slot order, from the first slot given.");
         if (_first < 0) _first = slot;
         int bit = slot - _first;
         if (bit >> 6 >= _sampled.Length) Array.Resize(ref _sampled, Math.Max(4, Math.Max(_sampled.Length * 2, (bit >> 6) + 1)));

@@ -156,6 +156,50 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
         return _watched is null ? new WatchedSlots(null, _count) : new WatchedSlots(_watched, _watchedCount);
     }
 
+    /// <summary>How many slots <see cref="Watched"/> would give now (at most).</summary>
+    public int WatchedCount => _watched is null ? _count : _watchedCount;
+
+    /// <summary>
+    /// Fills <paramref name="live"/> with the watched objects alive now, in announcement order, and lets go
+    /// of what is over: handles of objects seen dead (deaths the GC scan missed are recorded at
+    /// <paramref name="nowTicks"/>) and of ignored or detached objects once collected. Call under the
+    /// tracker's lock. Column by column within a chunk: at 10 snapshots a second over 100,000 slots, going
+    /// through the per-slot accessors cost a chunk lookup per column read.
+    /// </summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
+    public void GatherLive(LiveObjects live, long nowTicks)
+    {
+        live.Count = 0;
+        WatchedSlots watched = Watched();
+        Chunk[] chunks = _chunks;
+        Chunk chunk = chunks.Length > 0 ? chunks[0] : null!;
+        int chunkIndex = 0;
+        for (int k = 0; k < watched.Count; k++)
+        {
+            int slot = watched[k];
+            if (slot >> ChunkBits != chunkIndex) chunk = chunks[chunkIndex = slot >> ChunkBits];
+            int i = slot & ChunkMask;
+            int info = chunk.Info[i];
+            bool ignored = ((SlotFlags)(info >>> 16) & (SlotFlags.Ignored | SlotFlags.Detached)) != 0;
+            nint handle = chunk.Handles[i];
+            object? obj = handle == 0 ? null : GCHandle.FromIntPtr(handle).Target;
+            if (Volatile.Read(ref chunk.Death[i]) != 0 || ignored && obj is null)
+            {
+                Release(slot); // the GC scan saw it die; its handle is no longer needed
+                continue;
+            }
+            if (ignored) continue;
+            if (obj is null)
+            {
+                // Collected, and the finalizer thread has not told us yet: it died before this snapshot.
+                MarkDead(slot, nowTicks);
+                Release(slot);
+                continue;
+            }
+            live.Append(slot, obj, info & 0xFFFF, chunk.Label[i]);
+        }
+    }
+
     /// <summary>Frees every handle and forgets every slot.</summary>
     public void Reset()
     {

@@ -4,21 +4,26 @@ namespace Heapmon.Tests.Tracking;
 
 public sealed class SnapshotSamplesTests
 {
-    [Fact]
-    public void EverySampleReadsBackAndDeadSlotsBetweenThemCostNoRuns()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // the bitmap made at its final size from the first and last slots
+    public void EverySampleReadsBackAndDeadSlotsBetweenThemCostNoRuns(bool sizedUpFront)
     {
         var random = new Random(11);
-        var expected = new Dictionary<int, (long Size, long Flat)>();
-        var samples = new SnapshotSamples();
+        var slots = new int[20_000];
         int slot = 5;
-        for (int i = 0; i < 20_000; i++)
+        for (int i = 0; i < slots.Length; i++)
+            slots[i] = slot += random.Next(4) == 0 ? random.Next(2, 300) : 1; // dead slots between live ones, as a churning program leaves them
+        var expected = new Dictionary<int, (long Size, long Flat)>();
+        var samples = sizedUpFront ? new SnapshotSamples(slots[0], slots[^1]) : new SnapshotSamples();
+        for (int i = 0; i < slots.Length; i++)
         {
-            slot += random.Next(4) == 0 ? random.Next(2, 300) : 1; // dead slots between live ones, as a churning program leaves them
             (long, long) sample = i % 5000 < 4000 ? (32, 32) : (64 + i % 3 * 8, 40);
-            samples.Add(slot, sample.Item1, sample.Item2, tree: null);
-            expected[slot] = sample;
+            samples.Add(slots[i], sample.Item1, sample.Item2, tree: null);
+            expected[slots[i]] = sample;
         }
         samples.Seal();
+        if (sizedUpFront) Assert.Throws<ArgumentOutOfRangeException>(() => new SnapshotSamples(10, 20).Add(9, 1, 1, null));
 
         SnapshotSamples.Cursor cursor = samples.Read();
         for (int s = 0; s <= slot + 10; s++)
