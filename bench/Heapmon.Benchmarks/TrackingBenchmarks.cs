@@ -96,6 +96,7 @@ public class TrackingBenchmarks
             $"class discovery (wall)        {discoveryWall.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot; GC pauses {pauses.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot",
             $"CPU by thread                 {threads}",
             $"JIT during the run            {jit.Methods} methods compiled in {jit.Time.TotalMilliseconds:N0} ms",
+            $"samples kept                  {tracker.SampleBytes / 1024.0 / tracker.Snapshots.Count:N1} KiB per snapshot on average, {tracker.SlotCount:N0} slots ever tracked",
             $"class discoveries             {tracker.Walks.Young} young-generation walks, {tracker.Walks.Full} full walks, {tracker.Walks.Skipped} skipped (no other thread had allocated)",
             $"program                       {(program.Replaced == 0 ? "idle" : $"{program.Replaced:N0} instances replaced by its thread")}",
             $"periodic failures             {tracker.PeriodicFailures}, discovery failures {tracker.DiscoveryFailures}",

@@ -262,6 +262,15 @@ public sealed partial class ClassTracker : IDisposable
         get { lock (_lock) return _slots.BookkeepingBytes; }
     }
 
+    /// <summary>Bytes the snapshots' samples keep (bitmaps and runs), for the benchmark.</summary>
+    internal long SampleBytes
+    {
+        get { lock (_lock) return _samples.Sum(s => s.Bytes); }
+    }
+
+    /// <summary>Slots ever allocated (objects ever tracked, alive or not), for the benchmark.</summary>
+    internal int SlotCount => _slots.Count;
+
     /// <summary>Periodic snapshots that failed (and were skipped, never thrown into the program).</summary>
     internal int PeriodicFailures => _periodic?.Failures ?? 0;
 
