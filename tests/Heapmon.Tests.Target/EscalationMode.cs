@@ -10,7 +10,9 @@ namespace Heapmon.Tests.Target;
 /// gen0 -> gen1), or refuse; never miss one. Prints `escalation|walks|stood|escalated|missed|refused`.
 /// `escalation <walks> lie` is the control that shows a miss would be seen: a gen0 GC runs before each
 /// walk (the fresh instances go to gen1), and the walk is told it did not; an escalated walk's GC then
-/// moves them on to gen2, out of reach.
+/// moves them on to gen2, out of reach. `escalation <walks> public` gives no counts (the public young
+/// scope): a walk whose own GC collected gen1 must then refuse, since gen1 may have held instances no
+/// walk had seen.
 /// </summary>
 internal static class EscalationMode
 {
@@ -19,8 +21,9 @@ internal static class EscalationMode
         public int Round;
     }
 
-    public static int Run(int walks, bool lie)
+    public static int Run(int walks, string variant)
     {
+        bool lie = variant == "lie", givenCounts = variant != "public";
         var kept = new List<object>();
         var ballast = new Queue<byte[][]>();
         GcCounts since = InstanceFinder.Find([typeof(Sprout)], false).Moment;
@@ -39,7 +42,7 @@ internal static class EscalationMode
                 GC.Collect(0, GCCollectionMode.Forced, blocking: true);
                 since = since with { Gen0 = GC.CollectionCount(0) };
             }
-            (FoundInstances? young, GcCounts next) = TryYoung(since);
+            (FoundInstances? young, GcCounts next) = TryYoung(givenCounts ? since : null);
             if (young is null)
             {
                 refused++;
@@ -60,7 +63,7 @@ internal static class EscalationMode
 
     // Its own method: the result must not stay alive in a local of the loop through the next walk's GC.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (FoundInstances?, GcCounts) TryYoung(GcCounts since)
+    private static (FoundInstances?, GcCounts) TryYoung(GcCounts? since)
     {
         try
         {
@@ -69,7 +72,7 @@ internal static class EscalationMode
         }
         catch (HeapWalkException)
         {
-            return (null, since);
+            return (null, default);
         }
     }
 }

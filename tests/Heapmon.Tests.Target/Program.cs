@@ -16,7 +16,7 @@ return args.FirstOrDefault() switch
     "stress" => StressMode.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCulture))),
     "idle" => IdleMode.Run(),
-    "escalation" => EscalationMode.Run(int.Parse(args[1], CultureInfo.InvariantCulture), args.ElementAtOrDefault(2) == "lie"),
+    "escalation" => EscalationMode.Run(int.Parse(args[1], CultureInfo.InvariantCulture), args.ElementAtOrDefault(2) ?? ""),
     _ => 64,
 };
 

@@ -46,7 +46,7 @@ public static class InstanceFinder
         var stopwatch = Stopwatch.StartNew();
         string problem = "none";
         // Young: counted before the first GC, so a gen1 GC during a failed attempt shows in them.
-        GcCounts since = options.Since ?? GcCounts.Now(), moment = default;
+        GcCounts start = GcCounts.Now(), moment = default;
         for (int attempt = 1; attempt <= options.MaxAttempts; attempt++)
         {
             object[][]? chunks = null;
@@ -74,10 +74,12 @@ public static class InstanceFinder
                     gcMoment = GcMoment.Read(before);
                     if (gcMoment is null) { problem = "the GC's figures for the moment of the walk were not recorded"; continue; }
                 }
-                else if (!moment.YoungWalkFindsAllMadeSince(since))
+                else if (options.Since is { } since ? !moment.YoungWalkFindsAllMadeSince(since) : (moment.Gen1, moment.Gen2) != (start.Gen1, start.Gen2))
                 {
                     // The GC may collect gen1 too when it chooses (or another thread's GC may have): then
                     // instances can have left gen1 for gen2, and no young walk can find them. Say so at once.
+                    // Only a caller that knows the last walk's moment can tell the harmless case apart (its
+                    // own GC the only one since); without it, gen1 held instances no walk has seen.
                     throw new HeapWalkException(attempt, "a gen1 or gen2 GC ran since the last walk, so instances may have left for gen2: walk the whole heap");
                 }
                 // The ClrMD runtime is made after the GC: one made before it kept a stale view of the

@@ -67,14 +67,17 @@ public sealed class WalkPolicyTests
     public void AYoungWalkWhoseOwnGcAlsoCollectedGen1FindsEveryInstanceMadeSinceTheLastWalk()
     {
         // In a child process, where no other test's GC slips in: the walks' own GCs escalate to gen1 now and then.
-        ChildResult honest = ChildProcess.RunDotnet(TestPaths.Assembly("Heapmon.Tests.Target"), ["escalation", "200"]);
-        ChildResult control = ChildProcess.RunDotnet(TestPaths.Assembly("Heapmon.Tests.Target"), ["escalation", "200", "lie"]);
+        ChildResult honest = ChildProcess.RunDotnet(TestPaths.Assembly("Heapmon.Tests.Target"), ["escalation", "400"]);
+        ChildResult control = ChildProcess.RunDotnet(TestPaths.Assembly("Heapmon.Tests.Target"), ["escalation", "400", "lie"]);
+        ChildResult uncounted = ChildProcess.RunDotnet(TestPaths.Assembly("Heapmon.Tests.Target"), ["escalation", "400", "public"]);
 
-        int[] h = Figures(honest), c = Figures(control); // walks, stood, escalated, missed, refused
+        int[] h = Figures(honest), c = Figures(control), p = Figures(uncounted); // walks, stood, escalated, missed, refused
         Assert.True(h[2] >= 1, $"no walk's own GC collected gen1, so the rule went untested: {honest}");
         Assert.True(h[3] == 0, $"{h[3]} instances missed: {honest}");
         // The control: told that no GC ran when one did, escalated walks miss what that GC had moved to gen1.
         Assert.True(c[2] >= 1 && c[3] >= 50, $"the control missed nothing, so a miss would go unseen: {control}");
+        // The public young scope, given no counts, cannot tell: it refuses every walk whose GC collected gen1.
+        Assert.True(p[2] == 0 && p[3] == 0 && p[4] >= 1, $"the public young scope let an escalated walk stand: {uncounted}");
 
         static int[] Figures(ChildResult result)
         {
