@@ -62,23 +62,40 @@ internal sealed class SnapshotSamples
         if (tree is not null) (_trees ??= [])[slot] = tree;
     }
 
-    /// <summary>Closes the last run and trims the bitmap; no sample can be added after. Call before the samples are read.</summary>
+    /// <summary>
+    /// Closes the last run and trims the bitmap; no sample can be added after. Call before the samples are
+    /// read. When <paramref name="previous"/> sampled exactly the same slots, its bitmap is shared (sealed
+    /// bitmaps never change): a program whose tracked objects stay put then keeps a few runs per snapshot
+    /// instead of a bit per object (100,000 objects: 12.3 KiB per snapshot, 440 MB an hour at 10 Hz).
+    /// </summary>
     [MethodImpl(SnapshotCode.OncePerCall)]
-    public SnapshotSamples Seal()
+    public SnapshotSamples Seal(SnapshotSamples? previous = null)
     {
         if (_sealed) return this;
         if (_openCount > 0) _runs.Add(new Run(_openCount, _openSize, _openFlat));
         _openCount = 0;
+        _runs.TrimExcess();
         int words = _first < 0 ? 0 : ((_last - _first) >> 6) + 1;
         if (_sampled.Length != words) Array.Resize(ref _sampled, words);
+        if (previous is { _sealed: true } && previous._first == _first && previous._last == _last
+            && previous._sampled.AsSpan().SequenceEqual(_sampled))
+        {
+            _sampled = previous._sampled;
+            _sharesBitmap = true;
+        }
         _sealed = true;
         return this;
     }
 
+    private bool _sharesBitmap;
+
     public int RunCount => _runs.Count + (_openCount > 0 ? 1 : 0);
 
-    /// <summary>Bytes this snapshot's samples hold (bitmap and runs), for the benchmark.</summary>
-    public long Bytes => _sampled.Length * sizeof(ulong) + (long)_runs.Capacity * 20;
+    /// <summary>Whether the bitmap is the previous snapshot's (the same slots were sampled).</summary>
+    public bool SharesBitmap => _sharesBitmap;
+
+    /// <summary>Bytes this snapshot's samples hold of their own (bitmap unless shared, and runs), for the benchmark.</summary>
+    public long Bytes => (_sharesBitmap ? 0 : _sampled.Length * sizeof(ulong)) + (long)_runs.Capacity * 20;
 
     /// <summary>A reader that walks the samples in slot order; slots must be asked in increasing order.</summary>
     public Cursor Read() => _sealed ? new(this) : throw new InvalidOperationException("Seal the samples before reading them.");

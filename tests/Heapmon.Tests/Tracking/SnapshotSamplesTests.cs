@@ -38,6 +38,33 @@ public sealed class SnapshotSamplesTests
     }
 
     [Fact]
+    public void ASnapshotThatSampledTheSameSlotsSharesTheBitmapAndReadsItsOwnSizes()
+    {
+        SnapshotSamples first = Sampled([3, 4, 9, 70, 200], size: 24).Seal();
+        SnapshotSamples same = Sampled([3, 4, 9, 70, 200], size: 32).Seal(first);
+        SnapshotSamples other = Sampled([3, 4, 9, 71, 200], size: 32).Seal(same);
+
+        Assert.True(same.SharesBitmap);
+        Assert.False(other.SharesBitmap); // one slot differs
+        Assert.True(same.Bytes < first.Bytes, $"{same.Bytes} vs {first.Bytes}");
+        SnapshotSamples.Cursor a = first.Read(), b = same.Read(), c = other.Read();
+        foreach (int slot in new[] { 3, 9, 70, 71, 200 })
+        {
+            Assert.Equal(slot != 71, a.TryGet(slot, out long sizeA, out _, out _));
+            Assert.Equal(slot != 71, b.TryGet(slot, out long sizeB, out _, out _));
+            Assert.Equal(slot != 70, c.TryGet(slot, out _, out _, out _));
+            if (slot != 71) Assert.Equal((24L, 32L), (sizeA, sizeB));
+        }
+
+        static SnapshotSamples Sampled(int[] slots, long size)
+        {
+            var samples = new SnapshotSamples(slots[0], slots[^1]);
+            foreach (int slot in slots) samples.Add(slot, size, size, tree: null);
+            return samples;
+        }
+    }
+
+    [Fact]
     public void SkippingSlotsWhileReadingStillFindsTheRightRun()
     {
         var samples = new SnapshotSamples();
