@@ -128,12 +128,8 @@ public sealed partial class Sizer
             if (!done)
             {
                 // GCs keep interrupting: this batch with a reference set, which no GC can void.
-                var set = new HashSet<object>(ReferenceEqualityComparer.Instance);
-                foreach (object obj in objects) set.Add(obj);
-                foreach (object seen in _seen!.Items()) set.Add(seen);
-                _walker.Begin(-1, _seen);
-                for (int i = start; i < end; i++) sizes[i] = _walker.DeepFrom(objects[i], new ReferenceSeen(set), out flats[i]);
-                _bitsGc = -1; // the bitmap lacks what these walks saw: rebuilt from the list next time
+                ReferenceSeen set = BeginReferenceWalk(objects);
+                for (int i = start; i < end; i++) sizes[i] = _walker.DeepFrom(objects[i], set, out flats[i]);
             }
             for (int i = start; i < end; i++) Total += sizes[i];
         }
@@ -185,11 +181,6 @@ public sealed partial class Sizer
             _bitsGc = -1;
         }
 
-        var set = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        foreach (object seen in _seen!.Items()) set.Add(seen);
-        _walker.Begin(-1, _seen);
-        long safe = _walker.DeepFrom(root, new ReferenceSeen(set));
-        _bitsGc = -1; // the bitmap lacks what this walk saw: rebuild it from the list next time
-        return safe;
+        return _walker.DeepFrom(root, BeginReferenceWalk());
     }
 }

@@ -152,12 +152,7 @@ public sealed partial class Sizer
             _bitsGc = -1;
         }
 
-        var set = new HashSet<object>(ReferenceEqualityComparer.Instance);
-        if (_seen is not null)
-            foreach (object seen in _seen.Items()) set.Add(seen);
-        _walker.Begin(-1, _seen);
-        (long Size, SizedObject? Tree) safe = Once(root, detail, new ReferenceSeen(set));
-        _bitsGc = -1; // the bitmap lacks what this call saw: rebuild it from the list next time
+        (long Size, SizedObject? Tree) safe = Once(root, detail, BeginReferenceWalk());
         return Commit(root, safe);
     }
 
@@ -182,6 +177,22 @@ public sealed partial class Sizer
         Total += result.Size;
         if (_seen is null) Reset(); // a one-call sizer keeps no reference past its call
         return result;
+    }
+
+    /// <summary>
+    /// Starts a walk with the GC-proof seen-set, for when GCs keep voiding the bitmap: the seen list (and
+    /// <paramref name="unlisted"/>, objects marked but not listed) by reference. The walk records into the
+    /// list as usual; the bitmap lacks what it sees, so it is rebuilt from the list next time.
+    /// </summary>
+    private ReferenceSeen BeginReferenceWalk(ReadOnlySpan<object> unlisted = default)
+    {
+        var set = new HashSet<object>(ReferenceEqualityComparer.Instance);
+        foreach (object obj in unlisted) set.Add(obj);
+        if (_seen is not null)
+            foreach (object seen in _seen.Items()) set.Add(seen);
+        _walker.Begin(-1, _seen);
+        _bitsGc = -1;
+        return new ReferenceSeen(set);
     }
 
     /// <summary>
