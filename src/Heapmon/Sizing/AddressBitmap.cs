@@ -42,7 +42,7 @@ internal sealed class AddressBitmap
         return (chunk[bit >> 6] & (1UL << bit)) != 0;
     }
 
-    [MethodImpl(Heapmon.Tracking.SnapshotCode.OncePerCall)]
+    [MethodImpl(SnapshotCode.OncePerCall)]
     public void Clear()
     {
         foreach (ulong[] chunk in _chunks.Values)

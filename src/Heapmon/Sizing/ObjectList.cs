@@ -18,7 +18,7 @@ internal sealed class ObjectList
     }
 
     /// <summary>Drops every object from <paramref name="count"/> on, releasing the references.</summary>
-    [MethodImpl(Heapmon.Tracking.SnapshotCode.OncePerCall)]
+    [MethodImpl(SnapshotCode.OncePerCall)]
     public void Truncate(int count)
     {
         for (int i = count; i < Count; i++) _chunks[i / ChunkSize][i % ChunkSize].Value = null;

@@ -61,7 +61,7 @@ public sealed partial class Sizer
     /// push, and the GC count is checked once per batch rather than once per object; a batch that a GC
     /// interrupted is walked again, with what it had seen forgotten.
     /// </remarks>
-    [MethodImpl(Heapmon.Tracking.SnapshotCode.OncePerCall)]
+    [MethodImpl(SnapshotCode.OncePerCall)]
     internal void SizeAll(ReadOnlySpan<object> objects, Span<long> sizes, Span<long> flats)
     {
         if (sizes.Length != objects.Length || flats.Length != objects.Length)
@@ -86,7 +86,7 @@ public sealed partial class Sizer
     }
 
     /// <summary>Marks every object in the (empty) bitmap without listing it; false if one appears twice or GCs keep interrupting.</summary>
-    [MethodImpl(Heapmon.Tracking.SnapshotCode.OncePerCall)]
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private bool TryMarkDistinct(ReadOnlySpan<object> objects)
     {
         for (int attempt = 0; attempt < FastAttempts; attempt++)
@@ -105,7 +105,7 @@ public sealed partial class Sizer
         return false;
     }
 
-    [MethodImpl(Heapmon.Tracking.SnapshotCode.OncePerCall)]
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private void SizeMarkedInBatches(ReadOnlySpan<object> objects, Span<long> sizes, Span<long> flats)
     {
         const int Batch = 256;

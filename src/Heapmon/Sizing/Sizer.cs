@@ -91,7 +91,7 @@ public sealed partial class Sizer
     }
 
     /// <summary>Forgets every object seen or excluded and sets <see cref="Total"/> to 0 (Pympler: Asizer.reset).</summary>
-    [MethodImpl(Heapmon.Tracking.SnapshotCode.OncePerCall)]
+    [MethodImpl(SnapshotCode.OncePerCall)]
     public void Reset()
     {
         _bits.Clear();
@@ -199,7 +199,7 @@ public sealed partial class Sizer
     /// Makes the bitmap match the seen list (and <paramref name="unlisted"/>, objects marked but not listed) at the
     /// current GC count; false if GCs keep interrupting.
     /// </summary>
-    [MethodImpl(Heapmon.Tracking.SnapshotCode.OncePerCall)]
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private bool EnsureBitmapCurrent(ReadOnlySpan<object> unlisted = default)
     {
         for (int attempt = 0; attempt < FastAttempts; attempt++)

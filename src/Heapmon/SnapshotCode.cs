@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Heapmon.Tracking;
+namespace Heapmon;
 
 /// <summary>How the code a snapshot runs once per call is compiled.</summary>
 internal static class SnapshotCode
