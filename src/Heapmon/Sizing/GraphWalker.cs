@@ -106,14 +106,7 @@ internal sealed partial class GraphWalker(SizingOptions options)
                 case ReferenceKind.Fixed:
                     foreach (nint offset in layout.Offsets)
                     {
-                        if (ObjectLayout.ReadReference(ref data, offset) is not { } r) continue;
-                        long leaf = CountLeaf(r, seen, layouts, record);
-                        if (leaf >= 0) total += leaf;
-                        else if (seen.TryAdd(r))
-                        {
-                            if (sp == stack.Length) stack = Grow(stack);
-                            stack[sp++].Value = r;
-                        }
+                        if (ObjectLayout.ReadReference(ref data, offset) is { } r) total += Reach(r, seen, layouts, record, ref stack, ref sp);
                     }
                     break;
                 case ReferenceKind.Series when layout.Offsets.Length == 2:
@@ -128,14 +121,7 @@ internal sealed partial class GraphWalker(SizingOptions options)
                         nint end = series[s] + series[s + 1] + (nint)size;
                         for (nint offset = series[s]; offset < end; offset += IntPtr.Size)
                         {
-                            if (ObjectLayout.ReadReference(ref data, offset) is not { } r) continue;
-                            long leaf = CountLeaf(r, seen, layouts, record);
-                            if (leaf >= 0) total += leaf;
-                            else if (seen.TryAdd(r))
-                            {
-                                if (sp == stack.Length) stack = Grow(stack);
-                                stack[sp++].Value = r;
-                            }
+                            if (ObjectLayout.ReadReference(ref data, offset) is { } r) total += Reach(r, seen, layouts, record, ref stack, ref sp);
                         }
                     }
                     break;
@@ -192,16 +178,27 @@ internal sealed partial class GraphWalker(SizingOptions options)
         long counted = 0;
         for (nint offset = from; offset < stop; offset += IntPtr.Size)
         {
-            if (ObjectLayout.ReadReference(ref data, offset) is not { } r) continue;
-            long leaf = CountLeaf(r, seen, layouts, record);
-            if (leaf >= 0) counted += leaf;
-            else if (seen.TryAdd(r))
-            {
-                if (sp == stack.Length) stack = Grow(stack);
-                stack[sp++].Value = r;
-            }
+            if (ObjectLayout.ReadReference(ref data, offset) is { } r) counted += Reach(r, seen, layouts, record, ref stack, ref sp);
         }
         return counted;
+    }
+
+    /// <summary>
+    /// One referent reached from an object being walked: a reference-free one is counted on the spot
+    /// (its bytes are returned), any other not seen yet is marked and pushed (0 is returned).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long Reach<TSeen>(object r, TSeen seen, LayoutCache layouts, ObjectList? record, ref StackSlot[] stack, ref int sp)
+        where TSeen : struct, ISeenSet
+    {
+        long leaf = CountLeaf(r, seen, layouts, record);
+        if (leaf >= 0) return leaf;
+        if (seen.TryAdd(r))
+        {
+            if (sp == stack.Length) stack = Grow(stack);
+            stack[sp++].Value = r;
+        }
+        return 0;
     }
 
     /// <summary>
