@@ -131,7 +131,6 @@ public sealed partial class Sizer
                 ReferenceSeen set = BeginReferenceWalk(objects);
                 for (int i = start; i < end; i++) sizes[i] = _walker.DeepFrom(objects[i], set, out flats[i]);
             }
-            for (int i = start; i < end; i++) Total += sizes[i];
         }
     }
 
