@@ -140,12 +140,12 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
         {
             lock (_scanLock)
             {
-                int[] kept = _watched ?? new int[_count - _releasedSinceCompaction + 64];
+                WatchedSlots before = AllWatched(_count);
+                int[] kept = _watched ?? new int[_count - _releasedSinceCompaction + 64]; // compacted in place: n never passes k
                 int n = 0;
-                int total = _watched is null ? _count : _watchedCount;
-                for (int k = 0; k < total; k++)
+                for (int k = 0; k < before.Count; k++)
                 {
-                    int slot = _watched is null ? k : _watched[k];
+                    int slot = before[k];
                     if (Col(slot).Handles[slot & ChunkMask] != 0) kept[n++] = slot;
                 }
                 _watched = kept;
@@ -153,11 +153,14 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
                 _releasedSinceCompaction = 0;
             }
         }
-        return _watched is null ? new WatchedSlots(null, _count) : new WatchedSlots(_watched, _watchedCount);
+        return AllWatched(_count);
     }
 
     /// <summary>How many slots <see cref="Watched"/> would give now (at most).</summary>
-    public int WatchedCount => _watched is null ? _count : _watchedCount;
+    public int WatchedCount => AllWatched(_count).Count;
+
+    /// <summary>The watched list as it stands (released slots not yet compacted out): every slot below <paramref name="count"/> while there is no list.</summary>
+    private WatchedSlots AllWatched(int count) => _watched is null ? new WatchedSlots(null, count) : new WatchedSlots(_watched, _watchedCount);
 
     /// <summary>
     /// Fills <paramref name="live"/> with the watched objects alive now, in announcement order, and lets go
@@ -223,7 +226,7 @@ internal sealed class TrackedSlots : IGcListener, IDisposable
         lock (_scanLock)
         {
             Chunk[] chunks = Volatile.Read(ref _chunks);
-            WatchedSlots watched = _watched is null ? new WatchedSlots(null, Volatile.Read(ref _count)) : new WatchedSlots(_watched, _watchedCount);
+            WatchedSlots watched = AllWatched(Volatile.Read(ref _count));
             for (int k = 0; k < watched.Count; k++)
             {
                 int slot = watched[k];
