@@ -67,7 +67,7 @@ public sealed partial class ClassTracker : IDisposable
                 if ((_slots.Flags(slot) & SlotFlags.Ignored) == 0) return;
                 _slots.Release(slot);
             }
-            int label = _classes.Label(TypeNames.Display(obj.GetType()), obj.GetType());
+            int label = _classes.IndividualLabel(obj.GetType());
             slot = _slots.Add(obj, DateTime.UtcNow.Ticks, label, resolutionLevel, SlotFlags.Individual);
             if (name is not null) _names[slot] = name;
         }

@@ -111,16 +111,6 @@ internal sealed class TrackedClasses
     /// <summary>The label for an object of <paramref name="runtimeType"/> reported under <paramref name="className"/>.</summary>
     public int Label(string className, Type runtimeType)
     {
-        // By type first: formatting the type's name for each registered instance cost ~0.5 KB of
-        // garbage per instance (half of what a periodic snapshot allocated in a churning program).
-        if (_labelByType.TryGetValue((className, runtimeType), out int known)) return known;
-        known = LabelOf(className, runtimeType);
-        _labelByType[(className, runtimeType)] = known;
-        return known;
-    }
-
-    private int LabelOf(string className, Type runtimeType)
-    {
         var key = (className, TypeNames.Short(runtimeType));
         if (_labelIndex.TryGetValue(key, out int label)) return label;
         label = _labels.Count;
@@ -129,7 +119,21 @@ internal sealed class TrackedClasses
         return label;
     }
 
-    private readonly Dictionary<(string, Type), int> _labelByType = [];
+    /// <summary>
+    /// The label of an individually tracked object of <paramref name="runtimeType"/> (reported under its own
+    /// type's name), found once per type: formatting the short type name for each tracked object made
+    /// TrackObject allocate 203 B instead of 51 B (100,000 StringBuilders). Class walks get theirs, once per
+    /// type too, from <see cref="BestWithLabel"/>.
+    /// </summary>
+    public int IndividualLabel(Type runtimeType)
+    {
+        if (_individualLabels.TryGetValue(runtimeType, out int label)) return label;
+        label = Label(TypeNames.Display(runtimeType), runtimeType);
+        _individualLabels[runtimeType] = label;
+        return label;
+    }
+
+    private readonly Dictionary<Type, int> _individualLabels = [];
 
     public int LabelCount => _labels.Count;
 
