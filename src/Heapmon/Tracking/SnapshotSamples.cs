@@ -30,7 +30,8 @@ internal sealed class SnapshotSamples
     /// <summary>
     /// Samples whose slots will lie between <paramref name="firstSlot"/> and <paramref name="lastSlot"/>: the
     /// bitmap is made once at its final size instead of doubling its way there (a snapshot of a program that
-    /// replaces instances spans ever more slot numbers, and the doublings were a third of what it allocated).
+    /// replaces instances spans ever more slot numbers: in the benchmark's churning program, snapshots
+    /// allocated 555 KiB each instead of 650 KiB).
     /// </summary>
     public SnapshotSamples(int firstSlot, int lastSlot)
     {
