@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Heapmon.Tracking;
+using Heapmon.Model;
 
 namespace Heapmon.Stats;
 

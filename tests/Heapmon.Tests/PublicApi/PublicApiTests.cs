@@ -23,7 +23,7 @@ public sealed class PublicApiTests
     [Fact]
     public void EveryPublicTypeLivesInOneOfTheDocumentedNamespaces()
     {
-        string[] namespaces = ["Heapmon", "Heapmon.Sizing", "Heapmon.Heap", "Heapmon.Tracking", "Heapmon.Stats", "Heapmon.Allocations", "Heapmon.Garbage"];
+        string[] namespaces = ["Heapmon", "Heapmon.Model", "Heapmon.Sizing", "Heapmon.Heap", "Heapmon.Tracking", "Heapmon.Stats", "Heapmon.Allocations", "Heapmon.Garbage"];
         Type[] strays = [.. typeof(ByteUnits).Assembly.GetExportedTypes().Where(t => !namespaces.Contains(t.Namespace))];
         Assert.Empty(strays);
     }
