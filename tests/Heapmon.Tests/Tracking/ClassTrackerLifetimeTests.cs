@@ -55,7 +55,7 @@ public sealed class ClassTrackerLifetimeTests
         Assert.All(data.Objects, o => Assert.NotNull(o.Death));
         Assert.All(data.Objects, o => Assert.Contains(o.Samples, s => s.Size > 0));
         Assert.Equal(0, data.Snapshots[^1].Classes.Sum(c => c.Active));
-        Assert.Equal(0, tracker.PeriodicFailures);
+        Assert.Equal(0, tracker.Diagnostics.PeriodicFailures);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class ClassTrackerLifetimeTests
         tracker.StopPeriodicSnapshots();
         Snapshot last = tracker.TakeSnapshot("last", computeTotal: false, periodic: true);
 
-        Assert.Equal(0, tracker.PeriodicFailures);
+        Assert.Equal(0, tracker.Diagnostics.PeriodicFailures);
         Assert.Equal(kept.Count, Assert.Single(last.Classes).Active);
         int[] active = tracker.Snapshots.Select(s => s.Classes.Single().Active).ToArray();
         Assert.True(active.Length > 3);
