@@ -104,6 +104,21 @@ public sealed class ClassTrackerLifetimeTests
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [Fact]
+    public void FailingPeriodicSnapshotsAreCountedAndStayCountedOnceStopped()
+    {
+        var failure = new InvalidOperationException("the measurer failed");
+        using var tracker = new ClassTracker(new FailingMeasurer(failure), new ListInstanceSource(() => []));
+        tracker.TrackObject(new Leaf());
+        tracker.StartPeriodicSnapshots(TimeSpan.FromMilliseconds(5));
+        SpinWait.SpinUntil(() => tracker.Diagnostics.PeriodicFailures >= 3, TimeSpan.FromSeconds(30));
+        tracker.StopPeriodicSnapshots();
+
+        Assert.InRange(tracker.Diagnostics.PeriodicFailures, 3, int.MaxValue); // never thrown into the program, and not forgotten at Stop
+        Assert.Same(failure, tracker.Diagnostics.LastPeriodicError);
+        Assert.Empty(tracker.Snapshots);
+    }
+
     private static WeakReference[] CreateLeaves(object?[] holder, int count)
     {
         var leaves = new Leaf[count];
@@ -139,6 +154,12 @@ public sealed class ClassTrackerLifetimeTests
         GC.Collect();
         if (waitForFinalizers) GC.WaitForPendingFinalizers();
         GC.Collect();
+    }
+
+    private sealed class FailingMeasurer(Exception failure) : ISnapshotMeasurer
+    {
+        public void Measure(ReadOnlySpan<object> objects, ReadOnlySpan<int> levels, Span<long> sizes, Span<long> flats, Span<ReferentNode?> trees)
+            => throw failure;
     }
 
     private sealed class Leaf
