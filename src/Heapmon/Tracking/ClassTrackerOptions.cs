@@ -16,7 +16,10 @@ public sealed record ClassTrackerOptions
     /// <summary>Sizes count everything reachable from a tracked object (<see cref="SizingOptions.Reachable"/>), as Pympler's asizeof does by default.</summary>
     public static ClassTrackerOptions Reachable { get; } = new() { Sizing = SizingOptions.Reachable };
 
-    /// <summary>Every snapshot that looks for class instances walks the whole heap, after a full GC: the slowest, the least reasoning.</summary>
+    /// <summary>
+    /// Periodic snapshots never walk only the young generations: each class discovery is a full GC and a
+    /// whole-heap walk (one is still skipped when no other thread has allocated since the last).
+    /// </summary>
     public static ClassTrackerOptions FullWalks { get; } = new() { YoungWalks = false };
 
     /// <summary>

@@ -79,6 +79,7 @@ internal sealed class SnapshotPipeline
         return Record(live, timestamp, description, heapTotal, sized);
     }
 
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private Type[] ActiveClasses()
     {
         lock (_lock)
