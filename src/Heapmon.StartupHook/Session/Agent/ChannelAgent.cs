@@ -19,7 +19,7 @@ internal sealed class ChannelAgent
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>The command whose extra connections are served while another client is attached.</summary>
-    public const string SnapshotCommand = "snapshot";
+    public const string SnapshotCommand = ChannelCommands.Snapshot;
 
     private static readonly object s_gate = new();
     private static ChannelAgent? s_current;
