@@ -59,7 +59,7 @@ internal sealed class AgentClient : IDisposable
         _ => new AttachException(AttachExitCode.Failed, failed.Message),
     };
 
-    private AttachException Lost(string why) => TargetProcess.IsAlive(Target.Pid)
+    private AttachException Lost(string why) => !TargetProcess.HasExited(Target.Pid)
         ? new AttachException(AttachExitCode.AgentNotAnswering, $"the agent in {Target.Describe} stopped answering ({why}).")
         : new AttachException(AttachExitCode.TargetExited, $"{Target.Describe} exited during the command.");
 

@@ -132,13 +132,15 @@ internal static class AgentConnector
                 WelcomeResponse welcome => throw new AttachException(AttachExitCode.VersionMismatch,
                     $"{target.Describe} has the agent of Heapmon {welcome.HeapmonVersion} loaded and this is Heapmon {ChannelProtocol.HeapmonVersion}: use heapmon {welcome.HeapmonVersion} with it."),
                 FailedResponse failed => throw AgentClient.Refusal(failed),
-                _ => throw new AttachException(AttachExitCode.AgentNotAnswering, $"the agent in {target.Describe} closed the connection without a welcome."),
+                _ => throw (TargetProcess.HasExited(target.Pid)
+                    ? new AttachException(AttachExitCode.TargetExited, $"{target.Describe} exited during the command.")
+                    : new AttachException(AttachExitCode.AgentNotAnswering, $"the agent in {target.Describe} closed the connection without a welcome.")),
             };
         }
         catch (Exception e) when (e is IOException or SocketException or InvalidDataException)
         {
             connection.Dispose();
-            throw TargetProcess.IsAlive(target.Pid)
+            throw !TargetProcess.HasExited(target.Pid)
                 ? new AttachException(AttachExitCode.AgentNotAnswering, $"the agent in {target.Describe} did not say hello ({e.Message}).")
                 : new AttachException(AttachExitCode.TargetExited, $"{target.Describe} exited during the command.");
         }

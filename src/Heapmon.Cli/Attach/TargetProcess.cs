@@ -77,6 +77,17 @@ internal sealed record TargetProcess(int Pid, int OwnPid, uint UserId, string Na
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
+    /// <summary>Whether the process is gone, giving it a moment: a closed socket comes a little before the process's end.</summary>
+    public static bool HasExited(int pid)
+    {
+        for (int i = 0; i < 20; i++)
+        {
+            if (!IsAlive(pid)) return true;
+            Thread.Sleep(50);
+        }
+        return false;
+    }
+
     /// <summary>Throws the right error when the process can never load the agent: not .NET, too old, Mono.</summary>
     public void RequireAgentRuntime()
     {
