@@ -14,23 +14,21 @@ internal static class CensusCommand
     public static Command Create(CliContext context)
     {
         var demo = new Option<bool>("--demo") { Description = "Build a small demo heap (orders, lines, customers) in this process and take its census." };
-        var top = new Option<int>("--top", "-n") { Description = "How many types to list.", DefaultValueFactory = _ => 15 };
-        var noColor = new Option<bool>("--no-color") { Description = "Plain text, no colour (also when NO_COLOR is set)." };
-        var command = new Command("census", "Print instance counts and bytes per type of the whole managed heap (like dumpheap -stat).\n\nExample:\n  heapmon census --demo --top 10")
+        var top = CliOptions.Top("How many types to list.", 15, minimum: 1);
+        var command = new Command("census", "Print instance counts and bytes per type of the whole managed heap (like dumpheap -stat).")
         {
-            demo, top, noColor,
+            demo, top,
         };
+        command.WithExamples("heapmon census --demo --top 10");
         command.SetAction(parse =>
         {
             int count = parse.GetValue(top);
-            if (count < 1) throw new CliUsageException($"--top must be at least 1, not {count}.");
             if (!parse.GetValue(demo))
                 throw new CliUsageException("census walks this process's own heap: use --demo for the built-in demo heap (to profile an app, use the library or `heapmon run`).");
             DemoHeap heap = DemoHeap.Build();
             HeapCensus census = HeapCensus.Take();
             GC.KeepAlive(heap);
-            bool color = !parse.GetValue(noColor) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
-            CensusTable.Render(census, count, context.Output, color);
+            CensusTable.Render(census, count, context.Output, color: context.Color != false);
             return 0;
         });
         return command;
