@@ -51,6 +51,9 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
         get { lock (_lock) return _recorder.Snapshots; }
     }
 
+    /// <summary>How the tracker's snapshots are published to the Heapmon meter (the agent relays them to <c>heapmon monitor</c>).</summary>
+    internal TrackerMetrics Metrics => _metrics;
+
     /// <summary>What the tracker's own work cost: snapshot phases, walks, failures, bookkeeping bytes (for the benchmark and tests).</summary>
     internal TrackerDiagnostics Diagnostics { get; }
 
