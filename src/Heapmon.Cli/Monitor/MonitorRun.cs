@@ -23,6 +23,7 @@ internal sealed class MonitorRun(CliContext context, MonitorSettings settings)
     private readonly MonitorFigures _figures = new();
     private long _seen;
     private double _cpuSeen;
+    private int _noticesPrinted;
 
     public int Run(int pid)
     {
@@ -49,7 +50,7 @@ internal sealed class MonitorRun(CliContext context, MonitorSettings settings)
         {
             exited = true;
         }
-        foreach (string notice in _notices) context.Error.WriteLine($"heapmon: {notice}");
+        PrintNotices(); // the live view showed them in its caption; they stay on record here
         if (exited)
         {
             context.Error.WriteLine($"heapmon: {target.Describe} exited; the monitor ends");
@@ -91,11 +92,11 @@ internal sealed class MonitorRun(CliContext context, MonitorSettings settings)
         if (!Console.IsInputRedirected) new Thread(() => WatchKeys(stop)) { IsBackground = true, Name = "heapmon keys" }.Start();
         string title = $"heapmon monitor: {agent.Target.Describe}";
         bool exited = false;
-        console.Live(MonitorView.Table(_figures, title, _notices)).AutoClear(false).Start(live =>
+        console.Live(MonitorView.Table(_figures, title, NoticesNow())).AutoClear(false).Start(live =>
         {
             exited = Loop(agent, metrics, stop.Token, () =>
             {
-                live.UpdateTarget(MonitorView.Table(_figures, title, _notices));
+                live.UpdateTarget(MonitorView.Table(_figures, title, NoticesNow()));
                 live.Refresh();
             });
         });
@@ -105,12 +106,7 @@ internal sealed class MonitorRun(CliContext context, MonitorSettings settings)
     /// <summary>Plain lines, one per class and new snapshot: for a file, a pipe or a log collector.</summary>
     private bool Plain(AgentClient agent, TrackerMetrics metrics, CancellationTokenSource stop)
     {
-        int printed = 0;
-        return Loop(agent, metrics, stop.Token, () =>
-        {
-            lock (_notices)
-                for (; printed < _notices.Count; printed++) context.Error.WriteLine($"heapmon: {_notices[printed]}");
-        }, newSnapshot: () =>
+        return Loop(agent, metrics, stop.Token, PrintNotices, newSnapshot: () =>
         {
             foreach (string line in MonitorView.Lines(_figures)) context.Output.WriteLine(line);
             context.Output.Flush();
@@ -152,6 +148,17 @@ internal sealed class MonitorRun(CliContext context, MonitorSettings settings)
     private void Notice(string message)
     {
         lock (_notices) _notices.Add(message);
+    }
+
+    private string[] NoticesNow()
+    {
+        lock (_notices) return [.. _notices];
+    }
+
+    private void PrintNotices()
+    {
+        lock (_notices)
+            for (; _noticesPrinted < _notices.Count; _noticesPrinted++) context.Error.WriteLine($"heapmon: {_notices[_noticesPrinted]}");
     }
 
     private static void WatchKeys(CancellationTokenSource stop)

@@ -32,13 +32,13 @@ internal static class MonitorView
         return table;
     }
 
-    /// <summary>The plain lines of the latest snapshot: time, class, instances, Δ, bytes, Δ bytes.</summary>
+    /// <summary>The plain lines of the latest snapshot: time, class, instances, Δ, bytes, Δ bytes (plain numbers, for scripts).</summary>
     public static IEnumerable<string> Lines(MonitorFigures figures)
     {
         string time = figures.Taken?.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture) ?? "--:--:--";
         foreach (MonitorFigures.ClassLine line in figures.Lines)
             yield return string.Create(CultureInfo.InvariantCulture,
-                $"{time} {line.Name} instances={line.Active} ({Signed(line.ActiveChange)}) bytes={line.Total} ({Signed(line.TotalChange)})");
+                $"{time} {line.Name} instances={line.Active} ({line.ActiveChange:+0;-0;0}) bytes={line.Total} ({line.TotalChange:+0;-0;0})");
     }
 
     /// <summary>A sparkline of <paramref name="values"/>: one bar per value, scaled between their minimum and maximum.</summary>
