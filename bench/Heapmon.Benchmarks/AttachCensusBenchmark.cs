@@ -58,7 +58,7 @@ internal static partial class AttachCensusBenchmark
         }
     }
 
-    private static Process StartTarget(string attachee, int objects)
+    internal static Process StartTarget(string attachee, int objects)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (string arg in new[] { "exec", attachee, "hold", objects.ToString(CultureInfo.InvariantCulture), "0" }) info.ArgumentList.Add(arg);
@@ -87,13 +87,13 @@ internal static partial class AttachCensusBenchmark
     [GeneratedRegex(@"(?<![\w.])\d[\d,]*(?![\w.])")]
     private static partial Regex Number();
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted[sorted.Length / 2];
     }
 
-    private static (int Code, string Out, string Err) Exec(string file, IEnumerable<string> args)
+    internal static (int Code, string Out, string Err) Exec(string file, IEnumerable<string> args)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in args) info.ArgumentList.Add(arg);
@@ -103,7 +103,7 @@ internal static partial class AttachCensusBenchmark
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
-    private static void Check((int Code, string Out, string Err) result, string what)
+    internal static void Check((int Code, string Out, string Err) result, string what)
     {
         if (result.Code != 0) throw new InvalidOperationException($"{what} failed ({result.Code}): {result.Err}{result.Out}");
     }

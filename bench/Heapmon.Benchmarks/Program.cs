@@ -2,6 +2,9 @@ using BenchmarkDotNet.Running;
 
 // `attach-census`: heapmon census --pid against dotnet-gcdump, process against process (not BenchmarkDotNet).
 if (args.FirstOrDefault() == "attach-census") return Heapmon.Benchmarks.AttachCensusBenchmark.Run(args[1..]);
+// `metrics-overhead`: what publishing to the Heapmon meter adds to a snapshot of 1,000 classes; `monitor-cost`: heapmon monitor against heapmon track in the watched program.
+if (args.FirstOrDefault() == "metrics-overhead") return Heapmon.Benchmarks.MetricsOverheadBenchmark.Run(args[1..]);
+if (args.FirstOrDefault() == "monitor-cost") return Heapmon.Benchmarks.MonitorCostBenchmark.Run(args[1..]);
 
 // Every benchmark class in this assembly; pick with --filter, e.g. --filter '*Sizing*'.
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -16,6 +16,7 @@ namespace Heapmon.Channel;
 [JsonDerivedType(typeof(SnapshotRequest), "snapshot")]
 [JsonDerivedType(typeof(TrackerDataRequest), "tracker-data")]
 [JsonDerivedType(typeof(GarbageRequest), "garbage")]
+[JsonDerivedType(typeof(MetricsRequest), "metrics")]
 [JsonDerivedType(typeof(DetachRequest), "detach")]
 [JsonDerivedType(typeof(WelcomeResponse), "welcome")]
 [JsonDerivedType(typeof(FailedResponse), "failed")]
@@ -24,6 +25,7 @@ namespace Heapmon.Channel;
 [JsonDerivedType(typeof(SnapshotResponse), "snapshot-taken")]
 [JsonDerivedType(typeof(TrackerDataResponse), "tracker-data-result")]
 [JsonDerivedType(typeof(GarbageResponse), "garbage-result")]
+[JsonDerivedType(typeof(MetricsResponse), "metrics-result")]
 [JsonDerivedType(typeof(DetachedResponse), "detached")]
 internal abstract record ChannelMessage;
 
@@ -43,7 +45,8 @@ internal sealed record CensusRequest : ChannelMessage;
 /// <param name="ResolutionLevel">Per-referent size tree depth (Pympler: resolution_level).</param>
 /// <param name="Trace">Whether to record where tracked instances are created.</param>
 /// <param name="IntervalSeconds">Periodic snapshots every so many seconds, or none.</param>
-internal sealed record StartTrackingRequest(IReadOnlyList<string> Patterns, int ResolutionLevel, bool Trace, double? IntervalSeconds) : ChannelMessage;
+/// <param name="MaxSnapshots">Snapshots the session keeps, the newest (<c>heapmon monitor</c> keeps two); null keeps every one.</param>
+internal sealed record StartTrackingRequest(IReadOnlyList<string> Patterns, int ResolutionLevel, bool Trace, double? IntervalSeconds, int? MaxSnapshots = null) : ChannelMessage;
 
 /// <summary>One labelled snapshot of the ongoing tracking session (what SIGUSR2 does for <c>heapmon run</c>).</summary>
 internal sealed record SnapshotRequest(string? Label) : ChannelMessage;
@@ -57,6 +60,10 @@ internal sealed record TrackerDataRequest(bool Stop, string? FinalLabel) : Chann
 /// <param name="Cycles">Also look for reference cycles among the type's instances.</param>
 /// <param name="Finalizer">Also report objects only the finalizer queue keeps.</param>
 internal sealed record GarbageRequest(string TypeName, int Paths, bool Cycles, bool Finalizer) : ChannelMessage;
+
+/// <summary>The tracking session's latest figures, as its tracker publishes them to the Heapmon meter (<c>heapmon monitor</c>).</summary>
+/// <param name="After">How many snapshots the client has seen: the durations of later ones come back.</param>
+internal sealed record MetricsRequest(long After) : ChannelMessage;
 
 /// <summary>Ends the connection; an agent loaded by attach removes itself.</summary>
 internal sealed record DetachRequest : ChannelMessage;
@@ -93,6 +100,13 @@ internal sealed record TrackerDataResponse(byte[] StatsDump, int SnapshotCount, 
 internal sealed record GarbageResponse(
     string TypeName, int InstanceCount, long InstanceBytes, IReadOnlyList<RetentionReport> Retention,
     CycleReport? Cycles, FinalizerGarbageReport? Finalizer) : ChannelMessage;
+
+/// <summary>The answer to a <see cref="MetricsRequest"/>.</summary>
+/// <param name="Latest">The newest snapshot, if one was taken.</param>
+/// <param name="Published">Snapshots taken by the session so far.</param>
+/// <param name="CpuSeconds">CPU time those snapshots took in the process.</param>
+/// <param name="Durations">Wall time of each snapshot after the one the client had seen (the last 64 at most), in seconds.</param>
+internal sealed record MetricsResponse(Snapshot? Latest, long Published, double CpuSeconds, IReadOnlyList<double> Durations) : ChannelMessage;
 
 /// <summary>The agent let go of the connection (and, when loaded by attach, of the process).</summary>
 internal sealed record DetachedResponse : ChannelMessage;

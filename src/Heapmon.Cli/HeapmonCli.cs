@@ -43,6 +43,7 @@ internal static class HeapmonCli
         root.Subcommands.Add(PsCommand.Create(context));
         root.Subcommands.Add(TrackCommand.Create(context));
         root.Subcommands.Add(SnapshotCommand.Create(context));
+        root.Subcommands.Add(MonitorCommand.Create(context));
         return root;
     }
 

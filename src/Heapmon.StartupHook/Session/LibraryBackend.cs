@@ -1,14 +1,18 @@
 using Heapmon.Allocations;
 using Heapmon.Garbage;
+using Heapmon.Metrics;
 using Heapmon.Model;
 using Heapmon.Tracking;
 
 namespace Heapmon.StartupHook.Session;
 
 /// <summary>The session's calls, made on a <see cref="ClassTracker"/> exactly as a program using the library would.</summary>
-internal sealed class LibraryBackend : IProfilerBackend
+internal sealed class LibraryBackend(ClassTrackerOptions? options = null) : IProfilerBackend
 {
-    private readonly ClassTracker _tracker = new();
+    private readonly ClassTracker _tracker = new(options ?? ClassTrackerOptions.Default);
+
+    /// <summary>The tracker's figures as it publishes them to the Heapmon meter.</summary>
+    public TrackerMetrics Metrics => _tracker.Metrics;
 
     // Instances created between the assembly's load and the match are the program's too: include them.
     public void TrackClass(Type type, int resolutionLevel, bool trace) =>

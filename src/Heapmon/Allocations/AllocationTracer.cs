@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Heapmon.Metrics;
 using Heapmon.Model;
 using Heapmon.Sampling;
 
@@ -42,6 +43,7 @@ public static class AllocationTracer
         {
             AllocationSampler.Start(new SamplerSettings(options.TracebackLimit, options.IncludeRuntimeFrames, options.BufferSizeMB));
             s_options = options;
+            HeapmonMeter.EnsureCreated(); // its allocation rates come from the samples while the tracer runs
         }
     }
 

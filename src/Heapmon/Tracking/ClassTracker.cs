@@ -1,3 +1,4 @@
+using Heapmon.Metrics;
 using Heapmon.Model;
 
 namespace Heapmon.Tracking;
@@ -18,8 +19,9 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
     private readonly Lock _snapshotGate = new(); // one snapshot (or class walk) at a time; taken before _lock
     private readonly TrackerRegistry _registry;
     private readonly InstanceDiscovery _discovery;
-    private readonly SnapshotRecorder _recorder = new();
+    private readonly SnapshotRecorder _recorder;
     private readonly SnapshotPipeline _pipeline;
+    private readonly TrackerMetrics _metrics = new();
     private PeriodicSnapshots? _periodic;
 
     /// <summary>Creates a tracker with nothing tracked and the default options (Pympler: ClassTracker()).</summary>
@@ -33,10 +35,11 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
     internal ClassTracker(ISnapshotMeasurer measurer, IInstanceSource source, IInstantiationTraces? traces = null, ClassTrackerOptions? options = null)
     {
         Options = options ??= ClassTrackerOptions.Default;
+        _recorder = new SnapshotRecorder(options.MaxSnapshots);
         _registry = new TrackerRegistry(_lock, traces);
         Diagnostics = new TrackerDiagnostics(_lock, _registry, _recorder);
         _discovery = new InstanceDiscovery(source, options.YoungWalks, Diagnostics);
-        _pipeline = new SnapshotPipeline(_snapshotGate, _lock, _registry, _discovery, new SnapshotSizing(measurer), _recorder, Diagnostics);
+        _pipeline = new SnapshotPipeline(_snapshotGate, _lock, _registry, _discovery, new SnapshotSizing(measurer), _recorder, Diagnostics, _metrics);
     }
 
     /// <summary>The options the tracker was made with; fixed for its life.</summary>
@@ -47,6 +50,9 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
     {
         get { lock (_lock) return _recorder.Snapshots; }
     }
+
+    /// <summary>How the tracker's snapshots are published to the Heapmon meter (the agent relays them to <c>heapmon monitor</c>).</summary>
+    internal TrackerMetrics Metrics => _metrics;
 
     /// <summary>What the tracker's own work cost: snapshot phases, walks, failures, bookkeeping bytes (for the benchmark and tests).</summary>
     internal TrackerDiagnostics Diagnostics { get; }
@@ -183,6 +189,7 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
             _registry.ThrowIfDisposed();
             _registry.Clear();
             _recorder.Clear();
+            _metrics.Clear();
         }
     }
 
@@ -234,10 +241,14 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
         }
     }
 
-    /// <summary>Stops periodic snapshots, releases every weak handle and the allocation tracer if it started it; recorded data stays readable through <see cref="ToData"/>.</summary>
+    /// <summary>
+    /// Stops periodic snapshots, releases every weak handle and the allocation tracer if it started it, and
+    /// leaves the <see cref="HeapmonMeter"/>; recorded data stays readable through <see cref="ToData"/>.
+    /// </summary>
     public void Dispose()
     {
         StopPeriodicSnapshots();
+        _metrics.Dispose();
         _registry.Sites.FlushIfTraced();
         lock (_snapshotGate)
         lock (_lock)

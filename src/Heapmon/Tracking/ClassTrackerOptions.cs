@@ -41,6 +41,13 @@ public sealed record ClassTrackerOptions
     /// </summary>
     public HeapWalkOptions Discovery { get; init; } = HeapWalkOptions.Default;
 
+    /// <summary>
+    /// How many snapshots the tracker keeps, the newest; older ones are dropped with their samples as new ones
+    /// come. Null (the default) keeps every one, as Pympler does. A service that only publishes the
+    /// <c>Heapmon</c> meter from periodic snapshots for days keeps a few, so the tracker's memory stays flat.
+    /// </summary>
+    public int? MaxSnapshots { get; init; }
+
     /// <summary>Refuses bad options before the tracker is made, with the option's name in the message.</summary>
     internal void Validate()
     {
@@ -50,6 +57,8 @@ public sealed record ClassTrackerOptions
             throw new ArgumentNullException(nameof(Discovery), "ClassTrackerOptions.Discovery is null; use HeapWalkOptions.Default for the default limits.");
         if (Discovery.Scope != HeapScope.Full)
             throw new ArgumentException($"ClassTrackerOptions.Discovery.Scope is {Discovery.Scope}; it must be Full: the tracker chooses young walks itself (see YoungWalks).", nameof(Discovery));
+        if (MaxSnapshots is < 1)
+            throw new ArgumentOutOfRangeException(nameof(MaxSnapshots), MaxSnapshots, "ClassTrackerOptions.MaxSnapshots must be at least 1, or null to keep every snapshot.");
         Sizing.Validate();
         Discovery.Validate();
     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using Heapmon.Metrics;
 using Heapmon.Model;
 
 namespace Heapmon.Tracking;
@@ -7,7 +8,8 @@ namespace Heapmon.Tracking;
 /// <summary>
 /// One snapshot, step by step: discovery finds new class instances, registration takes them on,
 /// gathering collects the tracked objects alive, sizing measures them, recording keeps the result.
-/// Each step is timed into <see cref="TrackerDiagnostics"/>.
+/// Each step is timed into <see cref="TrackerDiagnostics"/>, and each snapshot taken is published to the
+/// <see cref="HeapmonMeter"/> through the tracker's <see cref="TrackerMetrics"/>.
 /// </summary>
 /// <remarks>
 /// How the tracker is built: <see cref="ClassTracker"/> is the public facade (argument checks, locks);
@@ -26,10 +28,12 @@ internal sealed class SnapshotPipeline
     private readonly SnapshotSizing _sizing;
     private readonly SnapshotRecorder _recorder;
     private readonly TrackerDiagnostics _diagnostics;
+    private readonly TrackerMetrics _metrics;
 
     public SnapshotPipeline(Lock snapshotGate, Lock trackerLock, TrackerRegistry registry, InstanceDiscovery discovery,
-        SnapshotSizing sizing, SnapshotRecorder recorder, TrackerDiagnostics diagnostics)
+        SnapshotSizing sizing, SnapshotRecorder recorder, TrackerDiagnostics diagnostics, TrackerMetrics metrics)
     {
+        _metrics = metrics;
         _snapshotGate = snapshotGate;
         _lock = trackerLock;
         _registry = registry;
@@ -46,11 +50,15 @@ internal sealed class SnapshotPipeline
         lock (_snapshotGate)
         {
             long started = Stopwatch.GetTimestamp();
+            long cpu = ThreadCpuTime.Now();
             long allocated = GC.GetAllocatedBytesForCurrentThread();
-            try { return TakeLocked(description, computeTotal, periodic); }
+            Snapshot? snapshot = null;
+            try { return snapshot = TakeLocked(description, computeTotal, periodic); }
             finally
             {
-                _diagnostics.SnapshotTaken(Stopwatch.GetTimestamp() - started, GC.GetAllocatedBytesForCurrentThread() - allocated);
+                long ended = Stopwatch.GetTimestamp();
+                _diagnostics.SnapshotTaken(ended - started, GC.GetAllocatedBytesForCurrentThread() - allocated);
+                if (snapshot is not null) _metrics.Publish(snapshot, Stopwatch.GetElapsedTime(started, ended), ThreadCpuTime.Between(cpu, ThreadCpuTime.Now()));
             }
         }
     }

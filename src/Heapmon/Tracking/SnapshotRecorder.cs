@@ -25,9 +25,22 @@ internal sealed class SnapshotRecorder
     private readonly List<Snapshot> _snapshots = [];
     private readonly List<SnapshotSamples> _samples = [];
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+    private readonly int _maxSnapshots;
     private SummaryRows? _summaryRows;
 
-    public Snapshot[] Snapshots => [.. _snapshots];
+    /// <summary>A recorder that keeps at most <paramref name="maxSnapshots"/> snapshots, the newest (null: every one).</summary>
+    public SnapshotRecorder(int? maxSnapshots = null) => _maxSnapshots = maxSnapshots ?? int.MaxValue;
+
+    /// <summary>The snapshots kept, numbered by their position (older ones may have been dropped).</summary>
+    public Snapshot[] Snapshots
+    {
+        get
+        {
+            var snapshots = new Snapshot[_snapshots.Count];
+            for (int i = 0; i < snapshots.Length; i++) snapshots[i] = _snapshots[i].Index == i ? _snapshots[i] : _snapshots[i] with { Index = i };
+            return snapshots;
+        }
+    }
 
     /// <summary>Bytes the snapshots' samples keep (bitmaps and runs).</summary>
     public long SampleBytes => _samples.Sum(s => s.Bytes);
@@ -60,6 +73,12 @@ internal sealed class SnapshotRecorder
     [MethodImpl(SnapshotCode.OncePerCall)]
     public Snapshot Record(Counts counts, DateTimeOffset timestamp, string? description, long? heapTotal, TrackedClasses classes)
     {
+        if (_snapshots.Count == _maxSnapshots)
+        {
+            // Only the newest are kept: the oldest goes with its samples (a later bitmap may share its array, which stays).
+            _snapshots.RemoveAt(0);
+            _samples.RemoveAt(0);
+        }
         var gc = ProcessFigures.Gc();
         var snapshot = new Snapshot(_snapshots.Count, timestamp, description, ProcessFigures.Memory(), gc,
             counts.TrackedTotal, heapTotal, Summaries(classes, counts.Active, counts.Totals, heapTotal ?? gc.HeapSizeBytes));
@@ -109,7 +128,7 @@ internal sealed class SnapshotRecorder
                 Samples: samples,
                 Trace: null));
         }
-        return new TrackerData(s_run.Value with { Started = StartedAt() }, [.. _snapshots], classes, objects);
+        return new TrackerData(s_run.Value with { Started = StartedAt() }, Snapshots, classes, objects);
     }
 
     /// <summary>Per class line: every tracked class (even with no instance) and every label seen, sorted by name.</summary>

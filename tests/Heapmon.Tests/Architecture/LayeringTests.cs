@@ -5,7 +5,7 @@ namespace Heapmon.Tests.Architecture;
 /// <summary>
 /// The library's namespaces are its layers, and data flows one way: measurement (Sizing, Heap,
 /// Sampling) at the bottom; the plain-data model beside it; recorders and analyses (Tracking,
-/// Allocations, Garbage) above measurement; renderers and file formats (Stats) above the model only.
+/// Allocations, Garbage) above measurement, publishing to the meter (Metrics) between them; renderers and file formats (Stats) above the model only.
 /// Each namespace may refer only to the ones listed for it, read from the compiled assembly, so an
 /// upward reference or a cycle fails here. Run with <c>dotnet test --filter Layering</c>.
 /// </summary>
@@ -19,8 +19,10 @@ public sealed class LayeringTests
         ["Heapmon.Sizing"] = ["Heapmon"],
         ["Heapmon.Heap"] = ["Heapmon", "Heapmon.Model", "Heapmon.Sizing"],
         ["Heapmon.Sampling"] = ["Heapmon", "Heapmon.Model"],
-        ["Heapmon.Tracking"] = ["Heapmon", "Heapmon.Model", "Heapmon.Sizing", "Heapmon.Heap", "Heapmon.Sampling"],
-        ["Heapmon.Allocations"] = ["Heapmon", "Heapmon.Model", "Heapmon.Heap", "Heapmon.Sampling"],
+        // The meter: recorders publish to it; it reads only plain data and the sampler's samples.
+        ["Heapmon.Metrics"] = ["Heapmon", "Heapmon.Model", "Heapmon.Sampling"],
+        ["Heapmon.Tracking"] = ["Heapmon", "Heapmon.Model", "Heapmon.Sizing", "Heapmon.Heap", "Heapmon.Sampling", "Heapmon.Metrics"],
+        ["Heapmon.Allocations"] = ["Heapmon", "Heapmon.Model", "Heapmon.Heap", "Heapmon.Sampling", "Heapmon.Metrics"],
         ["Heapmon.Garbage"] = ["Heapmon", "Heapmon.Model", "Heapmon.Sizing", "Heapmon.Heap"],
         ["Heapmon.Stats"] = ["Heapmon", "Heapmon.Model"],
     };

@@ -17,7 +17,7 @@ public sealed class PublicApiTests
     [Fact]
     public void EveryPublicTypeLivesInOneOfTheDocumentedNamespaces()
     {
-        string[] namespaces = ["Heapmon", "Heapmon.Model", "Heapmon.Sizing", "Heapmon.Heap", "Heapmon.Tracking", "Heapmon.Stats", "Heapmon.Allocations", "Heapmon.Garbage"];
+        string[] namespaces = ["Heapmon", "Heapmon.Model", "Heapmon.Sizing", "Heapmon.Heap", "Heapmon.Tracking", "Heapmon.Stats", "Heapmon.Allocations", "Heapmon.Garbage", "Heapmon.Metrics"];
         Type[] strays = [.. typeof(ByteUnits).Assembly.GetExportedTypes().Where(t => !namespaces.Contains(t.Namespace))];
         Assert.Empty(strays);
     }

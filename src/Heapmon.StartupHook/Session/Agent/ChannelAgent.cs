@@ -182,6 +182,7 @@ internal sealed class ChannelAgent
                 SnapshotRequest snapshot => Session is { } session ? session.TakeSnapshot(snapshot.Label) : NoSession(),
                 TrackerDataRequest { Stop: true } data => StopTracking(data.FinalLabel),
                 TrackerDataRequest => Session is { } current ? current.Data(_listener.Directory) : NoSession(),
+                MetricsRequest metrics => _tracking is { } monitored ? monitored.Metrics(metrics.After) : NoSession(),
                 DetachRequest => new DetachedResponse(),
                 _ => new FailedResponse(AgentError.BadRequest, $"a '{request.GetType().Name}' is not a request this agent serves."),
             };

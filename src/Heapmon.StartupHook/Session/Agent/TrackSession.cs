@@ -1,4 +1,5 @@
 using Heapmon.Channel;
+using Heapmon.Tracking;
 
 namespace Heapmon.StartupHook.Session.Agent;
 
@@ -10,7 +11,7 @@ namespace Heapmon.StartupHook.Session.Agent;
 /// </summary>
 internal sealed class TrackSession : ITrackingSession, IDisposable
 {
-    private readonly IProfilerBackend _backend;
+    private readonly LibraryBackend _backend;
     private readonly TypeWatcher _watcher;
     private readonly StartTrackingRequest _request;
     private int _requested;
@@ -19,7 +20,7 @@ internal sealed class TrackSession : ITrackingSession, IDisposable
     {
         _request = request;
         _watcher = new TypeWatcher(patterns);
-        _backend = new LibraryBackend();
+        _backend = new LibraryBackend(ClassTrackerOptions.Default with { MaxSnapshots = request.MaxSnapshots });
     }
 
     /// <summary>Checks the request, matches the loaded types, takes the <c>attach</c> snapshot and starts periodic ones.</summary>
@@ -29,6 +30,7 @@ internal sealed class TrackSession : ITrackingSession, IDisposable
         if (request.Patterns.Count == 0) throw new ArgumentException("--track needs at least one type pattern.");
         if (request.ResolutionLevel < 0) throw new ArgumentException($"--resolution must be 0 or more, not {request.ResolutionLevel}.");
         if (request.IntervalSeconds is { } s && !(s > 0 && double.IsFinite(s))) throw new ArgumentException("--interval must be a positive number of seconds.");
+        if (request.MaxSnapshots is < 1) throw new ArgumentException($"a session must keep at least one snapshot, not {request.MaxSnapshots}.");
         var session = new TrackSession(request, request.Patterns.Select(TypePattern.Parse).ToArray());
         try
         {
@@ -56,6 +58,13 @@ internal sealed class TrackSession : ITrackingSession, IDisposable
     {
         TrackNewMatches();
         return DumpBytes.Describe(_backend.CreateSnapshot(label ?? $"snapshot {++_requested}"));
+    }
+
+    /// <summary>The latest figures, as the tracker publishes them to the Heapmon meter, for <c>heapmon monitor</c>.</summary>
+    public MetricsResponse Metrics(long after)
+    {
+        (long published, double cpu, double[] durations) = _backend.Metrics.Since(after);
+        return new MetricsResponse(_backend.Metrics.Latest, published, cpu, durations);
     }
 
     public TrackerDataResponse Data(string scratchDirectory) =>
