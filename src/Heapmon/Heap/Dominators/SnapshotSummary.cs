@@ -1,0 +1,86 @@
+using Heapmon.Model;
+
+namespace Heapmon.Heap;
+
+/// <summary>Turns a graph walk and its dominator tree into the plain <see cref="HeapSnapshotData"/>.</summary>
+internal static class SnapshotSummary
+{
+    public static HeapSnapshotData Build(GraphWalk walk, DominatorTree tree, HeapSnapshotOptions options,
+        DateTimeOffset timestamp, int processId, string processName, HeapProcessFigures figures)
+    {
+        HeapGraph graph = walk.Graph;
+        int typeCount = walk.TypeNames.Length;
+        var counts = new long[typeCount];
+        var bytes = new long[typeCount];
+        for (int i = 1; i < tree.Count; i++)
+        {
+            int v = tree.Vertex[i];
+            counts[graph.TypeIds[v]]++;
+            bytes[graph.TypeIds[v]] += graph.Sizes[v];
+        }
+        long unreachedBytes = -tree.Retained[0];
+        for (int v = 0; v < graph.NodeCount; v++) unreachedBytes += graph.Sizes[v];
+
+        int[] rootOf = FirstRoots(walk, tree);
+        var retainers = new RetainerFinder(walk, tree, rootOf, options.TopRetainers);
+        long[] retainedByType = retainers.Run();
+
+        var types = new List<HeapTypeSummary>(typeCount);
+        for (int t = 0; t < typeCount; t++)
+            if (counts[t] > 0) types.Add(new HeapTypeSummary(walk.TypeNames[t], counts[t], bytes[t], retainedByType[t]));
+        types.Sort(HeapTypeOrder.ByRetained);
+
+        return new HeapSnapshotData(timestamp, processId, processName, figures, types, Roots(walk, tree, rootOf), retainers.Retainers(),
+            graph.NodeCount - (tree.Count - 1), unreachedBytes)
+        {
+            Graph = options.IncludeGraph ? Keep(walk, types) : null,
+        };
+    }
+
+    /// <summary>
+    /// For each object a root points at, by preorder number, the index of the root that names it best
+    /// (a static field before a thread static, a handle, the finalizer queue); -1 elsewhere.
+    /// </summary>
+    private static int[] FirstRoots(GraphWalk walk, DominatorTree tree)
+    {
+        var preOf = new Dictionary<int, int>(walk.Graph.Roots.Length);
+        for (int i = 1; i < tree.Count && preOf.Count < walk.Graph.Roots.Length; i++)
+            if (tree.Idom[i] == 0) preOf[tree.Vertex[i]] = i;
+        var best = new int[tree.Count];
+        Array.Fill(best, -1);
+        for (int r = 0; r < walk.Graph.Roots.Length; r++)
+        {
+            if (!preOf.TryGetValue(walk.Graph.Roots[r], out int i)) continue;
+            if (best[i] < 0 || walk.RootKinds[r] < walk.RootKinds[best[i]]) best[i] = r;
+        }
+        return best;
+    }
+
+    private static List<HeapRootSummary> Roots(GraphWalk walk, DominatorTree tree, int[] rootOf)
+    {
+        var count = new long[Enum.GetValues<HeapRootKind>().Length];
+        var retained = new long[count.Length];
+        foreach (HeapRootKind kind in walk.RootKinds) count[(int)kind]++;
+        for (int i = 1; i < tree.Count; i++)
+            if (tree.Idom[i] == 0 && rootOf[i] >= 0) retained[(int)walk.RootKinds[rootOf[i]]] += tree.Retained[i];
+        var roots = new List<HeapRootSummary>();
+        for (int k = 0; k < count.Length; k++)
+            if (count[k] > 0) roots.Add(new HeapRootSummary((HeapRootKind)k, count[k], retained[k]));
+        return roots;
+    }
+
+    /// <summary>The graph for the file, with type ids renumbered to rows of <paramref name="types"/>.</summary>
+    private static SnapshotGraph Keep(GraphWalk walk, List<HeapTypeSummary> types)
+    {
+        var row = new Dictionary<string, int>(types.Count, StringComparer.Ordinal);
+        for (int i = 0; i < types.Count; i++) row[types[i].TypeName] = i;
+        HeapGraph g = walk.Graph;
+        // Unreached objects' types may have no row: they get a row index past the table, read back as "(unreached)".
+        var map = new int[walk.TypeNames.Length];
+        for (int t = 0; t < map.Length; t++) map[t] = row.TryGetValue(walk.TypeNames[t], out int r) ? r : types.Count;
+        var nodeTypes = new int[g.NodeCount];
+        for (int v = 0; v < nodeTypes.Length; v++) nodeTypes[v] = map[g.TypeIds[v]];
+        return new SnapshotGraph(nodeTypes, g.Sizes[..g.NodeCount], g.Offsets[..(g.NodeCount + 1)], g.Edges[..g.EdgeCount],
+            g.Roots, walk.RootKinds, walk.RootLabels);
+    }
+}
