@@ -64,7 +64,7 @@ public sealed class HeapSnapshotData
 
     /// <summary>
     /// Objects no root seen by the walk reaches: held only by a thread's stack (an in-process walk cannot
-    /// see stacks) or allocated during the walk. They count in <see cref="Types"/> but retain nothing.
+    /// see stacks) or allocated during the walk. They count in <see cref="Types"/> (as in dumpheap -stat) but retain nothing.
     /// </summary>
     public long UnreachedCount { get; }
 

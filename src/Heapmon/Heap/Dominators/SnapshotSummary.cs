@@ -12,14 +12,16 @@ internal static class SnapshotSummary
         int typeCount = walk.TypeNames.Length;
         var counts = new long[typeCount];
         var bytes = new long[typeCount];
-        for (int i = 1; i < tree.Count; i++)
+        // Every object walked counts, as in dumpheap -stat: those no root seen here reaches are held by a
+        // stack (invisible in-process) or were made during the walk; they only retain nothing.
+        long allBytes = 0;
+        for (int v = 0; v < graph.NodeCount; v++)
         {
-            int v = tree.Vertex[i];
             counts[graph.TypeIds[v]]++;
             bytes[graph.TypeIds[v]] += graph.Sizes[v];
+            allBytes += graph.Sizes[v];
         }
-        long unreachedBytes = -tree.Retained[0];
-        for (int v = 0; v < graph.NodeCount; v++) unreachedBytes += graph.Sizes[v];
+        long unreachedBytes = allBytes - tree.Retained[0];
 
         int[] rootOf = FirstRoots(walk, tree);
         var retainers = new RetainerFinder(walk, tree, rootOf, options.TopRetainers);
