@@ -29,6 +29,7 @@ internal static class HeapmonCli
         root.Subcommands.Add(AllocCommand.Create(context));
         root.Subcommands.Add(GarbageCommand.Create(context));
         root.Subcommands.Add(CensusCommand.Create(context));
+        root.Subcommands.Add(HeapCommand.Create(context));
         return root;
     }
 

@@ -26,9 +26,10 @@ internal sealed class FileSections
     {
         if (id == End) throw new ArgumentOutOfRangeException(nameof(id), "Section id 0 closes the file.");
         var payload = new MemoryStream();
-        using (Stream target = compress ? new GZipStream(payload, CompressionLevel.Fastest, leaveOpen: true) : payload)
-        using (var writer = new BinaryWriter(target, Encoding.UTF8, leaveOpen: true))
+        GZipStream? gzip = compress ? new GZipStream(payload, CompressionLevel.Fastest, leaveOpen: true) : null;
+        using (var writer = new BinaryWriter(gzip ?? (Stream)payload, Encoding.UTF8, leaveOpen: true))
             body(writer);
+        gzip?.Dispose();
         WriteHeader(file, id, compress ? Compressed : (byte)0, payload.Length);
         file.Write(payload.GetBuffer(), 0, (int)payload.Length);
     }

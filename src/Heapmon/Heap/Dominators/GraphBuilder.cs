@@ -49,6 +49,7 @@ internal sealed unsafe class GraphBuilder
         var rootIds = new List<int>(roots.Count);
         var kinds = new List<HeapRootKind>(roots.Count);
         var labels = new List<string>(roots.Count);
+        var own = new List<bool>(roots.Count);
         foreach (GraphRoot root in roots)
         {
             int id = index.Find(root.Object);
@@ -56,10 +57,11 @@ internal sealed unsafe class GraphBuilder
             rootIds.Add(id);
             kinds.Add(root.Kind);
             labels.Add(root.Label);
+            own.Add(root.Own);
         }
         var graph = new HeapGraph(builder._typeIds, builder._sizes, refs.offsets, refs.edges, [.. rootIds], builder._count);
         problem = null;
-        return new GraphWalk(graph, builder._types.Names(), [.. kinds], [.. labels]) { Addresses = keepAddresses ? builder._addresses : null };
+        return new GraphWalk(graph, builder._types.Names(), [.. kinds], [.. labels], [.. own]) { Addresses = keepAddresses ? builder._addresses : null };
     }
 
     private readonly struct ObjectLister(GraphBuilder builder) : IHeapVisitor

@@ -4,8 +4,8 @@ using Microsoft.Diagnostics.Runtime;
 
 namespace Heapmon.Heap;
 
-/// <summary>One GC root: its kind, a label in words and the object it holds.</summary>
-internal readonly record struct GraphRoot(HeapRootKind Kind, string Label, ulong Object);
+/// <summary>One GC root: its kind, a label in words, the object it holds, and whether it is Heapmon's own (a static of Heapmon or ClrMD).</summary>
+internal readonly record struct GraphRoot(HeapRootKind Kind, string Label, ulong Object, bool Own = false);
 
 /// <summary>
 /// The GC roots a graph walk starts from: strong handles, statics (each static field its own root,
@@ -19,7 +19,7 @@ internal static class GraphRoots
     public static List<GraphRoot> Collect(ClrRuntime runtime, bool includeStacks, List<(ulong Key, ulong Value)> dependents)
     {
         var roots = new List<GraphRoot>(4096);
-        var slots = new Dictionary<ulong, string>();
+        var slots = new Dictionary<ulong, (string Label, bool Own)>();
         StaticsAndThreadStatics(runtime, slots, roots);
         ulong[] slotAddresses = [.. slots.Keys.Order()];
         var tables = new HashSet<ulong>();
@@ -44,10 +44,11 @@ internal static class GraphRoots
         return roots;
     }
 
-    private static void StaticsAndThreadStatics(ClrRuntime runtime, Dictionary<ulong, string> slots, List<GraphRoot> roots)
+    private static void StaticsAndThreadStatics(ClrRuntime runtime, Dictionary<ulong, (string, bool)> slots, List<GraphRoot> roots)
     {
         foreach (ClrModule module in runtime.EnumerateModules())
         {
+            bool own = IsOwnModule(module);
             foreach (ClrType type in module.EnumerateTypesWithStaticFields())
             {
                 foreach (ClrStaticField field in type.StaticFields)
@@ -56,7 +57,7 @@ internal static class GraphRoots
                     foreach (ClrAppDomain domain in runtime.AppDomains)
                     {
                         ulong slot = field.GetAddress(domain);
-                        if (slot != 0) slots.TryAdd(slot, $"static {type.Name}.{Display(field.Name)}");
+                        if (slot != 0) slots.TryAdd(slot, ($"static {type.Name}.{Display(field.Name)}", own));
                     }
                 }
                 foreach (ClrThreadStaticField field in type.ThreadStaticFields)
@@ -66,7 +67,7 @@ internal static class GraphRoots
                     {
                         if (!thread.IsAlive) continue;
                         ulong value = field.ReadObject(thread).Address;
-                        if (value != 0) roots.Add(new GraphRoot(HeapRootKind.ThreadStatic, $"thread-static {type.Name}.{Display(field.Name)} (thread {thread.ManagedThreadId})", value));
+                        if (value != 0) roots.Add(new GraphRoot(HeapRootKind.ThreadStatic, $"thread-static {type.Name}.{Display(field.Name)} (thread {thread.ManagedThreadId})", value, own));
                     }
                 }
             }
@@ -82,7 +83,7 @@ internal static class GraphRoots
         return i < slots.Length && slots[i] < obj.Address + obj.Size;
     }
 
-    private static void ExpandStaticsTable(ClrObject table, Dictionary<ulong, string> slots, IDataReader reader, List<GraphRoot> roots)
+    private static void ExpandStaticsTable(ClrObject table, Dictionary<ulong, (string Label, bool Own)> slots, IDataReader reader, List<GraphRoot> roots)
     {
         int length = table.AsArray().Length;
         ulong first = table.Address + 2UL * (ulong)IntPtr.Size;
@@ -91,9 +92,9 @@ internal static class GraphRoots
             ulong slot = first + (ulong)(i * IntPtr.Size);
             if (!reader.ReadPointer(slot, out ulong value) || value == 0) continue;
             // Slots no field claims belong to closed generic types, which ClrMD does not list per module.
-            string label = slots.TryGetValue(slot, out string? name) ? name
-                : $"static (slot {i.ToString(CultureInfo.InvariantCulture)} of the statics table, a generic type's static)";
-            roots.Add(new GraphRoot(HeapRootKind.StaticField, label, value));
+            (string label, bool own) = slots.TryGetValue(slot, out var field) ? field
+                : ($"static (slot {i.ToString(CultureInfo.InvariantCulture)} of the statics table, a generic type's static)", false);
+            roots.Add(new GraphRoot(HeapRootKind.StaticField, label, value, own));
         }
     }
 
@@ -129,6 +130,13 @@ internal static class GraphRoots
         ClrRootKind.SizedRefHandle => "sized-ref",
         _ => "strong",
     };
+
+    /// <summary>Heapmon's walk machinery and ClrMD: what their statics hold is the profiler, not the program.</summary>
+    private static bool IsOwnModule(ClrModule module)
+    {
+        string file = Path.GetFileName(module.Name ?? "");
+        return file is "Heapmon.dll" or "Microsoft.Diagnostics.Runtime.dll";
+    }
 
     /// <summary>An auto-property's "&lt;Name&gt;k__BackingField" as its reader knows it: "Name".</summary>
     private static string Display(string? name)

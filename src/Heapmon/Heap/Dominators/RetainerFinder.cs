@@ -8,9 +8,10 @@ namespace Heapmon.Heap;
 /// retained sizes, so nested instances are not counted twice) and, for the chosen retainers, the
 /// types they hold. Chosen: the objects with the largest retained size, without those that are most
 /// of a larger one already chosen above them, and every object a root holds alone (up to a limit),
-/// so that a diff can follow each static field's holdings from one snapshot to the next.
+/// so that a diff can follow each static field's holdings from one snapshot to the next. Heapmon's own
+/// objects (<c>own</c>, by preorder number) are left out with everything they dominate.
 /// </summary>
-internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, int[] rootOf, int top)
+internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, int[] rootOf, bool[] own, int top)
 {
     private const int TopLevelLimit = 1000;
     private const int HeldRows = 5;
@@ -24,8 +25,8 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, int[] r
         public long Count, Bytes, Retained;
     }
 
-    /// <summary>Walks the dominator tree; returns the retained bytes per type index.</summary>
-    public long[] Run()
+    /// <summary>Per type index: reachable instances, their shallow bytes and retained bytes, Heapmon's own objects left out.</summary>
+    public (long[] Count, long[] Bytes, long[] Retained) Run()
     {
         Choose();
         var slot = new Dictionary<int, int>(_chosen.Count);
@@ -33,10 +34,13 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, int[] r
         (int[] start, int[] kids) = Children();
         HeapGraph graph = walk.Graph;
         var retainedByType = new long[walk.TypeNames.Length];
+        var countByType = new long[walk.TypeNames.Length];
+        var bytesByType = new long[walk.TypeNames.Length];
         var active = new int[walk.TypeNames.Length];
         var open = new List<int>();                       // chosen retainers above the current object
         var stack = new Stack<int>();
-        for (int k = start[0]; k < start[1]; k++) stack.Push(kids[k]);
+        for (int k = start[0]; k < start[1]; k++)
+            if (!own[kids[k]]) stack.Push(kids[k]);
         while (stack.Count > 0)
         {
             int x = stack.Pop();
@@ -48,6 +52,8 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, int[] r
                 continue;
             }
             int type = graph.TypeIds[tree.Vertex[x]];
+            countByType[type]++;
+            bytesByType[type] += graph.Sizes[tree.Vertex[x]];
             bool outermost = active[type]++ == 0;
             if (outermost) retainedByType[type] += tree.Retained[x];
             if (slot.TryGetValue(x, out int mine)) open.Add(mine);
@@ -59,9 +65,10 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, int[] r
                 if (outermost) held.Retained += tree.Retained[x];
             }
             stack.Push(~x);
-            for (int k = start[x]; k < start[x + 1]; k++) stack.Push(kids[k]);
+            for (int k = start[x]; k < start[x + 1]; k++)
+                if (!own[kids[k]]) stack.Push(kids[k]);
         }
-        return retainedByType;
+        return (countByType, bytesByType, retainedByType);
     }
 
     /// <summary>The chosen retainers as plain data, largest retained first.</summary>
@@ -95,6 +102,7 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, int[] r
         for (int i = 1; i < tree.Count; i++)
         {
             long retained = tree.Retained[i];
+            if (own[i]) continue;
             if (tree.Idom[i] == 0) Offer(topLevel, i, retained, TopLevelLimit);
             Offer(largest, i, retained, candidates);
         }
