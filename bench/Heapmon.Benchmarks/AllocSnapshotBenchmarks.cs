@@ -1,5 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Heapmon.Allocations;
+using Heapmon.Model;
+using Heapmon.Sampling;
 
 namespace Heapmon.Benchmarks;
 

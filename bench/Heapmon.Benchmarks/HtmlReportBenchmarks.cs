@@ -6,6 +6,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using Heapmon.Model;
 using Heapmon.Stats;
 using Heapmon.Tests.Html;
 using Heapmon.Tracking;

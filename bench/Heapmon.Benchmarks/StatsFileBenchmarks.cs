@@ -7,8 +7,9 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Heapmon.Model;
 using Heapmon.Tracking;
-using StatsView = Heapmon.Stats.Stats;
+using StatsView = Heapmon.Stats.TrackerStats;
 
 namespace Heapmon.Benchmarks;
 

@@ -11,5 +11,5 @@ tracker.TrackClass<Employee>();
 tracker.CreateSnapshot();
 FactoryExample.PopulateFactory(factory);
 tracker.CreateSnapshot();
-new ConsoleStats(tracker.Stats).PrintSummary();
+new ConsoleStats(tracker).PrintSummary();
 GC.KeepAlive(factory);

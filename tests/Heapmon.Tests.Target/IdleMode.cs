@@ -1,3 +1,4 @@
+using Heapmon.Model;
 using Heapmon.Tracking;
 
 namespace Heapmon.Tests.Target;

@@ -1,7 +1,8 @@
 using System.CommandLine;
+using Heapmon.Model;
 using Heapmon.Stats;
 using Heapmon.Tracking;
-using Heapmon.Tracking.Demo;
+using Heapmon.Demo;
 
 namespace Heapmon.Cli.Commands;
 

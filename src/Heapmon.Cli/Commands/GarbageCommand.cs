@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Heapmon.Garbage;
-using Heapmon.Garbage.Demo;
+using Heapmon.Demo;
 
 namespace Heapmon.Cli.Commands;
 
@@ -64,8 +64,11 @@ internal static class GarbageCommand
                 output.WriteLine(FinalizerGarbage.Collect());
             }
 
-            string text = graph == "retention" ? GraphvizWriter.ToDot(retention) : GraphvizWriter.ToDot(cycles);
-            WriteGraph(output, text, dotPath, svgPath, pdfPath);
+            WriteGraph(output, path =>
+            {
+                if (graph == "retention") GraphvizWriter.Write(path, retention);
+                else GraphvizWriter.Write(path, cycles);
+            }, dotPath, svgPath, pdfPath);
             return 0;
         }
         finally
@@ -74,14 +77,14 @@ internal static class GarbageCommand
         }
     }
 
-    private static void WriteGraph(TextWriter output, string dotText, string? dotPath, string? svgPath, string? pdfPath)
+    private static void WriteGraph(TextWriter output, Action<string> writeDot, string? dotPath, string? svgPath, string? pdfPath)
     {
         if (dotPath is null && svgPath is null && pdfPath is null) return;
         // The DOT file is written first, so a missing Graphviz never costs it.
         string source = dotPath ?? Path.Combine(Path.GetTempPath(), $"heapmon-{Guid.NewGuid():N}.dot");
         try
         {
-            AtomicFile.WriteAllText(source, dotText);
+            writeDot(source);
             if (dotPath is not null) output.WriteLine($"wrote {dotPath}");
             foreach (string? rendered in new[] { svgPath, pdfPath })
             {

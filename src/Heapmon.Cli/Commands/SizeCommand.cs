@@ -24,7 +24,7 @@ internal static class SizeCommand
             SizedObject tree = ObjectSize.Measure(library, levels, options);
             context.Output.WriteLine($"Demo graph: a library of {library.Books.Count} books by {library.Authors.Count} authors, sized to detail {levels}.");
             context.Output.WriteLine();
-            SizeTreeFormatter.Write(context.Output, tree);
+            tree.Format(context.Output);
             GC.KeepAlive(library);
             return 0;
         });

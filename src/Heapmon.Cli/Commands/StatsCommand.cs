@@ -11,7 +11,7 @@ internal static class StatsCommand
         var file = new Argument<string>("FILE") { Description = "A stats file written by DumpStats or `heapmon demo`." };
         var sort = new Option<string[]>("--sort", "-s")
         {
-            Description = $"Sort key, repeatable; later keys break ties: {string.Join(", ", Heapmon.Stats.Stats.SortKeys)}.",
+            Description = $"Sort key, repeatable; later keys break ties: {string.Join(", ", Heapmon.Stats.TrackerStats.SortKeys)}.",
             HelpName = "KEY",
         };
         var limit = new Option<int?>("--limit", "-n") { Description = "Print at most N objects.", HelpName = "N" };
@@ -27,8 +27,8 @@ internal static class StatsCommand
             string[] keys = [.. (parse.GetValue(sort) ?? []).SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
             int? max = parse.GetValue(limit);
             if (max < 0) throw new CliUsageException($"--limit must be 0 or more, not {max}");
-            StatsSort.Validate(keys); // before loading: a bad key costs nothing
-            Heapmon.Stats.Stats loaded = Heapmon.Stats.Stats.Load(parse.GetValue(file)!);
+            TrackerStats.CheckSortKeys(keys); // before loading: a bad key costs nothing
+            Heapmon.Stats.TrackerStats loaded = Heapmon.Stats.TrackerStats.Load(parse.GetValue(file)!);
 
             // Render everything first: an error never leaves half a report on stdout.
             var buffer = new StringWriter { NewLine = "\n" };

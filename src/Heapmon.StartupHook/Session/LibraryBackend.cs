@@ -1,5 +1,6 @@
 using Heapmon.Allocations;
 using Heapmon.Garbage;
+using Heapmon.Model;
 using Heapmon.Tracking;
 
 namespace Heapmon.StartupHook.Session;

@@ -1,3 +1,4 @@
+using Heapmon.Model;
 using Heapmon.Stats;
 using System.Diagnostics;
 using System.Runtime.InteropServices;

@@ -1,3 +1,5 @@
+using Heapmon.Model;
+
 namespace Heapmon.Allocations;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using Heapmon.Tracking;
+using Heapmon.Model;
+using Heapmon.Sampling;
 
 namespace Heapmon.Allocations;
 
@@ -10,23 +11,23 @@ namespace Heapmon.Allocations;
 /// </summary>
 public static class AllocationTracer
 {
-    private static readonly Lock Gate = new();
-    private static readonly SampleStore Store = new();
-    private static SamplerSession? _session;
-    private static long _sessionNumber;
-    private static AllocationTracerOptions _options = AllocationTracerOptions.Default;
+    private static readonly Lock s_gate = new();
+    private static AllocationTracerOptions s_options = AllocationTracerOptions.Default;
+    private static Filter[] s_filters = [];
+
+    private static SampleStore Store => AllocationSampler.Store;
 
     /// <summary>True while allocations are being traced (tracemalloc: is_enabled).</summary>
-    public static bool IsTracing { get { lock (Gate) return _session is not null; } }
+    public static bool IsTracing => AllocationSampler.IsRunning;
 
     /// <summary>Frames kept per traceback (tracemalloc: get_traceback_limit); set it through <see cref="Start(int)"/>.</summary>
-    public static int TracebackLimit { get { lock (Gate) return _options.TracebackLimit; } }
+    public static int TracebackLimit => AllocationSampler.Settings.TracebackLimit;
 
     /// <summary>The options the tracer runs (or last ran) with.</summary>
-    public static AllocationTracerOptions Options { get { lock (Gate) return _options; } }
+    public static AllocationTracerOptions Options { get { lock (s_gate) return s_options; } }
 
     /// <summary>The current filters, in the order added (tracemalloc: get_filters).</summary>
-    public static IReadOnlyList<Filter> Filters => Store.Filters;
+    public static IReadOnlyList<Filter> Filters { get { lock (s_gate) return s_filters; } }
 
     /// <summary>Starts tracing with <paramref name="tracebackLimit"/> frames per traceback (tracemalloc: enable + set_traceback_limit).</summary>
     public static void Start(int tracebackLimit = 1) => Start(AllocationTracerOptions.Default with { TracebackLimit = tracebackLimit });
@@ -37,36 +38,18 @@ public static class AllocationTracer
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        lock (Gate)
+        lock (s_gate)
         {
-            if (_session is not null) throw new InvalidOperationException("The allocation tracer is already running; call Stop first.");
-            Store.Reset();
-            _options = options;
-            _session = new SamplerSession(Store, options);
-            _sessionNumber++;
+            AllocationSampler.Start(new SamplerSettings(options.TracebackLimit, options.IncludeRuntimeFrames, options.BufferSizeMB));
+            s_options = options;
         }
     }
 
-    /// <summary>The number of the running session (each start makes a new one); 0 when not tracing.</summary>
-    internal static long RunningSession { get { lock (Gate) return _session is null ? 0 : _sessionNumber; } }
-
     /// <summary>Stops tracing and cancels scheduled tasks (tracemalloc: disable); the samples stay readable.</summary>
-    public static void Stop() => StopSession(only: null);
-
-    /// <summary>Stops the tracer if <paramref name="only"/> (when given) is still the running session: one started since by someone else is left alone.</summary>
-    internal static void StopSession(long? only)
+    public static void Stop()
     {
-        SamplerSession? session;
-        lock (Gate)
-        {
-            if (only is { } number && (_session is null || _sessionNumber != number)) return;
-            session = _session;
-            _session = null;
-        }
         AllocationTaskScheduler.CancelAll();
-        if (session is null) return;
-        session.Flush(TimeSpan.FromSeconds(5));
-        session.Dispose();
+        AllocationSampler.Stop();
     }
 
     /// <summary>Forgets every sample and resets <see cref="GetTracedMemory"/> (tracemalloc: clear_traces).</summary>
@@ -77,7 +60,11 @@ public static class AllocationTracer
     }
 
     /// <summary>Adds a filter for allocations sampled from now on (tracemalloc: add_filter).</summary>
-    public static void AddFilter(Filter filter) => Store.AddFilter(filter ?? throw new ArgumentNullException(nameof(filter)));
+    public static void AddFilter(Filter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        lock (s_gate) SetFilters([.. s_filters, filter]);
+    }
 
     /// <summary>Keeps only allocations whose file matches <paramref name="pattern"/> (tracemalloc: add_include_filter).</summary>
     public static void AddIncludeFilter(string pattern, int? lineNumber = null, bool traceback = false) => AddFilter(new Filter(true, pattern, lineNumber, traceback));
@@ -86,7 +73,16 @@ public static class AllocationTracer
     public static void AddExcludeFilter(string pattern, int? lineNumber = null, bool traceback = false) => AddFilter(new Filter(false, pattern, lineNumber, traceback));
 
     /// <summary>Removes every filter (tracemalloc: clear_filters).</summary>
-    public static void ClearFilters() => Store.ClearFilters();
+    public static void ClearFilters()
+    {
+        lock (s_gate) SetFilters([]);
+    }
+
+    private static void SetFilters(Filter[] filters)
+    {
+        s_filters = filters;
+        Store.SetAcceptor(filters.Length == 0 ? null : frames => Filter.Accepts(filters, frames));
+    }
 
     /// <summary>
     /// Estimated bytes allocated since <see cref="Start(int)"/> or <see cref="ClearTraces"/> and their peak
@@ -120,8 +116,7 @@ public static class AllocationTracer
     {
         ArgumentNullException.ThrowIfNull(obj);
         trace = null;
-        SamplerSession? session;
-        lock (Gate) session = _session;
+        SamplerSession? session = AllocationSampler.Session;
         if (session is null)
         {
             // Without the session's GC events, a sampled address can no longer be tied to an object.
@@ -132,30 +127,10 @@ public static class AllocationTracer
     }
 
     /// <summary>
-    /// Instantiation sites of sampled allocations of <paramref name="type"/> (and, if asked, its subclasses),
-    /// grouped by whole traceback, with estimated counts and 95% intervals, most first. For the ClassTracker's
-    /// <c>TrackClass(..., trace: true)</c>.
-    /// </summary>
-    internal static IReadOnlyList<InstantiationSite> GetInstantiationSites(Type type, bool includeSubclasses)
-    {
-        ArgumentNullException.ThrowIfNull(type);
-        Flush();
-        return InstantiationSites.Build(Store, type, includeSubclasses);
-    }
-
-    /// <summary>
     /// Waits until allocations made before this call are in the store (true when not tracing); false when the
     /// session did not catch up in time (a starved reader), so the caller can say its view is incomplete.
     /// </summary>
-    internal static bool Flush()
-    {
-        SamplerSession? session;
-        lock (Gate) session = _session;
-        return session is null || session.Flush(TimeSpan.FromSeconds(10)) || session.Flush(TimeSpan.FromSeconds(20));
-    }
+    internal static bool Flush() => AllocationSampler.Flush();
 
     internal static SampleStore Samples => Store;
-
-    /// <summary>Whether the sampler's reader stopped on an error.</summary>
-    internal static Exception? ReaderFailure { get { lock (Gate) return _session?.ReaderFailure; } }
 }

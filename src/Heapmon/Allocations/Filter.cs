@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Heapmon.Model;
 
 namespace Heapmon.Allocations;
 

@@ -1,3 +1,5 @@
+using Heapmon.Model;
+
 namespace Heapmon.Allocations;
 
 /// <summary>Builds <see cref="GroupedStats"/> from a snapshot's rows (most recent frame) or traces (address, cumulative).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Heapmon.Model;
 
 namespace Heapmon.Allocations;
 

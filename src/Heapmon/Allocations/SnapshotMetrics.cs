@@ -1,3 +1,5 @@
+using Heapmon.Heap;
+using Heapmon.Model;
 using Heapmon.Tracking;
 
 namespace Heapmon.Allocations;

@@ -1,11 +1,16 @@
 using System.Globalization;
+using Heapmon.Model;
 
 namespace Heapmon.Allocations;
 
-/// <summary>Prints single samples with their tracebacks (tracemalloc's command line: --block and --traceback).</summary>
-internal static class TracebackWriter
+/// <summary>Prints single samples with their tracebacks, as tracemalloc's recipes print a traceback (tracemalloc: Traceback.format).</summary>
+public static class TracebackWriter
 {
-    /// <summary>The sample at <paramref name="address"/>: size, type and traceback, or that there is none.</summary>
+    /// <summary>Writes the sample at <paramref name="address"/>: size, type and traceback, or that there is none (tracemalloc: get_object_traceback).</summary>
+    /// <param name="output">Where to write.</param>
+    /// <param name="snapshot">A snapshot taken with traces.</param>
+    /// <param name="address">The sampled object's address.</param>
+    /// <param name="filenameParts">Trailing path parts of each file name to show (0: the whole path).</param>
     public static void WriteBlock(TextWriter output, AllocationSnapshot snapshot, long address, int filenameParts)
     {
         AllocationTrace? trace = snapshot.GetTrace(address);
@@ -19,7 +24,12 @@ internal static class TracebackWriter
         WriteTraceback(output, trace, filenameParts);
     }
 
-    /// <summary>The <paramref name="count"/> biggest samples, each with its traceback.</summary>
+    /// <summary>Writes the <paramref name="count"/> biggest samples, each with its traceback (tracemalloc: statistics('traceback')).</summary>
+    /// <param name="output">Where to write.</param>
+    /// <param name="snapshot">A snapshot taken with traces.</param>
+    /// <param name="count">How many samples to show.</param>
+    /// <param name="filenameParts">Trailing path parts of each file name to show (0: the whole path).</param>
+    /// <exception cref="InvalidOperationException">The snapshot was taken without traces.</exception>
     public static void WriteTracebacks(TextWriter output, AllocationSnapshot snapshot, int count, int filenameParts)
     {
         IReadOnlyList<AllocationTrace> traces = snapshot.Traces ?? throw new InvalidOperationException("This snapshot has no traces.");

@@ -32,6 +32,16 @@ public sealed class SizedObject
     /// <summary>Referents that added bytes, largest first; empty below the requested detail (Pympler: Asized.refs).</summary>
     public IReadOnlyList<SizedObject> Referents { get; }
 
+    /// <summary>
+    /// Writes the tree as Pympler prints referents: indented names, deep and flat sizes, the share of
+    /// this object and the level (Pympler: Asized.format).
+    /// </summary>
+    public void Format(TextWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        SizeTreeFormatter.Write(writer, this);
+    }
+
     /// <summary>One line: name, deep size and flat size (Pympler: Asized.__str__).</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Name} size={Size} flat={Flat}");

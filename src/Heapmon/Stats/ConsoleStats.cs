@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Heapmon.Tracking;
+using Heapmon.Model;
 
 namespace Heapmon.Stats;
 
@@ -9,7 +9,7 @@ namespace Heapmon.Stats;
 /// Writes to a <see cref="TextWriter"/> (default <see cref="Console.Out"/>); each call renders
 /// completely into a buffer first, so a failure never leaves a partial report.
 /// </summary>
-public sealed class ConsoleStats : Stats
+public sealed class ConsoleStats : TrackerStats
 {
     private const string Rule = "-------------------------------------------------------------------------------";
 
@@ -17,10 +17,10 @@ public sealed class ConsoleStats : Stats
     public ConsoleStats(TrackerData data, TextWriter? output = null) : base(data) => Output = output ?? Console.Out;
 
     /// <summary>Console reports over everything <paramref name="tracker"/> has recorded so far (Pympler: ConsoleStats(tracker=tracker)).</summary>
-    public ConsoleStats(ClassTracker tracker, TextWriter? output = null) : base(Tracker(tracker).ToData()) => Output = output ?? Console.Out;
+    public ConsoleStats(ITrackerDataSource tracker, TextWriter? output = null) : base(DataOf(tracker)) => Output = output ?? Console.Out;
 
     /// <summary>Console reports over <paramref name="stats"/>'s data, keeping its sort order.</summary>
-    public ConsoleStats(Stats stats, TextWriter? output = null) : base(stats) => Output = output ?? Console.Out;
+    public ConsoleStats(TrackerStats stats, TextWriter? output = null) : base(stats) => Output = output ?? Console.Out;
 
     /// <summary>Where reports go (Pympler: stream).</summary>
     public TextWriter Output { get; }
@@ -29,14 +29,14 @@ public sealed class ConsoleStats : Stats
     /// <exception cref="HeapmonFormatException">The file cannot be loaded.</exception>
     public static ConsoleStats Load(string path, TextWriter? output = null) => new(StatsFile.Read(path), output);
 
-    /// <inheritdoc cref="Stats.SortStats"/>
+    /// <inheritdoc cref="TrackerStats.SortStats"/>
     public new ConsoleStats SortStats(params string[] keys)
     {
         base.SortStats(keys);
         return this;
     }
 
-    /// <inheritdoc cref="Stats.ReverseOrder"/>
+    /// <inheritdoc cref="TrackerStats.ReverseOrder"/>
     public new ConsoleStats ReverseOrder()
     {
         base.ReverseOrder();

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Heapmon.Tracking;
+using Heapmon.Model;
 
 namespace Heapmon.Stats;
 

@@ -1,4 +1,4 @@
-using Heapmon.Tracking;
+using Heapmon.Model;
 
 namespace Heapmon.Stats;
 
@@ -48,7 +48,7 @@ public sealed record StatsOutput(string Path, StatsOutputKind Kind)
         switch (Kind)
         {
             case StatsOutputKind.Dump:
-                new Stats(data).DumpStats(Path);
+                new TrackerStats(data).DumpStats(Path);
                 break;
             case StatsOutputKind.Html:
                 new HtmlStats(data).CreateHtml(Path);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using Heapmon.Model;
 
 namespace Heapmon.Tracking;
 

@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using Heapmon.Heap;
+using Heapmon.Model;
 namespace Heapmon.Tracking;
 
 public sealed partial class ClassTracker

@@ -1,3 +1,5 @@
+using Heapmon.Model;
+
 namespace Heapmon.Tracking;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace Heapmon.Tracking;
 /// Class instances are found by a walk of the heap at each snapshot, so an instance's birth is the
 /// time it was first seen, not the time it was constructed.
 /// </remarks>
-public sealed partial class ClassTracker : IDisposable
+public sealed partial class ClassTracker : ITrackerDataSource, IDisposable
 {
     private readonly Lock _lock = new();         // bookkeeping: slots, classes, snapshots
     private readonly Lock _snapshotGate = new(); // one snapshot (or class walk) at a time; taken before _lock
@@ -41,8 +43,6 @@ public sealed partial class ClassTracker : IDisposable
         get { lock (_lock) return _snapshots.ToArray(); }
     }
 
-    /// <summary>Statistics over everything recorded so far, to sort, print or dump (Pympler: Stats(tracker=tracker)).</summary>
-    public Heapmon.Stats.Stats Stats => new(ToData());
 
     /// <summary>
     /// Tracks one object: its birth now, its death when observed, its size at every snapshot and,
@@ -83,7 +83,7 @@ public sealed partial class ClassTracker : IDisposable
     /// <param name="name">The name its instances are reported under; default: the type's full name.</param>
     /// <param name="includeExisting">Also track the instances alive now (Pympler cannot: it patches the constructor).</param>
     /// <remarks>
-    /// With <paramref name="trace"/>, the allocation tracer (<see cref="Allocations.AllocationTracer"/>) samples the
+    /// With <paramref name="trace"/>, the allocation sampler behind <c>AllocationTracer</c> (tracemalloc) samples the
     /// allocations: it is started if not running, and stopped again when no traced class is left (a tracer started
     /// by the caller is left running). Sites are estimates from samples (about one per 100 KB allocated).
     /// </remarks>
@@ -104,7 +104,7 @@ public sealed partial class ClassTracker : IDisposable
             lock (_lock)
             {
                 ThrowIfDisposed();
-                Allocations.SampleMark since = default;
+                Sampling.SampleMark since = default;
                 TrackedClass? previous = _classes.ActiveOf(type);
                 if (trace && _traces is not null)
                 {

@@ -1,4 +1,5 @@
-using Heapmon.Allocations;
+using Heapmon.Sampling;
+using Heapmon.Model;
 
 namespace Heapmon.Tracking;
 

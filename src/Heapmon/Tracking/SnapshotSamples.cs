@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
+using Heapmon.Model;
 
 namespace Heapmon.Tracking;
 

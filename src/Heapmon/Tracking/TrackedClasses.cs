@@ -1,14 +1,16 @@
+using Heapmon.Model;
+
 namespace Heapmon.Tracking;
 
 /// <summary>A class announced with TrackClass and its parameters (Pympler: the patched constructor's arguments).</summary>
-internal sealed class TrackedClass(Type type, string name, int level, bool trace, Heapmon.Allocations.SampleMark since = default)
+internal sealed class TrackedClass(Type type, string name, int level, bool trace, Heapmon.Sampling.SampleMark since = default)
 {
     public Type Type { get; } = type;
     public string Name { get; } = name;
     public int Level { get; } = level;
     public bool Trace { get; } = trace;
     /// <summary>Where this class's instantiation traces begin in the allocation tracer's samples.</summary>
-    public Heapmon.Allocations.SampleMark Since { get; } = since;
+    public Heapmon.Sampling.SampleMark Since { get; } = since;
     /// <summary>Instantiation sites as last computed; kept when the class is detached or the tracer stops.</summary>
     public IReadOnlyList<InstantiationSite> Sites { get; set; } = [];
     /// <summary>False once detached: no new instances are taken on, the ones found stay tracked.</summary>

@@ -1,6 +1,6 @@
 namespace Heapmon.Tracking;
 
-/// <summary>The Sizing, Heap and Allocations layers behind a tracker made with the public constructor.</summary>
+/// <summary>The Sizing, Heap and Sampling layers behind a tracker made with the public constructor.</summary>
 internal static class TrackerBackends
 {
     public static ISnapshotMeasurer Measurer() => new SizerMeasurer(Heapmon.Sizing.SizingOptions.Default);
@@ -8,5 +8,5 @@ internal static class TrackerBackends
     public static IInstanceSource InstanceSource() => new HeapInstanceSource();
 
     /// <summary>Instantiation traces for <c>TrackClass(..., trace: true)</c>, from the allocation tracer; one per tracker.</summary>
-    public static IInstantiationTraces Traces() => new Heapmon.Allocations.TrackerTraces();
+    public static IInstantiationTraces Traces() => new TrackerTraces();
 }

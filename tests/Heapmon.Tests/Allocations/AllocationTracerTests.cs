@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Heapmon.Allocations;
+using Heapmon.Model;
+using Heapmon.Tracking;
 
 namespace Heapmon.Tests.Allocations;
 
@@ -165,11 +167,11 @@ public sealed class AllocationTracerTests : IDisposable
         for (int i = 0; i < 60_000; i++) _sink = new Shape(); // site:shapes
         for (int i = 0; i < 60_000; i++) _sink = new Circle(); // site:circles
 
-        var own = AllocationTracer.GetInstantiationSites(typeof(Shape), includeSubclasses: false);
+        var own = InstantiationSites.Of(typeof(Shape), includeSubclasses: false);
         Assert.Contains(own, s => s.Frames[0].EndsWith($"AllocationTracerTests.cs:{Lines["shapes"]})"));
         Assert.DoesNotContain(own, s => s.Frames[0].EndsWith($"AllocationTracerTests.cs:{Lines["circles"]})"));
 
-        var all = AllocationTracer.GetInstantiationSites(typeof(Shape), includeSubclasses: true);
+        var all = InstantiationSites.Of(typeof(Shape), includeSubclasses: true);
         var circles = Assert.Single(all, s => s.Frames[0].EndsWith($"AllocationTracerTests.cs:{Lines["circles"]})"));
         Assert.Equal(2, circles.Frames.Count);
         Assert.True(circles.Samples > 0);

@@ -1,4 +1,5 @@
 using Heapmon.Allocations;
+using Heapmon.Model;
 using static Heapmon.Tests.Allocations.SyntheticSnapshots;
 
 namespace Heapmon.Tests.Allocations;

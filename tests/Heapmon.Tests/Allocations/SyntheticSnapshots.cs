@@ -1,4 +1,5 @@
 using Heapmon.Allocations;
+using Heapmon.Model;
 
 namespace Heapmon.Tests.Allocations;
 

@@ -63,7 +63,7 @@ public sealed class DemoCommandTests
         Assert.Equal(2, printed.Split("---- SUMMARY").Length - 1);
         Assert.Contains("hiring round 5", printed);
         // The dump holds what was printed last: the workload's twelve snapshots, 15,000 employees at the peak.
-        var stats = Heapmon.Stats.Stats.Load(dump);
+        var stats = Heapmon.Stats.TrackerStats.Load(dump);
         Assert.Equal(12, stats.Data.Snapshots.Count);
         Assert.Equal(15000, stats.Data.Snapshots[5].Classes.Single(c => c.ClassName.EndsWith(".Employee", StringComparison.Ordinal)).Active);
         // The text output is the same summary that was printed.

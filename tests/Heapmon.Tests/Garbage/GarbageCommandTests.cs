@@ -19,9 +19,9 @@ public sealed class GarbageCommandTests
         Assert.Contains("cycle 1: 6 objects", output);
         Assert.Contains("cycle 2: 2 objects", output);
         Assert.Contains("cycle 3: 1 object,", output);
-        Assert.Contains("1. static Heapmon.Garbage.Demo.Settings.Changed  [StaticField]", output);
-        Assert.Contains("._target -> Heapmon.Garbage.Demo.GarbageDemo+<>c__DisplayClass", output);
-        Assert.Contains(".leaked -> Heapmon.Garbage.Demo.Section", output);
+        Assert.Contains("1. static Heapmon.Demo.Settings.Changed  [StaticField]", output);
+        Assert.Contains("._target -> Heapmon.Demo.GarbageDemo+<>c__DisplayClass", output);
+        Assert.Contains(".leaked -> Heapmon.Demo.Section", output);
         Assert.Contains("NOT thread stacks (gcroot -nostacks", output);
 
         Assert.Equal(3, File.ReadAllText(dot).Split("subgraph cluster_").Length - 1);
@@ -39,7 +39,7 @@ public sealed class GarbageCommandTests
         (int exit, _, string error) = RunCli("garbage", "--demo", "--graph", "retention", "--dot", dot);
         Assert.True(exit == 0, error);
         string text = File.ReadAllText(dot);
-        Assert.Contains("label=\"static Heapmon.Garbage.Demo.Settings.Changed\"", text);
+        Assert.Contains("label=\"static Heapmon.Demo.Settings.Changed\"", text);
         Assert.Contains("[label=\"_target\"]", text);
         Assert.Contains("style=bold, color=red", text);
     }

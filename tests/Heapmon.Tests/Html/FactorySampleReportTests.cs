@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Heapmon.Model;
 using Heapmon.Samples.Factory;
 using Heapmon.Stats;
 using Heapmon.Tracking;
@@ -31,7 +32,7 @@ public sealed class FactorySampleReportTests(ChromiumFixture chromium) : IClassF
             GC.Collect();
             tracker.CreateSnapshot("after layoffs");
             GC.KeepAlive(factory);
-            data = tracker.Stats.Data;
+            data = tracker.ToData();
         }
         Assert.Equal(4, data.Snapshots.Count);
 

@@ -1,12 +1,13 @@
 using System.Text.RegularExpressions;
+using Heapmon.Model;
 using Heapmon.Stats;
 using Heapmon.Tracking;
 
 namespace Heapmon.Tests.Html;
 
 /// <summary>
-/// The rendered report of a small fixed input, compared with an approved copy (STYLE.md 5): any change to the
-/// markup, style or script shows as a diff. Set HEAPMON_APPROVE=1 to write a new approved copy (the test then fails once).
+/// The rendered report of a small fixed input, compared with an approved copy: any change to the
+/// markup, style or script shows as a diff (see <see cref="Approval"/>).
 /// </summary>
 public sealed class HtmlApprovalTests
 {
@@ -14,18 +15,7 @@ public sealed class HtmlApprovalTests
     public void Small_report_matches_the_approved_html()
     {
         string actual = new HtmlStats(TrackerDataFixtures.Scale(snapshotCount: 3, objectCount: 10)).RenderToString();
-        string approved = Path.Combine(TestPaths.RepoRoot, "tests", "Heapmon.Tests", "Html", "Approved", "small-report.approved.html");
-        if (Environment.GetEnvironmentVariable("HEAPMON_APPROVE") == "1" || !File.Exists(approved))
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(approved)!);
-            File.WriteAllText(approved, actual);
-            Assert.Fail($"Wrote {approved}; look at it and run again.");
-        }
-        // On a difference the new rendering is kept beside the other artefacts, for a diff.
-        string received = Path.Combine(ChromiumFixture.ArtefactDirectory, "small-report.received.html");
-        if (File.ReadAllText(approved) != actual) File.WriteAllText(received, actual);
-        else File.Delete(received);
-        Assert.Equal(File.ReadAllText(approved), actual);
+        Approval.Verify("tests/Heapmon.Tests/Html/Approved/small-report.approved.html", actual);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using static Heapmon.Tests.CliRunner;
+using Heapmon.Model;
 using Heapmon.Stats;
 using Heapmon.Tracking;
 
@@ -13,7 +14,7 @@ public sealed class HtmlCommandTests
         string dir = TestPaths.NewTempDirectory("html-cli");
         string dump = Path.Combine(dir, "profile.dat");
         TrackerData data = TrackerDataFixtures.Factory();
-        new Heapmon.Stats.Stats(data).DumpStats(dump);
+        new Heapmon.Stats.TrackerStats(data).DumpStats(dump);
 
         (int exit, string output, string error) = RunCli("html", dump, "-o", Path.Combine(dir, "report.html"));
         Assert.True(exit == 0, error);
@@ -30,7 +31,7 @@ public sealed class HtmlCommandTests
     {
         string dir = TestPaths.NewTempDirectory("html-cli");
         string dump = Path.Combine(dir, "profile.dat");
-        new Heapmon.Stats.Stats(TrackerDataFixtures.Factory()).DumpStats(dump);
+        new Heapmon.Stats.TrackerStats(TrackerDataFixtures.Factory()).DumpStats(dump);
         byte[] original = File.ReadAllBytes(dump);
 
         (int exit, _, string error) = RunCli("html", Path.Combine(dir, "missing.dat"), "-o", Path.Combine(dir, "r.html"));

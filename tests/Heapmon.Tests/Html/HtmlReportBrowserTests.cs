@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Heapmon.Model;
 using Heapmon.Stats;
 using Heapmon.Tracking;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Heapmon.Model;
 using Heapmon.Tracking;
 
 namespace Heapmon.Tests.Run;
@@ -27,7 +28,7 @@ internal static partial class RunHarness
     }
 
     /// <summary>Reads a stats dump written by `heapmon run`.</summary>
-    public static TrackerData LoadDump(string path) => global::Heapmon.Stats.Stats.Load(path).Data;
+    public static TrackerData LoadDump(string path) => global::Heapmon.Stats.TrackerStats.Load(path).Data;
 
     /// <summary>Waits until <paramref name="condition"/> holds, failing after <paramref name="timeout"/>.</summary>
     public static void WaitFor(Func<bool> condition, TimeSpan timeout, string what)

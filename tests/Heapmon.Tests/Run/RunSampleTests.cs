@@ -1,3 +1,4 @@
+using Heapmon.Model;
 using Heapmon.Stats;
 using Heapmon.Tracking;
 using Workload.Nodes;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Heapmon.Model;
 using Heapmon.Tracking;
 
 namespace Heapmon.Tests.Run;

@@ -1,7 +1,7 @@
 using Heapmon.Samples.Factory;
 using Heapmon.Stats;
 using Heapmon.Tracking;
-using StatsView = Heapmon.Stats.Stats;
+using StatsView = Heapmon.Stats.TrackerStats;
 
 namespace Heapmon.Tests.Stats;
 

@@ -1,7 +1,8 @@
 using static Heapmon.Tests.CliRunner;
+using Heapmon.Model;
 using Heapmon.Stats;
 using Heapmon.Tracking;
-using StatsView = Heapmon.Stats.Stats;
+using StatsView = Heapmon.Stats.TrackerStats;
 
 namespace Heapmon.Tests.Stats;
 

@@ -1,8 +1,9 @@
 using System.IO.Compression;
 using System.Text;
+using Heapmon.Model;
 using Heapmon.Stats;
 using Heapmon.Tracking;
-using StatsView = Heapmon.Stats.Stats;
+using StatsView = Heapmon.Stats.TrackerStats;
 
 namespace Heapmon.Tests.Stats;
 

@@ -1,8 +1,9 @@
+using Heapmon.Model;
 using Xunit.Abstractions;
 using System.Text;
 using Heapmon.Stats;
 using Heapmon.Tracking;
-using StatsView = Heapmon.Stats.Stats;
+using StatsView = Heapmon.Stats.TrackerStats;
 
 namespace Heapmon.Tests.Stats;
 

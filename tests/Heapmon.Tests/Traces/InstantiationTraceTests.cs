@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using Heapmon.Allocations;
+using Heapmon.Model;
+using Heapmon.Sampling;
 using Heapmon.Stats;
 using Heapmon.Tests.Allocations;
 using Heapmon.Tracking;
@@ -104,8 +106,8 @@ public sealed class InstantiationTraceTests(ITestOutputHelper log) : IDisposable
         Assert.Contains(printed, l => l.EndsWith($"(InstantiationTraceTests.cs:{Lines["few"]})"));
 
         string path = Path.Combine(TestPaths.NewTempDirectory("traces"), "stats.json");
-        new Heapmon.Stats.Stats(data).DumpStats(path);
-        IReadOnlyList<InstantiationSite> loaded = Heapmon.Stats.Stats.Load(path).Data.Classes.Single().Sites;
+        new Heapmon.Stats.TrackerStats(data).DumpStats(path);
+        IReadOnlyList<InstantiationSite> loaded = Heapmon.Stats.TrackerStats.Load(path).Data.Classes.Single().Sites;
         IReadOnlyList<InstantiationSite> original = data.Classes.Single().Sites;
         Assert.Equal(original.Count, loaded.Count);
         for (int i = 0; i < original.Count; i++)
@@ -139,7 +141,7 @@ public sealed class InstantiationTraceTests(ITestOutputHelper log) : IDisposable
         tracker.CreateSnapshot();
         TrackerData data = tracker.ToData();
         // 5 MB at each line: ~50 samples each, so the Gadget line was sampled (checked, not assumed).
-        Assert.Contains(AllocationTracer.GetInstantiationSites(typeof(Gadget), includeSubclasses: false), s => Names(s, "gadgets"));
+        Assert.Contains(InstantiationSites.Of(typeof(Gadget), includeSubclasses: false), s => Names(s, "gadgets"));
         IReadOnlyList<InstantiationSite> widgetSites = data.Classes.Single(c => c.Trace).Sites;
         Assert.Contains(widgetSites, s => Names(s, "widgets"));
         Assert.DoesNotContain(widgetSites, s => Names(s, "gadgets"));
@@ -172,13 +174,13 @@ public sealed class InstantiationTraceTests(ITestOutputHelper log) : IDisposable
         }
 
         AllocationTracer.Start(tracebackLimit: 2);
-        long session = AllocationTracer.RunningSession;
+        long session = AllocationSampler.RunningSession;
         using (var tracker = new ClassTracker())
         {
             tracker.TrackClass<Widget>(trace: true);
             Assert.Equal(2, AllocationTracer.TracebackLimit); // the user's options stand
         }
         Assert.True(AllocationTracer.IsTracing);
-        Assert.Equal(session, AllocationTracer.RunningSession);
+        Assert.Equal(session, AllocationSampler.RunningSession);
     }
 }

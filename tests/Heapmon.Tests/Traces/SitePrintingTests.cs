@@ -1,3 +1,4 @@
+using Heapmon.Model;
 using Heapmon.Stats;
 using Heapmon.Tests.Stats;
 using Heapmon.Tracking;

@@ -1,3 +1,5 @@
+using Heapmon.Model;
+using Heapmon.Sampling;
 using Heapmon.Tracking;
 
 namespace Heapmon.Tests.Tracking;
@@ -163,9 +165,9 @@ public sealed class ClassTrackerApiTests
         public int Holders { get; private set; }
         public void Acquire() => Holders = 1;
         public void Release() => Holders = 0;
-        public Heapmon.Allocations.SampleMark Mark() => default;
+        public Heapmon.Sampling.SampleMark Mark() => default;
         public void Flush() { }
-        public IReadOnlyList<InstantiationSite> Sites(Heapmon.Allocations.SampleMark since, Func<Type, bool> belongs)
+        public IReadOnlyList<InstantiationSite> Sites(Heapmon.Sampling.SampleMark since, Func<Type, bool> belongs)
             => [new([string.Join(", ", new[] { typeof(Animal), typeof(Dog), typeof(Puppy) }.Where(belongs).Select(t => t.Name))], 3, 300, 100, 700)];
     }
 

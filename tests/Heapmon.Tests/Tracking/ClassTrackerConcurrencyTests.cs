@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Heapmon.Model;
 using Heapmon.Tracking;
 
 namespace Heapmon.Tests.Tracking;

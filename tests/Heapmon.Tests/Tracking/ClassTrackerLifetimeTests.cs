@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Heapmon.Model;
 using Heapmon.Tracking;
 
 namespace Heapmon.Tests.Tracking;

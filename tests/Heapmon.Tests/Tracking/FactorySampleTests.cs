@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
+using Heapmon.Model;
 using Heapmon.Samples.Factory;
 using Heapmon.Tracking;
-using Heapmon.Tracking.Demo;
+using Heapmon.Demo;
 using Microsoft.Diagnostics.Runtime;
 
 namespace Heapmon.Tests.Tracking;
@@ -37,7 +38,7 @@ public sealed class FactorySampleTests
         using var tracker = new ClassTracker();
         FactoryDemo.Workload(tracker);
         TrackerData data = tracker.ToData();
-        string employee = typeof(Heapmon.Tracking.Demo.Employee).FullName!;
+        string employee = typeof(Heapmon.Demo.Employee).FullName!;
         Assert.Equal(12, data.Snapshots.Count);
         Assert.All(data.Snapshots, s => Assert.False(string.IsNullOrEmpty(s.Description)));
         Assert.Equal([0, 1000, 3000, 6000, 10000, 15000, 7500, 3750, 1875, 938, 938, 0],

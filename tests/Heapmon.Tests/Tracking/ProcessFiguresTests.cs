@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Heapmon.Heap;
+using Heapmon.Model;
 using Heapmon.Tracking;
 
 namespace Heapmon.Tests.Tracking;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Heapmon.Tracking;
+using Heapmon.Model;
 
 namespace Heapmon.Stats;
 

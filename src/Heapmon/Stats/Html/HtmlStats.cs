@@ -1,4 +1,4 @@
-using Heapmon.Tracking;
+using Heapmon.Model;
 
 namespace Heapmon.Stats;
 
@@ -11,7 +11,11 @@ public sealed class HtmlStats
     private readonly TrackerData _data;
     private readonly HtmlStatsOptions _options;
 
-    /// <summary>Prepares a report of <paramref name="data"/> (Pympler: HtmlStats(tracker=...)).</summary>
+    /// <summary>Prepares a report of everything <paramref name="tracker"/> has recorded so far (Pympler: HtmlStats(tracker=tracker)).</summary>
+    public HtmlStats(ITrackerDataSource tracker, HtmlStatsOptions? options = null)
+        : this((tracker ?? throw new ArgumentNullException(nameof(tracker))).ToData(), options) { }
+
+    /// <summary>Prepares a report of recorded <paramref name="data"/>, from a tracker or a stats file.</summary>
     public HtmlStats(TrackerData data, HtmlStatsOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -20,9 +24,9 @@ public sealed class HtmlStats
         _options.Validate();
     }
 
-    /// <summary>Prepares a report of a stats file written by <see cref="Stats.DumpStats"/> (Pympler: HtmlStats(filename=...)).</summary>
+    /// <summary>Prepares a report of a stats file written by <see cref="TrackerStats.DumpStats"/> (Pympler: HtmlStats(filename=...)).</summary>
     /// <exception cref="HeapmonFormatException">The file is missing, of another format, truncated, corrupt or from a newer version.</exception>
-    public static HtmlStats Load(string path, HtmlStatsOptions? options = null) => new(Stats.Load(path).Data, options);
+    public static HtmlStats Load(string path, HtmlStatsOptions? options = null) => new(StatsFile.Read(path), options);
 
     /// <summary>Writes the report to <paramref name="path"/> atomically: a temp file renamed into place (Pympler: create_html).</summary>
     public void CreateHtml(string path, CancellationToken cancellationToken = default)

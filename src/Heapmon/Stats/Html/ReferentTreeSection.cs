@@ -1,5 +1,5 @@
 using System.Globalization;
-using Heapmon.Tracking;
+using Heapmon.Model;
 
 namespace Heapmon.Stats;
 

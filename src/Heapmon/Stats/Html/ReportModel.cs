@@ -1,4 +1,4 @@
-using Heapmon.Tracking;
+using Heapmon.Model;
 
 namespace Heapmon.Stats;
 

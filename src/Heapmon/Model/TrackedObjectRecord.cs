@@ -1,4 +1,4 @@
-namespace Heapmon.Tracking;
+namespace Heapmon.Model;
 
 /// <summary>
 /// Everything recorded about one tracked object, as plain data (Pympler: TrackedObject): it never

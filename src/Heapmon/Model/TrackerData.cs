@@ -1,4 +1,4 @@
-namespace Heapmon.Tracking;
+namespace Heapmon.Model;
 
 /// <summary>
 /// Everything a tracker recorded, as plain data: what a stats dump holds and what every renderer

@@ -1,11 +1,12 @@
 using System.Diagnostics.Tracing;
 using System.Runtime.InteropServices;
+using Heapmon.Model;
 using Microsoft.Diagnostics.NETCore.Client;
 using Microsoft.Diagnostics.Tracing;
 using Microsoft.Diagnostics.Tracing.Parsers;
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
-namespace Heapmon.Allocations;
+namespace Heapmon.Sampling;
 
 /// <summary>
 /// Mechanism 4 of DESIGN.md: an EventPipe session to our own process with .NET 10 allocation
@@ -18,7 +19,7 @@ internal sealed partial class SamplerSession : IDisposable
     private const long AllocationSamplingKeyword = 0x80000000000;
 
     private readonly SampleStore _store;
-    private readonly AllocationTracerOptions _options;
+    private readonly SamplerSettings _options;
     private readonly DiagnosticsClient _client = new(Environment.ProcessId);
     private readonly EventPipeSession _session;
     private readonly EventPipeEventSource _source;
@@ -37,7 +38,7 @@ internal sealed partial class SamplerSession : IDisposable
     private int _gen2Index;
     private Exception? _readerFailure;
 
-    public SamplerSession(SampleStore store, AllocationTracerOptions options)
+    public SamplerSession(SampleStore store, SamplerSettings options)
     {
         _store = store;
         _options = options;

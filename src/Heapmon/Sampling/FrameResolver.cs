@@ -1,4 +1,6 @@
-namespace Heapmon.Allocations;
+using Heapmon.Model;
+
+namespace Heapmon.Sampling;
 
 /// <summary>
 /// Turns raw stacks (return addresses, innermost first) into tracebacks: methods from the JIT's
@@ -47,6 +49,7 @@ internal sealed class FrameResolver(JitLineMap jit, PdbLines pdbs, bool includeR
         if (range is null) return (Kind.Unknown, null); // native code, stubs, precompiled code without rundown
         string name = range.Name;
         if (name.StartsWith("Heapmon.Allocations.", StringComparison.Ordinal)
+            || name.StartsWith("Heapmon.Sampling.", StringComparison.Ordinal)
             || name.StartsWith("Microsoft.Diagnostics.Tracing.", StringComparison.Ordinal)
             || name.StartsWith("Microsoft.Diagnostics.NETCore.Client.", StringComparison.Ordinal))
             return (Kind.Tracer, null);

@@ -2,7 +2,7 @@ using System.Reflection.Metadata;
 using System.Reflection.Metadata.Ecma335;
 using System.Reflection.PortableExecutable;
 
-namespace Heapmon.Allocations;
+namespace Heapmon.Sampling;
 
 /// <summary>(module, method token, IL offset) → source file and line from the module's portable PDB (beside it or embedded).</summary>
 internal sealed class PdbLines : IDisposable

@@ -1,9 +1,10 @@
 using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
+using Heapmon.Model;
 using Microsoft.Diagnostics.Tracing;
 
-namespace Heapmon.Allocations;
+namespace Heapmon.Sampling;
 
 /// <summary>
 /// Reads the stack an EventPipe event carries. TraceEvent's EventPipeEventSource exposes it the ETW way,

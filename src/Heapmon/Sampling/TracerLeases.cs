@@ -1,4 +1,4 @@
-namespace Heapmon.Allocations;
+namespace Heapmon.Sampling;
 
 /// <summary>
 /// Who needs the allocation tracer besides its user: trackers with traced classes hold a lease. The
@@ -23,14 +23,14 @@ internal static class TracerLeases
     {
         lock (Gate)
         {
-            if (!AllocationTracer.IsTracing)
+            if (!AllocationSampler.IsRunning)
             {
                 try
                 {
-                    AllocationTracer.Start(TracebackLimit);
-                    _ownedSession = AllocationTracer.RunningSession;
+                    AllocationSampler.Start(new SamplerSettings(TracebackLimit, IncludeRuntimeFrames: false, BufferSizeMB: 256));
+                    _ownedSession = AllocationSampler.RunningSession;
                 }
-                catch (InvalidOperationException) when (AllocationTracer.IsTracing)
+                catch (InvalidOperationException) when (AllocationSampler.IsRunning)
                 {
                     // Started by the user between the check and ours: theirs, so never ours to stop.
                 }
@@ -52,7 +52,7 @@ internal static class TracerLeases
             if (_holders == 0 || --_holders > 0) return;
             owned = _ownedSession;
             _ownedSession = 0;
-            if (owned != 0) AllocationTracer.StopSession(owned);
+            if (owned != 0) AllocationSampler.Stop(owned);
         }
     }
 }

@@ -1,9 +1,10 @@
 using System.Runtime.CompilerServices;
 using System.Buffers.Text;
 using System.Diagnostics;
+using Heapmon.Model;
 using Microsoft.Win32.SafeHandles;
 
-namespace Heapmon.Tracking;
+namespace Heapmon.Heap;
 
 /// <summary>Reads the process's memory and the GC's figures for a snapshot (Pympler: ProcessMemoryInfo).</summary>
 internal static class ProcessFigures

@@ -1,4 +1,4 @@
-using Heapmon.Tracking;
+using Heapmon.Model;
 
 namespace Heapmon.Stats;
 
@@ -7,12 +7,12 @@ namespace Heapmon.Stats;
 /// (Pympler: tracker.stats.Stats). Works on plain <see cref="TrackerData"/> only, so a dump and a
 /// live tracker give the same results.
 /// </summary>
-public class Stats
+public class TrackerStats
 {
     private List<TrackedObjectRecord> _sorted;
 
     /// <summary>Stats over recorded tracker data; objects start in announcement order (Pympler: Stats(tracker=...)).</summary>
-    public Stats(TrackerData data)
+    public TrackerStats(TrackerData data)
     {
         ArgumentNullException.ThrowIfNull(data);
         Data = data;
@@ -20,10 +20,10 @@ public class Stats
     }
 
     /// <summary>Stats over everything <paramref name="tracker"/> has recorded so far (Pympler: Stats(tracker=tracker)).</summary>
-    public Stats(ClassTracker tracker) : this(Tracker(tracker).ToData()) { }
+    public TrackerStats(ITrackerDataSource tracker) : this(DataOf(tracker)) { }
 
     /// <summary>A view sharing <paramref name="other"/>'s data and current sort order.</summary>
-    protected Stats(Stats other)
+    protected TrackerStats(TrackerStats other)
     {
         ArgumentNullException.ThrowIfNull(other);
         Data = other.Data;
@@ -39,9 +39,13 @@ public class Stats
     /// <summary>The keys <see cref="SortStats"/> accepts, in Pympler's default order.</summary>
     public static IReadOnlyList<string> SortKeys => StatsSort.Keys;
 
+    /// <summary>Checks sort keys before any work: throws for the first one that is not in <see cref="SortKeys"/>, with a suggestion.</summary>
+    /// <exception cref="ArgumentException">A key is unknown; the message names it and the likely key meant.</exception>
+    public static void CheckSortKeys(IEnumerable<string> keys) => StatsSort.Validate(keys);
+
     /// <summary>Reads a stats file written by <see cref="DumpStats"/> (Pympler: Stats.load_stats).</summary>
     /// <exception cref="HeapmonFormatException">The file is missing, of another format, truncated, corrupt or from a newer version.</exception>
-    public static Stats Load(string path) => new(StatsFile.Read(path));
+    public static TrackerStats Load(string path) => new(StatsFile.Read(path));
 
     /// <summary>Writes everything recorded to <paramref name="path"/>, atomically, in the versioned stats format (Pympler: Stats.dump_stats).</summary>
     /// <exception cref="ArgumentException">The data breaks the model's rules (a sample naming a missing snapshot, snapshots out of order); nothing is written.</exception>
@@ -53,20 +57,20 @@ public class Stats
     /// sizes sort largest first. The sort is stable; no keys means all keys (Pympler: sort_stats).
     /// </summary>
     /// <exception cref="ArgumentException">A key is not one of <see cref="SortKeys"/>.</exception>
-    public Stats SortStats(params string[] keys)
+    public TrackerStats SortStats(params string[] keys)
     {
         _sorted = StatsSort.Sort(Data, _sorted, keys);
         return this;
     }
 
-    private protected static ClassTracker Tracker(ClassTracker tracker)
+    private protected static TrackerData DataOf(ITrackerDataSource tracker)
     {
         ArgumentNullException.ThrowIfNull(tracker);
-        return tracker;
+        return tracker.ToData();
     }
 
     /// <summary>Reverses the current order (Pympler: reverse_order).</summary>
-    public Stats ReverseOrder()
+    public TrackerStats ReverseOrder()
     {
         _sorted.Reverse();
         return this;

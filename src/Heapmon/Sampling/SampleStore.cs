@@ -1,4 +1,6 @@
-namespace Heapmon.Allocations;
+using Heapmon.Model;
+
+namespace Heapmon.Sampling;
 
 /// <summary>
 /// The live tracer's samples: compact rows with interned type names and tracebacks, appended by the
@@ -12,7 +14,7 @@ internal sealed class SampleStore
     private readonly List<string> _types = [];
     private readonly Dictionary<string, int> _typeIndex = new(StringComparer.Ordinal);
     private readonly List<TraceFrame[]> _stacks = [];
-    private readonly List<Filter> _filters = [];
+    private Func<TraceFrame[], bool>? _accept;
     private readonly Dictionary<int, bool> _accepted = [];
     private Row[] _rows = new Row[1024];
     private int _count;
@@ -37,22 +39,15 @@ internal sealed class SampleStore
         }
     }
 
-    public IReadOnlyList<Filter> Filters { get { lock (_gate) return [.. _filters]; } }
-
-    public void AddFilter(Filter filter)
+    /// <summary>
+    /// Decides which tracebacks are kept (the allocation tracer's filters), from now on; null keeps every one.
+    /// Asked once per interned traceback.
+    /// </summary>
+    public void SetAcceptor(Func<TraceFrame[], bool>? accept)
     {
         lock (_gate)
         {
-            _filters.Add(filter);
-            _accepted.Clear();
-        }
-    }
-
-    public void ClearFilters()
-    {
-        lock (_gate)
-        {
-            _filters.Clear();
+            _accept = accept;
             _accepted.Clear();
         }
     }
@@ -62,10 +57,10 @@ internal sealed class SampleStore
     {
         lock (_gate)
         {
-            if (_filters.Count > 0)
+            if (_accept is not null)
             {
                 if (!_accepted.TryGetValue(stack, out bool accepted))
-                    _accepted[stack] = accepted = Filter.Accepts(_filters, _stacks[stack]);
+                    _accepted[stack] = accepted = _accept(_stacks[stack]);
                 if (!accepted) return;
             }
             if (!_typeIndex.TryGetValue(typeName, out int type))

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
+using Heapmon.Model;
 
-namespace Heapmon.Allocations;
+namespace Heapmon.Sampling;
 
 /// <summary>
 /// Matches a live object to its own allocation sample without ever turning an address into a

@@ -1,6 +1,6 @@
 using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
-namespace Heapmon.Allocations;
+namespace Heapmon.Sampling;
 
 /// <summary>
 /// Native code address → method (name, module, token) and IL offset, from the JIT's MethodLoadVerbose

@@ -1,4 +1,4 @@
-namespace Heapmon.Allocations;
+namespace Heapmon.Sampling;
 
 /// <summary>A position in the sample store: samples taken after it, as long as the store is not cleared.</summary>
 /// <param name="Epoch">How many times the store had been cleared.</param>

@@ -1,4 +1,4 @@
-namespace Heapmon.Allocations;
+namespace Heapmon.Model;
 
 /// <summary>
 /// One sampled allocation (tracemalloc: a trace): the sampled object's address, type, size and

@@ -1,4 +1,4 @@
-namespace Heapmon.Tracking;
+namespace Heapmon.Model;
 
 /// <summary>
 /// One labelled snapshot: when, what the process and the GC looked like, and the tracked classes'

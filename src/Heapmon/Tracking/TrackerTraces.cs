@@ -1,6 +1,7 @@
-using Heapmon.Tracking;
+using Heapmon.Model;
+using Heapmon.Sampling;
 
-namespace Heapmon.Allocations;
+namespace Heapmon.Tracking;
 
 /// <summary>
 /// The ClassTracker's instantiation traces over the allocation tracer: one per tracker, holding at most
@@ -32,15 +33,15 @@ internal sealed class TrackerTraces : IInstantiationTraces
         }
     }
 
-    public SampleMark Mark() => AllocationTracer.Samples.Mark();
+    public SampleMark Mark() => AllocationSampler.Store.Mark();
 
-    public void Flush() => AllocationTracer.Flush();
+    public void Flush() => AllocationSampler.Flush();
 
     public IReadOnlyList<InstantiationSite> Sites(SampleMark since, Func<Type, bool> belongs)
     {
         lock (_gate)
         {
-            return InstantiationSites.Build(AllocationTracer.Samples, handle =>
+            return InstantiationSites.Build(AllocationSampler.Store, handle =>
             {
                 if (!_types.TryGetValue(handle, out Type? type)) _types[handle] = type = InstantiationSites.TypeOf(handle);
                 return type is not null && belongs(type);

@@ -1,4 +1,4 @@
-namespace Heapmon.Allocations;
+namespace Heapmon.Model;
 
 /// <summary>
 /// The estimator for .NET 10's randomized allocation sampling (dotnet/runtime

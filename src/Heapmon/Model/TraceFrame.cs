@@ -1,4 +1,4 @@
-namespace Heapmon.Allocations;
+namespace Heapmon.Model;
 
 /// <summary>One frame of an allocation traceback: source file, line and method (tracemalloc: a (filename, lineno) pair).</summary>
 /// <param name="FileName">Source file from the PDB, or <c>&lt;Assembly&gt;</c> when the module has no source lines.</param>

@@ -1,4 +1,6 @@
-namespace Heapmon.Tracking.Demo;
+using Heapmon.Tracking;
+
+namespace Heapmon.Demo;
 
 /// <summary>A worker (the seed's <c>class Employee</c>).</summary>
 internal sealed class Employee

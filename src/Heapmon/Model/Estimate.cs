@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Heapmon.Allocations;
+namespace Heapmon.Model;
 
 /// <summary>An unbiased estimate from allocation samples, with its 95% interval. Exact counters have Low = Value = High.</summary>
 /// <param name="Value">The estimate.</param>

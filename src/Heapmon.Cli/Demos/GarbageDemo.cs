@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Heapmon.Garbage.Demo;
+namespace Heapmon.Demo;
 
 /// <summary>
 /// The heap `heapmon garbage --demo` analyses: the seed's "Breaking Reference Cycles" shapes
