@@ -1,7 +1,7 @@
 using Heapmon.Cli;
 using Heapmon.Model;
 using Heapmon.Stats;
-using StatsView = Heapmon.Stats.Stats;
+using StatsView = Heapmon.Stats.TrackerStats;
 
 namespace Heapmon.Tests.HeapSnapshots;
 
