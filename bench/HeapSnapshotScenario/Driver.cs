@@ -18,7 +18,7 @@ internal static partial class Driver
         Console.WriteLine($"== target: {size:N0} objects requested, pid {target.Pid}");
 
         var cold = target.Snap(Path.Combine(dir, "cold.heapsnap"));
-        var warm = Enumerable.Range(0, 3).Select(i => target.Snap(Path.Combine(dir, $"warm{i}.heapsnap"))).ToList();
+        var warm = Enumerable.Range(0, 5).Select(i => target.Snap(Path.Combine(dir, $"warm{i}.heapsnap"))).ToList();
         var graph = target.Snap(Path.Combine(dir, "graph.heapsnap"), graph: true);
         double heapmon = Median(warm.Select(w => w.WallMs));
         Console.WriteLine($"Heapmon HeapSnapshot.Take(): {cold.Objects:N0} objects; first {cold.TakeMs:F0} ms, then median {Median(warm.Select(w => w.TakeMs)):F0} ms " +

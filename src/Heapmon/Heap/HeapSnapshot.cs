@@ -26,7 +26,8 @@ public static class HeapSnapshot
         SelfDataReader.EnsureSupported();
         DateTimeOffset timestamp = DateTimeOffset.UtcNow;
         GraphWalk walk = ReadGraph(options);
-        DominatorTree tree = DominatorTree.Compute(walk.Graph);
+        // Without --graph the graph's row starts are not needed afterwards: they become the immediate dominators.
+        DominatorTree tree = DominatorTree.Compute(walk.Graph, consumeOffsets: !options.IncludeGraph);
         using Process self = Process.GetCurrentProcess();
         GCMemoryInfo gc = GC.GetGCMemoryInfo(GCKind.Any);
         var figures = new HeapProcessFigures(Environment.WorkingSet, gc.HeapSizeBytes, gc.TotalCommittedBytes, gc.FragmentedBytes);

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Heapmon.Heap;
 
 /// <summary>
@@ -8,12 +10,15 @@ namespace Heapmon.Heap;
 /// </summary>
 internal sealed class DominatorTree
 {
-    private DominatorTree(int[] vertex, int[] idom, long[] retained, int count)
+    private readonly int[] _retained;   // the semidominator and label arrays, reused: two ints per vertex hold one long
+
+    private DominatorTree(int[] vertex, int[] idom, int[] retained, int count, DominatorScratch scratch)
     {
         Vertex = vertex;
         Idom = idom;
-        Retained = retained;
+        _retained = retained;
         Count = count;
+        Scratch = scratch;
     }
 
     /// <summary>Reachable objects plus the virtual root (preorder numbers 0..Count-1).</summary>
@@ -26,15 +31,19 @@ internal sealed class DominatorTree
     public int[] Idom { get; }
 
     /// <summary>Preorder number → retained bytes; <c>Retained[0]</c> is every reachable byte.</summary>
-    public long[] Retained { get; }
+    public Span<long> Retained => MemoryMarshal.Cast<int, long>(_retained.AsSpan(0, 2 * Count));
+
+    /// <summary>Arrays the computation is done with, for the next step to reuse rather than allocate.</summary>
+    public DominatorScratch Scratch { get; }
 
     /// <summary>
     /// Computes the tree by semi-NCA (Georgiadis, Tarjan and Werneck's "Finding dominators in practice"):
     /// semidominators as in Lengauer–Tarjan with path compression, then each immediate dominator as the
     /// nearest common ancestor of its semidominator and parent. Near-linear; arrays of ints only, and
-    /// the ones a phase is done with are reused by the next.
+    /// the ones a phase is done with are reused by the next. With <paramref name="consumeOffsets"/>, the
+    /// graph's row starts are overwritten (with the immediate dominators) rather than a new array allocated.
     /// </summary>
-    public static DominatorTree Compute(HeapGraph graph)
+    public static DominatorTree Compute(HeapGraph graph, bool consumeOffsets = false)
     {
         int n = graph.NodeCount;
         var pre = new int[n];                  // object id -> preorder number (0: not reached)
@@ -44,11 +53,11 @@ internal sealed class DominatorTree
         int count = DepthFirst(graph, pre, vertex, parent, predOffsets);
         int[] preds = Predecessors(graph, pre, vertex, count, predOffsets);
 
-        var idom = new int[count];
+        int[] idom = consumeOffsets ? graph.Offsets : new int[count];
         Array.Copy(parent, idom, count);
         int[] ancestor = parent;               // parent lives on in idom; path compression rewrites it
-        var semi = new int[count];
-        var label = new int[count];
+        var semiAndLabel = new int[2 * count];
+        Span<int> semi = semiAndLabel.AsSpan(0, count), label = semiAndLabel.AsSpan(count, count);
         for (int i = 0; i < count; i++) semi[i] = label[i] = i;
         int[] stack = pre;                     // object ids are no longer needed: the compression stack
         Semidominators(predOffsets, preds, ancestor, semi, label, stack, count);
@@ -60,14 +69,16 @@ internal sealed class DominatorTree
         }
         idom[0] = 0;
 
-        var retained = new long[count];
+        // Semidominators are done with: their two ints per vertex become the retained sizes.
+        Span<long> retained = MemoryMarshal.Cast<int, long>(semiAndLabel.AsSpan());
+        retained.Clear();
         for (int i = count - 1; i >= 1; i--)
         {
             retained[i] += graph.Sizes[vertex[i]];
             retained[idom[i]] += retained[i];
         }
         vertex[0] = -1;
-        return new DominatorTree(vertex, idom, retained, count);
+        return new DominatorTree(vertex, idom, semiAndLabel, count, new DominatorScratch(predOffsets, preds, ancestor, pre));
     }
 
     /// <summary>Iterative DFS from the virtual root with a cursor per vertex and the parent chain as stack.</summary>
@@ -140,7 +151,7 @@ internal sealed class DominatorTree
     /// vertex is linked exactly when its number is greater than the one being processed, so the
     /// ancestor array needs no "unlinked" mark and can be the parent array itself.
     /// </summary>
-    private static void Semidominators(int[] predOffsets, int[] preds, int[] ancestor, int[] semi, int[] label, int[] stack, int count)
+    private static void Semidominators(int[] predOffsets, int[] preds, int[] ancestor, Span<int> semi, Span<int> label, int[] stack, int count)
     {
         for (int w = count - 1; w >= 1; w--)
         {
@@ -160,7 +171,7 @@ internal sealed class DominatorTree
     }
 
     /// <summary>Path compression towards the linked forest's root, iteratively (heap paths can be millions long).</summary>
-    private static void Compress(int v, int w, int[] ancestor, int[] semi, int[] label, int[] stack)
+    private static void Compress(int v, int w, int[] ancestor, Span<int> semi, Span<int> label, int[] stack)
     {
         int top = 0;
         // Collect the path while the ancestor itself is linked (numbered above w).
@@ -173,3 +184,9 @@ internal sealed class DominatorTree
         }
     }
 }
+
+/// <summary>
+/// Arrays a <see cref="DominatorTree"/> computation no longer needs, handed to the next step: one of at least
+/// <c>Count + 1</c> ints (<see cref="Offsets"/>), one of at least <c>Count - 1</c> (<see cref="Items"/>), and two of at least <c>Count</c>.
+/// </summary>
+internal sealed record DominatorScratch(int[] Offsets, int[] Items, int[] First, int[] Second);

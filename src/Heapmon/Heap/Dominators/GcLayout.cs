@@ -59,6 +59,26 @@ internal sealed class GcLayout
         return new GcLayout(pattern, start);
     }
 
+    /// <summary>How many reference slots an object of <paramref name="size"/> bytes has at most (no memory read).</summary>
+    public long SlotCount(ulong size)
+    {
+        long[] s = _series;
+        long slots = 0;
+        if (_repeatStart < 0)
+        {
+            for (int i = 0; i < s.Length; i += 2) slots += Math.Max(0, (s[i + 1] + (long)size + 7) / 8);
+            return slots;
+        }
+        long unit = 0, perUnit = 0;
+        for (int i = 0; i < s.Length; i += 2)
+        {
+            perUnit += Math.Max(1, s[i]);
+            unit += 8 * Math.Max(1, s[i]) + s[i + 1];
+        }
+        long span = (long)size - 8 - _repeatStart;
+        return span <= 0 ? 0 : (span + unit - 1) / unit * perUnit;
+    }
+
     /// <summary>Calls <paramref name="visitor"/> for each reference slot of an object of <paramref name="size"/> bytes, by increasing offset within each series.</summary>
     public void Visit<TVisitor>(ulong size, ref TVisitor visitor) where TVisitor : struct, ISlotVisitor
     {

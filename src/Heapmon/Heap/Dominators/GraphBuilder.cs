@@ -92,7 +92,10 @@ internal sealed unsafe class GraphBuilder
     {
         dependents.Sort((a, b) => a.Key.CompareTo(b.Key));
         var offsets = new int[_count + 1];
-        var sink = new EdgeSink(index, Math.Max(_count * 2, 1024));
+        // Sized from the objects' reference slots (a bound: null slots make no edge), so the array never grows.
+        long slots = 0;
+        for (int i = 0; i < _count; i++) slots += _types.Layout(_typeIds[i])?.SlotCount(_sizes[i]) ?? 0;
+        var sink = new EdgeSink(index, (int)Math.Clamp(slots + dependents.Count, 16, Array.MaxLength));
         int d = 0;
         for (int i = 0; i < _count; i++)
         {

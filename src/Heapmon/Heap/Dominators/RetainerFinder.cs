@@ -1,90 +1,82 @@
-using System.Runtime.InteropServices;
 using Heapmon.Model;
 
 namespace Heapmon.Heap;
 
 /// <summary>
-/// One pass down the dominator tree: the retained bytes of each type (its outermost instances'
-/// retained sizes, so nested instances are not counted twice) and, for the chosen retainers, the
-/// types they hold. Chosen: the objects with the largest retained size, without those that are most
-/// of a larger one already chosen above them, and every object a root holds alone (up to a limit),
-/// so that a diff can follow each static field's holdings from one snapshot to the next. Heapmon's own
-/// objects (<c>own</c>, by preorder number) are left out with everything they dominate.
+/// One pass down the dominator tree: per type the retained bytes of the outermost reachable instances
+/// (nested instances are not counted twice) and, for the chosen retainers, the types they hold. Chosen: the objects with the largest retained size, without those that are most of a larger
+/// one already chosen above them, and every object a root holds alone (up to a limit), so that a diff can
+/// follow each static field's holdings from one snapshot to the next. Heapmon's own objects (<c>own</c>, by
+/// preorder number) are left out with everything they dominate. Reuses the dominator computation's arrays.
 /// </summary>
-internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, int[] rootOf, bool[] own, int top)
+internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, Dictionary<int, int> rootOf, bool[] own, int top)
 {
     private const int TopLevelLimit = 1000;
     private const int HeldRows = 5;
     private const int PathHead = 5, PathTail = 6;
 
     private readonly List<int> _chosen = [];
-    private readonly Dictionary<(int Retainer, int Type), Held> _held = [];
+    private readonly Stack<HeldTotals> _spare = new();
+    private List<HeapTypeSummary>?[] _held = [];
 
-    private struct Held
-    {
-        public long Count, Bytes, Retained;
-    }
-
-    /// <summary>Per type index: reachable instances, their shallow bytes and retained bytes, Heapmon's own objects left out.</summary>
-    public (long[] Count, long[] Bytes, long[] Retained) Run()
+    /// <summary>Per type index, the retained bytes of its outermost reachable instances, Heapmon's own objects left out.</summary>
+    public long[] Run()
     {
         Choose();
         var slot = new Dictionary<int, int>(_chosen.Count);
         for (int r = 0; r < _chosen.Count; r++) slot[_chosen[r]] = r;
+        _held = new List<HeapTypeSummary>?[_chosen.Count];
         (int[] start, int[] kids) = Children();
         HeapGraph graph = walk.Graph;
-        var retainedByType = new long[walk.TypeNames.Length];
-        var countByType = new long[walk.TypeNames.Length];
-        var bytesByType = new long[walk.TypeNames.Length];
-        var active = new int[walk.TypeNames.Length];
-        var open = new List<int>();                       // chosen retainers above the current object
-        var stack = new Stack<int>();
+        int types = walk.TypeNames.Length;
+        var retainedByType = new long[types];
+        var active = new int[types];
+        Span<long> retained = tree.Retained;
+        var open = new Stack<(int Retainer, HeldTotals Totals)>();   // chosen retainers above the current object, innermost on top
+        int[] stack = tree.Scratch.First;   // preorder numbers to enter, or ~number to leave; never deeper than the tree
+        int top = 0;
         for (int k = start[0]; k < start[1]; k++)
-            if (!own[kids[k]]) stack.Push(kids[k]);
-        while (stack.Count > 0)
+            if (!own[kids[k]]) stack[top++] = kids[k];
+        while (top > 0)
         {
-            int x = stack.Pop();
+            int x = stack[--top];
             if (x < 0)
             {
                 x = ~x;
                 active[graph.TypeIds[tree.Vertex[x]]]--;
-                if (open.Count > 0 && _chosen[open[^1]] == x) open.RemoveAt(open.Count - 1);
+                if (open.Count > 0 && _chosen[open.Peek().Retainer] == x) Close(open);
                 continue;
             }
-            int type = graph.TypeIds[tree.Vertex[x]];
-            countByType[type]++;
-            bytesByType[type] += graph.Sizes[tree.Vertex[x]];
+            int v = tree.Vertex[x], type = graph.TypeIds[v];
             bool outermost = active[type]++ == 0;
-            if (outermost) retainedByType[type] += tree.Retained[x];
-            if (slot.TryGetValue(x, out int mine)) open.Add(mine);
-            foreach (int r in open)
-            {
-                ref Held held = ref CollectionsMarshal.GetValueRefOrAddDefault(_held, (r, type), out _);
-                held.Count++;
-                held.Bytes += graph.Sizes[tree.Vertex[x]];
-                if (outermost) held.Retained += tree.Retained[x];
-            }
-            stack.Push(~x);
+            if (outermost) retainedByType[type] += retained[x];
+            if (slot.TryGetValue(x, out int mine)) open.Push((mine, _spare.Count > 0 ? _spare.Pop() : new HeldTotals(types)));
+            if (open.Count > 0) open.Peek().Totals.Add(type, graph.Sizes[v], outermost ? retained[x] : 0);
+            stack[top++] = ~x;
             for (int k = start[x]; k < start[x + 1]; k++)
-                if (!own[kids[k]]) stack.Push(kids[k]);
+                if (!own[kids[k]]) stack[top++] = kids[k];
         }
-        return (countByType, bytesByType, retainedByType);
+        return retainedByType;
+    }
+
+    /// <summary>Leaves the innermost open retainer: its totals become its held rows and go on into the one around it.</summary>
+    private void Close(Stack<(int Retainer, HeldTotals Totals)> open)
+    {
+        (int r, HeldTotals totals) = open.Pop();
+        _held[r] = totals.Rows(walk.TypeNames);
+        if (open.Count > 0) open.Peek().Totals.AddAll(totals);
+        totals.Clear();
+        _spare.Push(totals);
     }
 
     /// <summary>The chosen retainers as plain data, largest retained first.</summary>
     public List<HeapRetainer> Retainers()
     {
-        var byRetainer = new Dictionary<int, List<HeapTypeSummary>>();
-        foreach (((int r, int type), Held held) in _held)
-        {
-            if (!byRetainer.TryGetValue(r, out List<HeapTypeSummary>? list)) byRetainer[r] = list = [];
-            list.Add(new HeapTypeSummary(walk.TypeNames[type], held.Count, held.Bytes, held.Retained));
-        }
         var result = new List<HeapRetainer>(_chosen.Count);
         for (int r = 0; r < _chosen.Count; r++)
         {
             int x = _chosen[r];
-            List<HeapTypeSummary> held = byRetainer.GetValueOrDefault(r) ?? [];
+            List<HeapTypeSummary> held = _held[r] ?? [];
             held.Sort(HeapTypeOrder.ByRetained);
             (HeapRootKind kind, string root, List<string> path) = PathTo(x);
             int v = tree.Vertex[x];
@@ -99,16 +91,15 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, int[] r
         var topLevel = new PriorityQueue<int, long>();
         var largest = new PriorityQueue<int, long>();
         int candidates = Math.Max(top * 10, 100);
+        Span<long> retained = tree.Retained;
         for (int i = 1; i < tree.Count; i++)
         {
-            long retained = tree.Retained[i];
             if (own[i]) continue;
-            if (tree.Idom[i] == 0) Offer(topLevel, i, retained, TopLevelLimit);
-            Offer(largest, i, retained, candidates);
+            if (tree.Idom[i] == 0) Offer(topLevel, i, retained[i], TopLevelLimit);
+            Offer(largest, i, retained[i], candidates);
         }
-        var ordered = Drain(largest);
         int taken = 0;
-        foreach (int i in ordered)
+        foreach (int i in Drain(largest))
         {
             if (taken == top) break;
             if (MostOfAChosenOne(i, chosen)) continue;
@@ -142,14 +133,16 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, int[] r
         return false;
     }
 
+    /// <summary>The dominator tree's children lists (CSR), in the dominator computation's spare arrays.</summary>
     private (int[] Start, int[] Kids) Children()
     {
-        var start = new int[tree.Count + 1];
-        for (int i = 1; i < tree.Count; i++) start[tree.Idom[i] + 1]++;
-        for (int i = 1; i <= tree.Count; i++) start[i] += start[i - 1];
-        var kids = new int[Math.Max(tree.Count - 1, 0)];
-        var fill = (int[])start.Clone();
-        for (int i = 1; i < tree.Count; i++) kids[fill[tree.Idom[i]]++] = i;
+        int n = tree.Count;
+        int[] start = tree.Scratch.Offsets, kids = tree.Scratch.Items, fill = tree.Scratch.Second;
+        Array.Clear(start, 0, n + 1);
+        for (int i = 1; i < n; i++) start[tree.Idom[i] + 1]++;
+        for (int i = 1; i <= n; i++) start[i] += start[i - 1];
+        Array.Copy(start, fill, n);
+        for (int i = 1; i < n; i++) kids[fill[tree.Idom[i]]++] = i;
         return (start, kids);
     }
 
@@ -170,7 +163,7 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, int[] r
             }
             path.Add(walk.TypeNames[walk.Graph.TypeIds[tree.Vertex[chain[i]]]]);
         }
-        int root = rootOf[chain[0]];
+        int root = rootOf.GetValueOrDefault(chain[0], -1);
         return root >= 0
             ? (walk.RootKinds[root], walk.RootLabels[root], path)
             : (HeapRootKind.Other, "several roots (no single root holds it alone)", path);

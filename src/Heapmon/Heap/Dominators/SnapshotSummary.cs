@@ -10,25 +10,30 @@ internal static class SnapshotSummary
     {
         HeapGraph graph = walk.Graph;
         int typeCount = walk.TypeNames.Length;
-        int[] rootOf = FirstRoots(walk, tree, out bool[] ownTop);
+        Dictionary<int, int> rootOf = FirstRoots(walk, tree, out HashSet<int> ownTop);
         bool[] own = Own(walk, tree, ownTop);
         var retainers = new RetainerFinder(walk, tree, rootOf, own, options.TopRetainers);
-        (long[] counts, long[] bytes, long[] retainedByType) = retainers.Run();
+        long[] retainedByType = retainers.Run();
+        var counts = new long[typeCount];
+        var bytes = new long[typeCount];
 
         // Every object walked counts, as in dumpheap -stat: those no root seen here reaches are held by a
-        // stack (invisible in-process) or were made during the walk; they only retain nothing.
-        var reached = new bool[graph.NodeCount];
-        for (int i = 1; i < tree.Count; i++) reached[tree.Vertex[i]] = true;
-        long unreachedCount = 0, unreachedBytes = 0;
+        // stack (invisible in-process) or were made during the walk; they only retain nothing. They are all
+        // Heapmon's own objects are left out.
+        long unreachedCount = graph.NodeCount - (tree.Count - 1), unreachedBytes = -tree.Retained[0];
         for (int v = 0; v < graph.NodeCount; v++)
         {
-            if (reached[v]) continue;
             counts[graph.TypeIds[v]]++;
             bytes[graph.TypeIds[v]] += graph.Sizes[v];
-            unreachedCount++;
             unreachedBytes += graph.Sizes[v];
         }
-
+        for (int i = 1; i < tree.Count; i++)
+        {
+            if (!own[i]) continue;
+            int v = tree.Vertex[i];
+            counts[graph.TypeIds[v]]--;
+            bytes[graph.TypeIds[v]] -= graph.Sizes[v];
+        }
         var types = new List<HeapTypeSummary>(typeCount);
         for (int t = 0; t < typeCount; t++)
             if (counts[t] > 0) types.Add(new HeapTypeSummary(walk.TypeNames[t], counts[t], bytes[t], retainedByType[t]));
@@ -44,25 +49,26 @@ internal static class SnapshotSummary
     /// <summary>
     /// For each object a root points at, by preorder number, the index of the root that names it best
     /// (a static field before a thread static, a handle, the finalizer queue); -1 elsewhere. In
-    /// <paramref name="own"/>, those only Heapmon's own statics hold.
+    /// <paramref name="ownTop"/>, the numbers of those only Heapmon's own statics hold.
     /// </summary>
-    private static int[] FirstRoots(GraphWalk walk, DominatorTree tree, out bool[] own)
+    private static Dictionary<int, int> FirstRoots(GraphWalk walk, DominatorTree tree, out HashSet<int> ownTop)
     {
         var preOf = new Dictionary<int, int>(walk.Graph.Roots.Length);
-        for (int i = 1; i < tree.Count && preOf.Count < walk.Graph.Roots.Length; i++)
-            if (tree.Idom[i] == 0) preOf[tree.Vertex[i]] = i;
-        var best = new int[tree.Count];
-        Array.Fill(best, -1);
-        own = new bool[tree.Count];
-        var shared = new bool[tree.Count];
+        foreach (int r in walk.Graph.Roots) preOf.TryAdd(r, -1);
+        for (int i = 1; i < tree.Count; i++)
+            if (tree.Idom[i] == 0 && preOf.ContainsKey(tree.Vertex[i])) preOf[tree.Vertex[i]] = i;
+        var best = new Dictionary<int, int>(preOf.Count);
+        ownTop = [];
+        var shared = new HashSet<int>();
         for (int r = 0; r < walk.Graph.Roots.Length; r++)
         {
-            if (!preOf.TryGetValue(walk.Graph.Roots[r], out int i)) continue;
-            if (best[i] < 0 || walk.RootKinds[r] < walk.RootKinds[best[i]]) best[i] = r;
-            if (walk.RootOwn[r]) own[i] = true;
-            else shared[i] = true;
+            int i = preOf[walk.Graph.Roots[r]];
+            if (i < 0) continue;
+            if (!best.TryGetValue(i, out int b) || walk.RootKinds[r] < walk.RootKinds[b]) best[i] = r;
+            if (walk.RootOwn[r]) ownTop.Add(i);
+            else shared.Add(i);
         }
-        for (int i = 0; i < own.Length; i++) own[i] &= !shared[i];
+        ownTop.ExceptWith(shared);
         return best;
     }
 
@@ -70,7 +76,7 @@ internal static class SnapshotSummary
     /// Heapmon's own objects, by preorder number: what only Heapmon's statics hold, ClrMD's objects and
     /// Heapmon's walk machinery, and everything they dominate. One pass: a dominator precedes in preorder.
     /// </summary>
-    private static bool[] Own(GraphWalk walk, DominatorTree tree, bool[] ownTop)
+    private static bool[] Own(GraphWalk walk, DominatorTree tree, HashSet<int> ownTop)
     {
         var ownType = new bool[walk.TypeNames.Length];
         for (int t = 0; t < ownType.Length; t++)
@@ -80,17 +86,17 @@ internal static class SnapshotSummary
         }
         var own = new bool[tree.Count];
         for (int i = 1; i < tree.Count; i++)
-            own[i] = ownTop[i] || own[tree.Idom[i]] || ownType[walk.Graph.TypeIds[tree.Vertex[i]]];
+            own[i] = own[tree.Idom[i]] || ownTop.Contains(i) || ownType[walk.Graph.TypeIds[tree.Vertex[i]]];
         return own;
     }
 
-    private static List<HeapRootSummary> Roots(GraphWalk walk, DominatorTree tree, int[] rootOf, bool[] own)
+    private static List<HeapRootSummary> Roots(GraphWalk walk, DominatorTree tree, Dictionary<int, int> rootOf, HashSet<int> ownTop)
     {
         var count = new long[Enum.GetValues<HeapRootKind>().Length];
         var retained = new long[count.Length];
         foreach (HeapRootKind kind in walk.RootKinds) count[(int)kind]++;
-        for (int i = 1; i < tree.Count; i++)
-            if (tree.Idom[i] == 0 && rootOf[i] >= 0 && !own[i]) retained[(int)walk.RootKinds[rootOf[i]]] += tree.Retained[i];
+        foreach ((int i, int root) in rootOf)
+            if (!ownTop.Contains(i)) retained[(int)walk.RootKinds[root]] += tree.Retained[i];
         var roots = new List<HeapRootSummary>();
         for (int k = 0; k < count.Length; k++)
             if (count[k] > 0) roots.Add(new HeapRootSummary((HeapRootKind)k, count[k], retained[k]));
