@@ -50,8 +50,10 @@ public static class HeapSnapshot
         string problem = "none";
         for (int attempt = 1; attempt <= options.MaxAttempts; attempt++, budget = Math.Min(budget * 2, 32L << 30))
         {
-            GC.Collect();
+            // Starting the region runs a full blocking GC of its own (measured: as long as a GC.Collect), so no
+            // dead object is left to walk; only without a region is the GC forced here.
             bool inRegion = StartRegion(budget);
+            if (!inRegion) GC.Collect();
             try
             {
                 using GcSentinel sentinel = GcSentinel.Start();
