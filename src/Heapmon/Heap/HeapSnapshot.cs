@@ -11,6 +11,8 @@ namespace Heapmon.Heap;
 /// </summary>
 public static class HeapSnapshot
 {
+    private static long s_lastCount;   // objects in the last walk; read and written under the walk lock
+
     /// <summary>Takes a snapshot of this process's heap with <see cref="HeapSnapshotOptions.Default"/>.</summary>
     /// <exception cref="HeapWalkException">No consistent view of the heap in the allowed attempts.</exception>
     /// <exception cref="PlatformNotSupportedException">Not Linux, or Native AOT.</exception>
@@ -25,9 +27,11 @@ public static class HeapSnapshot
         options.Validate();
         SelfDataReader.EnsureSupported();
         DateTimeOffset timestamp = DateTimeOffset.UtcNow;
-        GraphWalk walk = ReadGraph(options);
+        GraphWalk walk = ReadGraph(options, keepAddresses: true);
         // Without --graph the graph's row starts are not needed afterwards: they become the immediate dominators.
-        DominatorTree tree = DominatorTree.Compute(walk.Graph, consumeOffsets: !options.IncludeGraph);
+        // The addresses are done with too: their eight bytes per object hold the semidominators, then the retained sizes.
+        DominatorTree tree = DominatorTree.Compute(walk.Graph, consumeOffsets: !options.IncludeGraph, spare: (long[]?)(object?)walk.Addresses);
+        walk = walk with { Addresses = null };
         using Process self = Process.GetCurrentProcess();
         GCMemoryInfo gc = GC.GetGCMemoryInfo(GCKind.Any);
         var figures = new HeapProcessFigures(Environment.WorkingSet, gc.HeapSizeBytes, gc.TotalCommittedBytes, gc.FragmentedBytes);
@@ -46,7 +50,9 @@ public static class HeapSnapshot
         long heap = GC.GetGCMemoryInfo().HeapSizeBytes;
         // The walk's own arrays (about 24 bytes per object, objects at least 24 bytes) and ClrMD's allocations count against the budget.
         long budget = Math.Clamp(heap * 2 + (256L << 20), 256L << 20, 16L << 30);
-        int capacity = (int)Math.Clamp(heap / 48, 1024, Array.MaxLength / 2);
+        // Sized from the last walk when there was one, so the per-object arrays rarely grow (growing copies them).
+        long guess = s_lastCount > 0 ? s_lastCount + s_lastCount / 16 + 1024 : heap / 48;
+        int capacity = (int)Math.Clamp(guess, 1024, Array.MaxLength / 2);
         string problem = "none";
         for (int attempt = 1; attempt <= options.MaxAttempts; attempt++, budget = Math.Min(budget * 2, 32L << 30))
         {
@@ -60,6 +66,7 @@ public static class HeapSnapshot
                 GraphWalk? walk = GraphBuilder.Read(SelfRuntime.Fresh(), includeStacks: false, capacity, out string? failure, keepAddresses);
                 if (walk is null) { problem = failure ?? "the walk stopped early"; continue; }
                 if (!sentinel.NoGcSince) { problem = "a GC ran during the walk"; continue; }
+                s_lastCount = walk.Graph.NodeCount;
                 return walk;
             }
             finally

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace Heapmon.Heap;
 
 /// <summary>
@@ -17,6 +18,7 @@ internal sealed class AddressIndex
     /// <param name="addresses">Object addresses, ascending; the first <paramref name="count"/> are used.</param>
     /// <param name="count">Objects.</param>
     /// <param name="ranges">The walked ranges, ascending and disjoint.</param>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     public AddressIndex(ulong[] addresses, int count, HeapRange[] ranges)
     {
         _addresses = addresses;

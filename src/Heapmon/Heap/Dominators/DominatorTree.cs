@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Heapmon.Heap;
@@ -10,9 +11,9 @@ namespace Heapmon.Heap;
 /// </summary>
 internal sealed class DominatorTree
 {
-    private readonly int[] _retained;   // the semidominator and label arrays, reused: two ints per vertex hold one long
+    private readonly long[] _retained;   // first the semidominator and label arrays: two ints per vertex, then one long
 
-    private DominatorTree(int[] vertex, int[] idom, int[] retained, int count, DominatorScratch scratch)
+    private DominatorTree(int[] vertex, int[] idom, long[] retained, int count, DominatorScratch scratch)
     {
         Vertex = vertex;
         Idom = idom;
@@ -31,7 +32,7 @@ internal sealed class DominatorTree
     public int[] Idom { get; }
 
     /// <summary>Preorder number → retained bytes; <c>Retained[0]</c> is every reachable byte.</summary>
-    public Span<long> Retained => MemoryMarshal.Cast<int, long>(_retained.AsSpan(0, 2 * Count));
+    public Span<long> Retained => _retained.AsSpan(0, Count);
 
     /// <summary>Arrays the computation is done with, for the next step to reuse rather than allocate.</summary>
     public DominatorScratch Scratch { get; }
@@ -41,9 +42,12 @@ internal sealed class DominatorTree
     /// semidominators as in Lengauer–Tarjan with path compression, then each immediate dominator as the
     /// nearest common ancestor of its semidominator and parent. Near-linear; arrays of ints only, and
     /// the ones a phase is done with are reused by the next. With <paramref name="consumeOffsets"/>, the
-    /// graph's row starts are overwritten (with the immediate dominators) rather than a new array allocated.
+    /// graph's row starts are overwritten (with the immediate dominators) rather than a new array allocated;
+    /// a <paramref name="spare"/> array of at least one long per object and one more (the walk's addresses,
+    /// once read) holds the semidominators, then the retained sizes.
     /// </summary>
-    public static DominatorTree Compute(HeapGraph graph, bool consumeOffsets = false)
+    [MethodImpl(SnapshotCode.OncePerCall)]
+    public static DominatorTree Compute(HeapGraph graph, bool consumeOffsets = false, long[]? spare = null)
     {
         int n = graph.NodeCount;
         var pre = new int[n];                  // object id -> preorder number (0: not reached)
@@ -56,8 +60,9 @@ internal sealed class DominatorTree
         int[] idom = consumeOffsets ? graph.Offsets : new int[count];
         Array.Copy(parent, idom, count);
         int[] ancestor = parent;               // parent lives on in idom; path compression rewrites it
-        var semiAndLabel = new int[2 * count];
-        Span<int> semi = semiAndLabel.AsSpan(0, count), label = semiAndLabel.AsSpan(count, count);
+        long[] store = spare is not null && spare.Length >= count ? spare : new long[count];
+        Span<int> semiAndLabel = MemoryMarshal.Cast<long, int>(store.AsSpan(0, count));
+        Span<int> semi = semiAndLabel[..count], label = semiAndLabel[count..];
         for (int i = 0; i < count; i++) semi[i] = label[i] = i;
         int[] stack = pre;                     // object ids are no longer needed: the compression stack
         Semidominators(predOffsets, preds, ancestor, semi, label, stack, count);
@@ -70,7 +75,7 @@ internal sealed class DominatorTree
         idom[0] = 0;
 
         // Semidominators are done with: their two ints per vertex become the retained sizes.
-        Span<long> retained = MemoryMarshal.Cast<int, long>(semiAndLabel.AsSpan());
+        Span<long> retained = store.AsSpan(0, count);
         retained.Clear();
         for (int i = count - 1; i >= 1; i--)
         {
@@ -78,10 +83,11 @@ internal sealed class DominatorTree
             retained[idom[i]] += retained[i];
         }
         vertex[0] = -1;
-        return new DominatorTree(vertex, idom, semiAndLabel, count, new DominatorScratch(predOffsets, preds, ancestor, pre));
+        return new DominatorTree(vertex, idom, store, count, new DominatorScratch(predOffsets, preds, ancestor, pre));
     }
 
     /// <summary>Iterative DFS from the virtual root with a cursor per vertex and the parent chain as stack.</summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private static int DepthFirst(HeapGraph graph, int[] pre, int[] vertex, int[] parent, int[] cursor)
     {
         int[] offsets = graph.Offsets, edges = graph.Edges, roots = graph.Roots;
@@ -122,6 +128,7 @@ internal sealed class DominatorTree
     }
 
     /// <summary>The predecessors of every reached vertex as CSR over preorder numbers, in <paramref name="offsets"/> (reused).</summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private static int[] Predecessors(HeapGraph graph, int[] pre, int[] vertex, int count, int[] offsets)
     {
         int[] fwdOffsets = graph.Offsets, edges = graph.Edges;
@@ -151,6 +158,7 @@ internal sealed class DominatorTree
     /// vertex is linked exactly when its number is greater than the one being processed, so the
     /// ancestor array needs no "unlinked" mark and can be the parent array itself.
     /// </summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private static void Semidominators(int[] predOffsets, int[] preds, int[] ancestor, Span<int> semi, Span<int> label, int[] stack, int count)
     {
         for (int w = count - 1; w >= 1; w--)

@@ -72,7 +72,8 @@ internal sealed unsafe class GraphBuilder
     private void Add(ulong address, MethodTableInfo info, ulong size)
     {
         if (info.IsFree) return;
-        if (_count == _addresses.Length) Grow();
+        // One spare slot: the addresses array later holds one long per object plus the virtual root.
+        if (_count == _addresses.Length - 1) Grow();
         _addresses[_count] = address;
         _typeIds[_count] = _types.IndexOf(info, _runtime);
         _sizes[_count] = (uint)Math.Min(size, uint.MaxValue);
@@ -81,13 +82,14 @@ internal sealed unsafe class GraphBuilder
 
     private void Grow()
     {
-        int capacity = checked(_addresses.Length * 2);
+        int capacity = (int)Math.Min(_addresses.Length * 3L / 2 + 1024, Array.MaxLength);
         Array.Resize(ref _addresses, capacity);
         Array.Resize(ref _typeIds, capacity);
         Array.Resize(ref _sizes, capacity);
     }
 
     /// <summary>The second pass: each object's references as ids, in CSR form.</summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private (int[], int[])? References(AddressIndex index, List<(ulong Key, ulong Value)> dependents, out string? problem)
     {
         dependents.Sort((a, b) => a.Key.CompareTo(b.Key));

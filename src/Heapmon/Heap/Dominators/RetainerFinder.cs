@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Heapmon.Model;
 
 namespace Heapmon.Heap;
@@ -20,6 +21,7 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, Diction
     private List<HeapTypeSummary>?[] _held = [];
 
     /// <summary>Per type index, the retained bytes of its outermost reachable instances, Heapmon's own objects left out.</summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     public long[] Run()
     {
         Choose();
@@ -85,6 +87,7 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, Diction
         return result;
     }
 
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private void Choose()
     {
         var chosen = new HashSet<int>();
@@ -134,6 +137,7 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, Diction
     }
 
     /// <summary>The dominator tree's children lists (CSR), in the dominator computation's spare arrays.</summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private (int[] Start, int[] Kids) Children()
     {
         int n = tree.Count;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Heapmon.Model;
 
 namespace Heapmon.Heap;
@@ -5,6 +6,7 @@ namespace Heapmon.Heap;
 /// <summary>Turns a graph walk and its dominator tree into the plain <see cref="HeapSnapshotData"/>.</summary>
 internal static class SnapshotSummary
 {
+    [MethodImpl(SnapshotCode.OncePerCall)]
     public static HeapSnapshotData Build(GraphWalk walk, DominatorTree tree, HeapSnapshotOptions options,
         DateTimeOffset timestamp, int processId, string processName, HeapProcessFigures figures)
     {
@@ -76,6 +78,7 @@ internal static class SnapshotSummary
     /// Heapmon's own objects, by preorder number: what only Heapmon's statics hold, ClrMD's objects and
     /// Heapmon's walk machinery, and everything they dominate. One pass: a dominator precedes in preorder.
     /// </summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
     private static bool[] Own(GraphWalk walk, DominatorTree tree, HashSet<int> ownTop)
     {
         var ownType = new bool[walk.TypeNames.Length];
