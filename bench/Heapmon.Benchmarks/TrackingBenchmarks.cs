@@ -60,13 +60,13 @@ public class TrackingBenchmarks
         tracker.CreateSnapshot("warm-up");
 
         TimeSpan idleCpu = CpuDuring(() => Thread.Sleep(Duration)); // the baseline: same process, same heap, same program, no snapshots
-        TimeSpan snapshotWall = tracker.SnapshotTime;
+        TimeSpan snapshotWall = tracker.Diagnostics.SnapshotTime;
         int snapshotsBefore = tracker.Snapshots.Count;
         long discoveryBytesBefore = discovery.Allocated;
         TimeSpan discoveryBefore = discovery.Elapsed, pausesBefore = GC.GetTotalPauseDuration();
         Dictionary<string, long> threadsBefore = ThreadTicks();
-        TimeSpan[] phasesBefore = tracker.PhaseTimes;
-        long bytesBefore = tracker.SnapshotBytes;
+        TimeSpan[] phasesBefore = tracker.Diagnostics.PhaseTimes;
+        long bytesBefore = tracker.Diagnostics.SnapshotBytes;
         (TimeSpan Time, long Methods) jitBefore = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
         TimeSpan busyCpu = CpuDuring(() =>
         {
@@ -79,7 +79,7 @@ public class TrackingBenchmarks
         string threads = string.Join(", ", ThreadTicks().Select(kv => (kv.Key, Ticks: kv.Value - threadsBefore.GetValueOrDefault(kv.Key)))
             .Where(t => t.Ticks > 0).OrderByDescending(t => t.Ticks).Take(5).Select(t => $"{t.Key} {t.Ticks * 10} ms"));
         TimeSpan discoveryWall = discovery.Elapsed - discoveryBefore, pauses = GC.GetTotalPauseDuration() - pausesBefore;
-        snapshotWall = tracker.SnapshotTime - snapshotWall;
+        snapshotWall = tracker.Diagnostics.SnapshotTime - snapshotWall;
         Snapshot last = tracker.Snapshots[^1];
 
         Report(
@@ -90,17 +90,17 @@ public class TrackingBenchmarks
             $"process CPU, snapshots on     {busyCpu.TotalMilliseconds:N0} ms",
             $"process CPU, baseline (idle)  {idleCpu.TotalMilliseconds:N0} ms",
             $"CPU share of snapshots        {(busyCpu - idleCpu) / Duration:P1} of one core (target < 10%)",
-            $"bookkeeping per object        {(double)bookkeeping / Instances:N1} B managed (columns + index: {(double)tracker.BookkeepingBytes / Instances:N1} B) + 8 B weak handle slot (target < 64 B)",
+            $"bookkeeping per object        {(double)bookkeeping / Instances:N1} B managed (columns + index: {(double)tracker.Diagnostics.BookkeepingBytes / Instances:N1} B) + 8 B weak handle slot (target < 64 B)",
             $"CPU per snapshot              {(busyCpu - idleCpu).TotalMilliseconds / taken:N1} ms: at 10 Hz that is {(busyCpu - idleCpu) / taken * 10 / TimeSpan.FromSeconds(1):P1} of a core",
-            $"phases (wall ms per snapshot) {string.Join(" / ", tracker.PhaseTimes.Zip(phasesBefore, (a, b) => ((a - b).TotalMilliseconds / Math.Max(1, taken)).ToString("0.0", CultureInfo.InvariantCulture)))} (discovery, registration, gathering, sizing, recording)",
-            $"allocated by snapshots        {(tracker.SnapshotBytes - bytesBefore) / 1024.0 / Math.Max(1, taken):N0} KiB per snapshot, of which class discovery {(discovery.Allocated - discoveryBytesBefore) / 1024.0 / Math.Max(1, taken):N0} KiB",
+            $"phases (wall ms per snapshot) {string.Join(" / ", tracker.Diagnostics.PhaseTimes.Zip(phasesBefore, (a, b) => ((a - b).TotalMilliseconds / Math.Max(1, taken)).ToString("0.0", CultureInfo.InvariantCulture)))} (discovery, registration, gathering, sizing, recording)",
+            $"allocated by snapshots        {(tracker.Diagnostics.SnapshotBytes - bytesBefore) / 1024.0 / Math.Max(1, taken):N0} KiB per snapshot, of which class discovery {(discovery.Allocated - discoveryBytesBefore) / 1024.0 / Math.Max(1, taken):N0} KiB",
             $"class discovery (wall)        {discoveryWall.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot; GC pauses {pauses.TotalMilliseconds / Math.Max(1, taken):N1} ms per snapshot",
             $"CPU by thread                 {threads}",
             $"JIT during the run            {jit.Methods} methods compiled in {jit.Time.TotalMilliseconds:N0} ms",
-            $"samples kept                  {tracker.SampleBytes / 1024.0 / tracker.Snapshots.Count:N1} KiB per snapshot on average, {tracker.SlotCount:N0} slots ever tracked",
-            $"class discoveries             {tracker.Walks.Young} young-generation walks, {tracker.Walks.Full} full walks, {tracker.Walks.Skipped} skipped (no other thread had allocated)",
+            $"samples kept                  {tracker.Diagnostics.SampleBytes / 1024.0 / tracker.Snapshots.Count:N1} KiB per snapshot on average, {tracker.Diagnostics.SlotCount:N0} slots ever tracked",
+            $"class discoveries             {tracker.Diagnostics.Walks.Young} young-generation walks, {tracker.Diagnostics.Walks.Full} full walks, {tracker.Diagnostics.Walks.Skipped} skipped (no other thread had allocated)",
             $"program                       {(program.Replaced == 0 ? "idle" : $"{program.Replaced:N0} instances replaced by its thread")}",
-            $"periodic failures             {tracker.PeriodicFailures}, discovery failures {tracker.DiscoveryFailures}",
+            $"periodic failures             {tracker.Diagnostics.PeriodicFailures}, discovery failures {tracker.Diagnostics.DiscoveryFailures}",
             $"last walk's phases (wall ms)  {string.Join(" / ", Heapmon.Heap.InstanceFinder.LastPhases.Select(p => p.ToString("0.0", CultureInfo.InvariantCulture)))} (GC, layout, walk, materialise; cumulative)");
         GC.KeepAlive(workers);
     }

@@ -30,6 +30,9 @@ internal static class HeapmonCli
         root.Subcommands.Add(GarbageCommand.Create(context));
         root.Subcommands.Add(CensusCommand.Create(context));
         root.Subcommands.Add(HeapCommand.Create(context));
+        root.Subcommands.Add(PsCommand.Create(context));
+        root.Subcommands.Add(TrackCommand.Create(context));
+        root.Subcommands.Add(SnapshotCommand.Create(context));
         return root;
     }
 
@@ -47,6 +50,12 @@ internal static class HeapmonCli
                 return UsageError;
             }
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Attach.AttachException e)
+        {
+            // Reaching another process failed: each reason has its own code (docs/attach.md).
+            error.WriteLine($"heapmon: error: {e.Message}");
+            return e.ExitCode;
         }
         catch (Exception e) when (e is HeapmonFormatException or CliUsageException or ArgumentException or IOException or UnauthorizedAccessException or PlatformNotSupportedException)
         {

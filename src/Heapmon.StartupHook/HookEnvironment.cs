@@ -35,4 +35,18 @@ internal static class HookEnvironment
             if (!string.Equals(Path.GetFullPath(entry), hookPath, StringComparison.Ordinal)) rest.Add(entry);
         Environment.SetEnvironmentVariable("DOTNET_STARTUP_HOOKS", rest.Count == 0 ? null : string.Join(Path.PathSeparator, rest));
     }
+
+    /// <summary>
+    /// Whether the runtime called the hook at startup because <c>DOTNET_STARTUP_HOOKS</c> (or the app's
+    /// STARTUP_HOOKS property) names it; otherwise it was applied to the running process by an attach.
+    /// </summary>
+    public static bool NamedAtStartup(string hookPath)
+    {
+        string? hooks = AppContext.GetData("STARTUP_HOOKS") as string ?? Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
+        if (hooks is null) return false;
+        foreach (string entry in hooks.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+            if (string.Equals(entry, hookPath, StringComparison.Ordinal) || string.Equals(entry, Path.GetFileNameWithoutExtension(hookPath), StringComparison.Ordinal))
+                return true;
+        return false;
+    }
 }

@@ -14,8 +14,33 @@ internal sealed class HookLoadContext(string directory) : AssemblyLoadContext("H
     /// <summary>The assembly holding the profiling session.</summary>
     public const string SessionAssembly = "Heapmon.StartupHook.Session";
 
-    /// <summary>The type whose static <c>Start(IReadOnlyDictionary&lt;string, string&gt;)</c> begins a session.</summary>
+    /// <summary>The type whose static <c>Start(IReadOnlyDictionary&lt;string, string&gt;)</c> begins a session and <c>Attach()</c> serves an attach.</summary>
     public const string SessionEntryType = "Heapmon.StartupHook.Session.SessionEntry";
+
+    private static readonly object s_gate = new();
+    private static HookLoadContext? s_context;
+
+    /// <summary>
+    /// Calls the session's static <paramref name="method"/> (<c>Start</c> for <c>heapmon run</c>, <c>Attach</c> for an
+    /// attach) in the one context of this process, created on first use: the agent's assemblies load once,
+    /// whatever the number of attaches.
+    /// </summary>
+    public static void EnterSession(string method, params object[] arguments)
+    {
+        HookLoadContext context;
+        lock (s_gate)
+        {
+            if (s_context is null)
+            {
+                string directory = Path.GetDirectoryName(typeof(HookLoadContext).Assembly.Location)!;
+                s_context = new HookLoadContext(directory);
+            }
+            context = s_context;
+        }
+        Assembly session = context.LoadFromAssemblyPath(Path.Combine(context.Directory, SessionAssembly + ".dll"));
+        MethodInfo entry = session.GetType(SessionEntryType, throwOnError: true)!.GetMethod(method, BindingFlags.Public | BindingFlags.Static)!;
+        entry.Invoke(null, arguments);
+    }
 
     private static readonly string FrameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
 

@@ -3,22 +3,36 @@ using System.Collections.Generic;
 using System.IO;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using Heapmon.StartupHook;
 
 /// <summary>
-/// The runtime's startup hook (named by <c>DOTNET_STARTUP_HOOKS</c>): profiles an unmodified program
-/// when <c>HEAPMON_*</c> variables configure it, and does nothing otherwise.
+/// The runtime's startup hook. Named by <c>DOTNET_STARTUP_HOOKS</c> it profiles an unmodified program
+/// when <c>HEAPMON_*</c> variables configure it (<c>heapmon run</c>), and does nothing otherwise. Applied
+/// to a running process over the diagnostics port (<c>heapmon census/track/garbage --pid</c>), it starts
+/// the agent that serves the heapmon command which applied it.
 /// </summary>
 /// <remarks>The runtime's contract: a type named <c>StartupHook</c> in no namespace with <c>public static void Initialize()</c>.</remarks>
 internal static class StartupHook
 {
-    /// <summary>Called by the runtime before <c>Main</c>.</summary>
+    private static int s_calls;
+
+    /// <summary>Called by the runtime before <c>Main</c>, and again on every apply to the running process.</summary>
     public static void Initialize()
     {
-        // Not configured: a handful of getenv calls, nothing loaded, nothing started.
-        Dictionary<string, string>? variables = HookEnvironment.Read();
-        if (variables is null) return;
-        Activate(variables);
+        // The assembly loads once per process, but every apply calls Initialize again.
+        if (Interlocked.Increment(ref s_calls) == 1)
+        {
+            // Not configured: a handful of getenv calls, nothing loaded, nothing started.
+            Dictionary<string, string>? variables = HookEnvironment.Read();
+            if (variables is not null)
+            {
+                Activate(variables);
+                return;
+            }
+            if (HookEnvironment.NamedAtStartup(typeof(StartupHook).Assembly.Location)) return;
+        }
+        Attach();
     }
 
     // Kept apart so that compiling Initialize needs no more than the runtime's core: an unconfigured
@@ -31,12 +45,7 @@ internal static class StartupHook
             // Only the process heapmon launched is profiled: its own children (MSBuild nodes, compiler
             // servers, a program started by `dotnet run`) inherit neither the hook nor its settings.
             HookEnvironment.RemoveFromInheritedEnvironment(typeof(StartupHook).Assembly.Location);
-            string directory = Path.GetDirectoryName(typeof(StartupHook).Assembly.Location)!;
-            var context = new HookLoadContext(directory);
-            Assembly session = context.LoadFromAssemblyPath(Path.Combine(directory, HookLoadContext.SessionAssembly + ".dll"));
-            MethodInfo start = session.GetType(HookLoadContext.SessionEntryType, throwOnError: true)!
-                .GetMethod("Start", BindingFlags.Public | BindingFlags.Static)!;
-            start.Invoke(null, [variables]);
+            HookLoadContext.EnterSession("Start", variables);
         }
         catch (Exception e)
         {
@@ -44,5 +53,25 @@ internal static class StartupHook
             Exception cause = e is TargetInvocationException { InnerException: { } inner } ? inner : e;
             Console.Error.WriteLine($"heapmon: error: profiling is off for this run: {cause.Message}");
         }
+    }
+
+    /// <summary>
+    /// Runs on the runtime's diagnostics server thread, which must be given back at once: the agent gets
+    /// a thread of its own, which ends when the client detaches. Nothing is ever written to the program's
+    /// streams; a failure shows as an agent that never answers, which the CLI reports.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Attach()
+    {
+        try
+        {
+            new Thread(() =>
+            {
+                try { HookLoadContext.EnterSession("Attach"); }
+                catch (Exception) { /* see above */ }
+            })
+            { IsBackground = true, Name = "Heapmon agent" }.Start();
+        }
+        catch (Exception) { /* out of threads: the program comes first */ }
     }
 }

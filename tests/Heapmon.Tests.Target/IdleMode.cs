@@ -23,12 +23,12 @@ public static class IdleMode
         var alive = Enumerable.Range(0, 1000).Select(i => new IdleItem { Number = i }).ToList();
         tracker.CreateSnapshot("full walk");
 
-        var idle = tracker.Walks;
+        var idle = tracker.Diagnostics.Walks;
         int before = tracker.Snapshots.Count;
         tracker.StartPeriodicSnapshots(TimeSpan.FromMilliseconds(50));
         Thread.Sleep(1200);
         tracker.StopPeriodicSnapshots();
-        var afterIdle = tracker.Walks;
+        var afterIdle = tracker.Diagnostics.Walks;
         Console.WriteLine($"periodic|{tracker.Snapshots.Count - before}");
         int idleActive = tracker.Snapshots[^1].Classes.Sum(c => c.Active);
         Console.WriteLine($"idle|{afterIdle.Young - idle.Young}|{afterIdle.Full - idle.Full}|{afterIdle.Skipped - idle.Skipped}|{idleActive}");
@@ -42,7 +42,7 @@ public static class IdleMode
             Snapshot snapshot = tracker.TakeSnapshot(null, computeTotal: false, periodic: true);
             Console.WriteLine($"busy|{round}|{alive.Count}|{snapshot.Classes.Sum(c => c.Active)}");
         }
-        var end = tracker.Walks;
+        var end = tracker.Diagnostics.Walks;
         Console.WriteLine($"walks|{end.Young}|{end.Full}|{end.Skipped}");
         GC.KeepAlive(alive);
         return 0;

@@ -16,21 +16,27 @@ internal static class CensusCommand
         var demo = new Option<bool>("--demo") { Description = "Build a small demo heap (orders, lines, customers) in this process and take its census." };
         var top = new Option<int>("--top", "-n") { Description = "How many types to list.", DefaultValueFactory = _ => 15 };
         var noColor = new Option<bool>("--no-color") { Description = "Plain text, no colour (also when NO_COLOR is set)." };
-        var command = new Command("census", "Print instance counts and bytes per type of the whole managed heap (like dumpheap -stat).\n\nExample:\n  heapmon census --demo --top 10")
+        var pid = new Option<int?>("--pid", "-p") { Description = "Take the census of this running .NET process (heapmon ps lists them)." };
+        var command = new Command("census", "Print instance counts and bytes per type of the whole managed heap (like dumpheap -stat).\n\nExamples:\n  heapmon census --pid 1234 --top 20\n  heapmon census --demo --top 10")
         {
-            demo, top, noColor,
+            demo, top, noColor, pid,
         };
         command.SetAction(parse =>
         {
             int count = parse.GetValue(top);
             if (count < 1) throw new CliUsageException($"--top must be at least 1, not {count}.");
+            bool color = !parse.GetValue(noColor) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+            if (parse.GetValue(pid) is { } process)
+            {
+                if (parse.GetValue(demo)) throw new CliUsageException("--demo and --pid each name a heap: give one.");
+                return CensusOfProcess.Run(context, process, count, color);
+            }
             if (!parse.GetValue(demo))
-                throw new CliUsageException("census walks this process's own heap: use --demo for the built-in demo heap (to profile an app, use the library or `heapmon run`).");
+                throw new CliUsageException("census needs a heap: --pid PID for a running .NET process (heapmon ps lists them), or --demo for the built-in demo heap.");
             DemoHeap heap = DemoHeap.Build();
             HeapCensus census = HeapCensus.Take();
             GC.KeepAlive(heap);
-            bool color = !parse.GetValue(noColor) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
-            CensusTable.Render(census, count, context.Output, color);
+            CensusTable.Render(CensusRows.Of(census), count, context.Output, color);
             return 0;
         });
         return command;
@@ -40,7 +46,9 @@ internal static class CensusCommand
 /// <summary>Renders a census as two tables; plain data in, text out, so tests can pin the layout.</summary>
 internal static class CensusTable
 {
-    public static void Render(HeapCensus census, int top, TextWriter output, bool color)
+    public static void Render(HeapCensus census, int top, TextWriter output, bool color) => Render(CensusRows.Of(census), top, output, color);
+
+    public static void Render(CensusRows census, int top, TextWriter output, bool color)
     {
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings
         {
@@ -83,6 +91,14 @@ internal static class CensusTable
 
     private static string Share(long bytes, long total) =>
         total == 0 ? "-" : (100.0 * bytes / total).ToString("0.0", CultureInfo.InvariantCulture) + " %";
+}
+
+/// <summary>A census as plain rows: taken here (<c>--demo</c>) or received from an agent (<c>--pid</c>).</summary>
+internal sealed record CensusRows(
+    IReadOnlyList<TypeStatistics> Types, IReadOnlyList<GenerationStatistics> Generations, long ObjectCount, long TotalBytes, long FreeCount, long FreeBytes)
+{
+    public static CensusRows Of(HeapCensus census) =>
+        new(census.Types, census.Generations, census.ObjectCount, census.TotalBytes, census.FreeCount, census.FreeBytes);
 }
 
 /// <summary>The demo heap: a small order book, so the census has recognisable types at the top.</summary>

@@ -18,22 +18,32 @@ internal static class GarbageCommand
         var pdf = new Option<string?>("--pdf") { Description = "Render the graph to this PDF file with Graphviz's dot." };
         var graph = new Option<string>("--graph") { Description = "What the DOT/SVG/PDF shows: cycles or retention.", DefaultValueFactory = _ => "cycles" };
         graph.AcceptOnlyFromAmong("cycles", "retention");
-        var finalizers = new Option<bool>("--finalizers") { Description = "Also report finalizer-only garbage (takes a core dump of this process, ~1 s)." };
+        var finalizers = new Option<bool>("--finalizers", "--finalizer") { Description = "Also report finalizer-only garbage (takes a core dump of the process, ~1 s)." };
         var stacks = new Option<bool>("--stacks") { Description = "Include stack roots in retention paths (takes a core dump of this process, ~1 s)." };
+        var pid = new Option<int?>("--pid", "-p") { Description = "Analyse this running .NET process (with --type)." };
+        var type = new Option<string?>("--type") { Description = "With --pid: the type whose instances to explain (full or simple name)." };
+        var paths = new Option<int>("--paths") { Description = "With --pid: retention paths for this many of the largest instances.", DefaultValueFactory = _ => 3 };
+        var cycles = new Option<bool>("--cycles") { Description = "With --pid: also find reference cycles among the instances." };
         var command = new Command("garbage",
             "Find reference cycles, what keeps objects alive, and undisposed objects left to finalizers.\n\n" +
-            "Examples:\n  heapmon garbage --demo\n  heapmon garbage --demo --dot leakgraph.dot --svg leakgraph.svg\n" +
+            "Examples:\n  heapmon garbage --pid 1234 --type MyApp.Session --paths 5 --cycles\n  heapmon garbage --demo\n  heapmon garbage --demo --dot leakgraph.dot --svg leakgraph.svg\n" +
             "  heapmon garbage --demo --graph retention --pdf why-alive.pdf --finalizers\n\n" +
             "In your own program: Heapmon.Garbage.CycleFinder, RetentionPaths, FinalizerGarbage and GraphvizWriter;\n" +
             "for an unchanged program: heapmon run --garbage=leakgraph.dot -- <command>.")
         {
-            demo, dot, svg, pdf, graph, finalizers, stacks,
+            demo, dot, svg, pdf, graph, finalizers, stacks, pid, type, paths, cycles,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(pid) is { } process)
+            {
+                if (parse.GetValue(demo)) throw new CliUsageException("--demo and --pid each name a heap: give one.");
+                string named = parse.GetValue(type) ?? throw new CliUsageException("--pid needs --type TYPE: the type whose instances to explain.");
+                return GarbageOfProcess.Run(context, process, named, parse.GetValue(paths), parse.GetValue(cycles), parse.GetValue(finalizers));
+            }
             if (!parse.GetValue(demo))
                 throw new CliUsageException(
-                    "heapmon garbage analyses its built-in demo heap: add --demo. To analyse your own program, run it under " +
+                    "heapmon garbage needs a heap: --pid PID --type TYPE for a running .NET process, or --demo. For a program from its start, run it under " +
                     "`heapmon run --garbage=leakgraph.dot -- <command>` or call Heapmon.Garbage (CycleFinder, RetentionPaths, FinalizerGarbage) from it.");
             return Run(context, parse.GetValue(dot), parse.GetValue(svg), parse.GetValue(pdf), parse.GetValue(graph) ?? "cycles",
                 parse.GetValue(finalizers), parse.GetValue(stacks));

@@ -14,7 +14,7 @@ internal interface IProfilerBackend : IDisposable
     void TrackClass(Type type, int resolutionLevel, bool trace);
 
     /// <summary>Takes a labelled snapshot of the tracked classes, process memory and GC figures.</summary>
-    void CreateSnapshot(string description);
+    Snapshot CreateSnapshot(string description);
 
     /// <summary>Takes a snapshot every <paramref name="interval"/> in the background (Pympler: start_periodic_snapshots).</summary>
     void StartPeriodicSnapshots(TimeSpan interval);

@@ -14,7 +14,7 @@ internal sealed class LibraryBackend : IProfilerBackend
     public void TrackClass(Type type, int resolutionLevel, bool trace) =>
         _tracker.TrackClass(type, resolutionLevel, trace, includeExisting: true);
 
-    public void CreateSnapshot(string description) => _tracker.CreateSnapshot(description);
+    public Snapshot CreateSnapshot(string description) => _tracker.CreateSnapshot(description);
 
     public void StartPeriodicSnapshots(TimeSpan interval) => _tracker.StartPeriodicSnapshots(interval);
 

@@ -3,6 +3,8 @@ using Heapmon.Stats;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Heapmon.Tracking;
+using Heapmon.Channel;
+using Heapmon.StartupHook.Session.Agent;
 
 namespace Heapmon.StartupHook.Session;
 
@@ -11,7 +13,7 @@ namespace Heapmon.StartupHook.Session;
 /// at start, on a timer, on SIGUSR2 and at exit (normal, <c>Environment.Exit</c> or an unhandled
 /// exception), and writes the outputs atomically, so a reader never sees half a file.
 /// </summary>
-internal sealed class ProfilerSession : IDisposable
+internal sealed class ProfilerSession : ITrackingSession, IDisposable
 {
     /// <summary>SIGUSR2's number: .NET accepts raw signal numbers cast to <see cref="PosixSignal"/> on Unix.</summary>
     internal static int SnapshotSignal => OperatingSystem.IsMacOS() ? 31 : 12;
@@ -27,6 +29,7 @@ internal sealed class ProfilerSession : IDisposable
     private TimeSpan _housekeepingEvery;
     private int _writtenSnapshots;
     private int _signalled;
+    private int _requested;
 
     public ProfilerSession(RunOptions options, IProfilerBackend backend)
     {
@@ -78,6 +81,27 @@ internal sealed class ProfilerSession : IDisposable
         // exit snapshot from ProcessExit.
         foreach (PosixSignal signal in new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP })
             _signals.Add(PosixSignalRegistration.Create(signal, context => OnTermination(context.Signal)));
+        // The same agent as an attach: `heapmon snapshot --pid`, `census --pid` and `garbage --pid` reach this session too.
+        Guard("opening the control channel", () => ChannelAgent.StartForRun(this));
+    }
+
+    /// <summary>A snapshot asked for over the channel (<c>heapmon snapshot --pid</c>): taken and written like a signalled one.</summary>
+    public SnapshotResponse TakeSnapshot(string? label)
+    {
+        lock (_gate)
+        {
+            if (_finished) throw new InvalidOperationException("the program is exiting; its exit snapshot is being written.");
+            Snapshot snapshot = Snapshot(label ?? $"snapshot {++_requested}");
+            WriteOutputs();
+            return DumpBytes.Describe(snapshot);
+        }
+    }
+
+    /// <summary>What the session recorded so far, for a client of the channel.</summary>
+    public TrackerDataResponse Data(string scratchDirectory)
+    {
+        lock (_gate)
+            return DumpBytes.Of(_backend.ToData(), scratchDirectory, _watcher.Unmatched().Select(p => p.Text), _watcher.AssemblyCount);
     }
 
     private void OnTermination(PosixSignal signal) => Guard($"the snapshot at {signal}", () =>
@@ -123,6 +147,7 @@ internal sealed class ProfilerSession : IDisposable
             if (_finished) return;
             _finished = true;
             _timer?.Dispose();
+            ChannelAgent.Stop();
             Guard("stopping periodic snapshots", _backend.StopPeriodicSnapshots);
             foreach (PosixSignalRegistration registration in _signals) registration.Dispose();
             Guard("the exit snapshot", () =>
@@ -141,10 +166,10 @@ internal sealed class ProfilerSession : IDisposable
         }
     }
 
-    private void Snapshot(string description)
+    private Snapshot Snapshot(string description)
     {
         TrackNewMatches();
-        _backend.CreateSnapshot(description);
+        return _backend.CreateSnapshot(description);
     }
 
     private void TrackNewMatches()

@@ -1,3 +1,5 @@
+using Heapmon.StartupHook.Session.Agent;
+
 namespace Heapmon.StartupHook.Session;
 
 /// <summary>Where the hook's bootstrap enters the session, by reflection, across the load-context boundary.</summary>
@@ -21,6 +23,16 @@ public static class SessionEntry
         }
         s_session = new ProfilerSession(options, BackendFactory.Create(options));
         s_session.Start();
+    }
+
+    /// <summary>
+    /// Serves an attach (<c>heapmon census/track/garbage --pid</c>) on the calling thread, which the bootstrap
+    /// started for it, until the client detaches; never throws, and writes nothing to the program's streams.
+    /// </summary>
+    public static void Attach()
+    {
+        try { ChannelAgent.RunAttached(); }
+        catch (Exception) { /* nothing to say in the target: the CLI reports that the agent did not answer */ }
     }
 
     /// <summary>A misspelt variable (HEAPMON_TRAK) would silently do nothing: say so, with the nearest known name.</summary>

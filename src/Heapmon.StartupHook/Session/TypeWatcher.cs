@@ -9,14 +9,15 @@ namespace Heapmon.StartupHook.Session;
 /// assemblies loaded after start. Loads are only queued when they happen (an AssemblyLoad handler
 /// must not load more assemblies, which reading types does); the queue is matched before each snapshot.
 /// </summary>
-internal sealed class TypeWatcher
+internal sealed class TypeWatcher : IDisposable
 {
     private readonly IReadOnlyList<TypePattern> _patterns;
     private readonly ConcurrentQueue<Assembly> _pending = new();
     private readonly HashSet<Assembly> _seen = [];
     private readonly int[] _matchCounts;
     private readonly List<Type> _matched = [];
-    private readonly AssemblyLoadContext? _ownContext = AssemblyLoadContext.GetLoadContext(typeof(TypeWatcher).Assembly);
+    private static readonly AssemblyLoadContext? s_ownContext = AssemblyLoadContext.GetLoadContext(typeof(TypeWatcher).Assembly);
+    private AssemblyLoadEventHandler? _onLoad;
 
     public TypeWatcher(IReadOnlyList<TypePattern> patterns)
     {
@@ -31,7 +32,8 @@ internal sealed class TypeWatcher
     public void Start()
     {
         if (_patterns.Count == 0) return;
-        AppDomain.CurrentDomain.AssemblyLoad += (_, e) => _pending.Enqueue(e.LoadedAssembly);
+        _onLoad = (_, e) => _pending.Enqueue(e.LoadedAssembly);
+        AppDomain.CurrentDomain.AssemblyLoad += _onLoad;
         foreach (Assembly assembly in AppDomain.CurrentDomain.GetAssemblies()) _pending.Enqueue(assembly);
     }
 
@@ -64,19 +66,29 @@ internal sealed class TypeWatcher
     /// <summary>The patterns that have matched no type so far.</summary>
     public IEnumerable<TypePattern> Unmatched() => _patterns.Where((_, i) => _matchCounts[i] == 0);
 
-    private bool IsProgramAssembly(Assembly assembly)
+    /// <summary>Whether <paramref name="assembly"/> is the program's: not Heapmon's own, not dynamic, not collectible.</summary>
+    internal static bool IsProgramAssembly(Assembly assembly)
     {
         // Heapmon's own assemblies (the session's context and the bootstrap) are not the program.
         if (assembly.IsDynamic || assembly.GetName().Name == "Heapmon.StartupHook") return false;
         AssemblyLoadContext? context = AssemblyLoadContext.GetLoadContext(assembly);
         // Tracking a type holds it: a collectible (unloadable) assembly would never unload.
-        return context != _ownContext && context is not { IsCollectible: true };
+        return context != s_ownContext && context is not { IsCollectible: true };
     }
 
-    private static IEnumerable<Type> TypesOf(Assembly assembly)
+    /// <summary>The types of <paramref name="assembly"/> that can be loaded.</summary>
+    internal static IEnumerable<Type> TypesOf(Assembly assembly)
     {
         try { return assembly.GetTypes(); }
         catch (ReflectionTypeLoadException e) { return e.Types.OfType<Type>(); }
         catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException or NotSupportedException) { return []; }
+    }
+
+    /// <summary>Stops watching loads: an agent that detaches leaves no handler behind.</summary>
+    public void Dispose()
+    {
+        if (_onLoad is not null) AppDomain.CurrentDomain.AssemblyLoad -= _onLoad;
+        _onLoad = null;
+        _pending.Clear();
     }
 }

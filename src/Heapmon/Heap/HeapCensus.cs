@@ -84,8 +84,12 @@ public sealed class HeapCensus
                 }
                 else
                 {
+                    // Built before the layout is read, sized so it never grows during the walk: a table that grew
+                    // mid-walk put its new, half-filled bucket array in gen0 ahead of the walker, which then read
+                    // bucket numbers as a header, on every attempt (seen in a process with ~5,000 types).
+                    var builder = new HeapCensusBuilder();
                     HeapLayout layout = HeapLayout.Read(runtime.Heap, youngOnly: false);
-                    var visitor = new CensusVisitor(new HeapCensusBuilder());
+                    var visitor = new CensusVisitor(builder);
                     WalkOutcome outcome = HeapWalker.Walk(runtime, layout, ref visitor);
                     if (!outcome.Complete) { problem = outcome.Problem!; continue; }
                     census = visitor.Builder.Build();
@@ -115,7 +119,7 @@ public sealed class HeapCensus
 /// <summary>Accumulates a census object by object; allocates only for a MethodTable seen for the first time.</summary>
 internal sealed class HeapCensusBuilder
 {
-    private readonly Dictionary<ulong, Entry> _byMethodTable = new(4096);
+    private readonly Dictionary<ulong, Entry> _byMethodTable = new(1 << 14);
     private readonly long[] _count = new long[6];
     private readonly long[] _bytes = new long[6];
     private long _freeCount, _freeBytes;

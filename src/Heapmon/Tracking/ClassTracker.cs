@@ -11,38 +11,45 @@ namespace Heapmon.Tracking;
 /// Class instances are found by a walk of the heap at each snapshot, so an instance's birth is the
 /// time it was first seen, not the time it was constructed.
 /// </remarks>
-public sealed partial class ClassTracker : ITrackerDataSource, IDisposable
+public sealed class ClassTracker : ITrackerDataSource, IDisposable
 {
-    private readonly Lock _lock = new();         // bookkeeping: slots, classes, snapshots
+    // A facade: the parts below do the work (see SnapshotPipeline for how they fit together).
+    private readonly Lock _lock = new();         // bookkeeping: registry and recorder
     private readonly Lock _snapshotGate = new(); // one snapshot (or class walk) at a time; taken before _lock
-    private readonly ISnapshotMeasurer _measurer;
-    private readonly IInstanceSource _source;
-    private readonly TrackedSlots _slots = new();
-    private readonly TrackedClasses _classes = new();
-    private readonly Dictionary<int, string> _names = [];
-    private readonly List<Snapshot> _snapshots = [];
-    private readonly List<SnapshotSamples> _samples = [];
-    private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
-    private readonly IInstantiationTraces? _traces;
+    private readonly TrackerRegistry _registry;
+    private readonly InstanceDiscovery _discovery;
+    private readonly SnapshotRecorder _recorder = new();
+    private readonly SnapshotPipeline _pipeline;
     private PeriodicSnapshots? _periodic;
-    private bool _disposed;
 
-    /// <summary>Creates a tracker with nothing tracked (Pympler: ClassTracker()).</summary>
-    public ClassTracker() : this(TrackerBackends.Measurer(), TrackerBackends.InstanceSource(), TrackerBackends.Traces()) { }
+    /// <summary>Creates a tracker with nothing tracked and the default options (Pympler: ClassTracker()).</summary>
+    public ClassTracker() : this(ClassTrackerOptions.Default) { }
 
-    internal ClassTracker(ISnapshotMeasurer measurer, IInstanceSource source, IInstantiationTraces? traces = null)
+    /// <summary>Creates a tracker with nothing tracked that sizes and finds instances as <paramref name="options"/> say (Pympler: ClassTracker()).</summary>
+    /// <exception cref="ArgumentException">An option is out of range; nothing was started.</exception>
+    public ClassTracker(ClassTrackerOptions options)
+        : this(TrackerBackends.Measurer(TrackerArguments.CheckOptions(options).Sizing), TrackerBackends.InstanceSource(options.Discovery), TrackerBackends.Traces(), options) { }
+
+    internal ClassTracker(ISnapshotMeasurer measurer, IInstanceSource source, IInstantiationTraces? traces = null, ClassTrackerOptions? options = null)
     {
-        _measurer = measurer;
-        _source = source;
-        _traces = traces;
+        Options = options ??= ClassTrackerOptions.Default;
+        _registry = new TrackerRegistry(_lock, traces);
+        Diagnostics = new TrackerDiagnostics(_lock, _registry, _recorder);
+        _discovery = new InstanceDiscovery(source, options.YoungWalks, Diagnostics);
+        _pipeline = new SnapshotPipeline(_snapshotGate, _lock, _registry, _discovery, new SnapshotSizing(measurer), _recorder, Diagnostics);
     }
+
+    /// <summary>The options the tracker was made with; fixed for its life.</summary>
+    public ClassTrackerOptions Options { get; }
 
     /// <summary>Snapshots taken so far, oldest first (Pympler: ClassTracker.snapshots).</summary>
     public IReadOnlyList<Snapshot> Snapshots
     {
-        get { lock (_lock) return _snapshots.ToArray(); }
+        get { lock (_lock) return _recorder.Snapshots; }
     }
 
+    /// <summary>What the tracker's own work cost: snapshot phases, walks, failures, bookkeeping bytes (for the benchmark and tests).</summary>
+    internal TrackerDiagnostics Diagnostics { get; }
 
     /// <summary>
     /// Tracks one object: its birth now, its death when observed, its size at every snapshot and,
@@ -53,23 +60,12 @@ public sealed partial class ClassTracker : ITrackerDataSource, IDisposable
     /// <param name="name">A name for reports; default: short type name and id, like <c>Factory#1</c>.</param>
     public void TrackObject(object obj, int resolutionLevel = 0, string? name = null)
     {
-        ArgumentNullException.ThrowIfNull(obj);
-        CheckLevel(resolutionLevel);
-        if (obj.GetType().IsValueType)
-            throw new ArgumentException($"Cannot track a boxed {TypeNames.Display(obj.GetType())}: the box is a copy that nothing else refers to. Track the object that holds the value.", nameof(obj));
+        TrackerArguments.CheckObject(obj);
+        TrackerArguments.CheckLevel(resolutionLevel);
         lock (_lock)
         {
-            ThrowIfDisposed();
-            int slot = _slots.Find(obj);
-            if (slot >= 0)
-            {
-                // An instance remembered only to be left out becomes an individually tracked object.
-                if ((_slots.Flags(slot) & SlotFlags.Ignored) == 0) return;
-                _slots.Release(slot);
-            }
-            int label = _classes.IndividualLabel(obj.GetType());
-            slot = _slots.Add(obj, DateTime.UtcNow.Ticks, label, resolutionLevel, SlotFlags.Individual);
-            if (name is not null) _names[slot] = name;
+            _registry.ThrowIfDisposed();
+            _registry.TrackObject(obj, resolutionLevel, name);
         }
     }
 
@@ -91,37 +87,17 @@ public sealed partial class ClassTracker : ITrackerDataSource, IDisposable
     /// <exception cref="InvalidOperationException">The heap could not be read consistently, or, with <paramref name="trace"/>, the allocation tracer could not start.</exception>
     public void TrackClass(Type type, int resolutionLevel = 0, bool trace = false, string? name = null, bool includeExisting = false)
     {
-        ArgumentNullException.ThrowIfNull(type);
-        CheckLevel(resolutionLevel);
-        if (type.IsGenericParameter || type.ContainsGenericParameters && !type.IsGenericTypeDefinition || type.IsPointer || type.IsByRef)
-            throw new ArgumentException($"Cannot track {type}: only classes, structs (boxed), interfaces and generic type definitions have instances on the heap.", nameof(type));
+        TrackerArguments.CheckClass(type);
+        TrackerArguments.CheckLevel(resolutionLevel);
         lock (_snapshotGate)
         {
-            IReadOnlyList<object>? existing = null;
-            if (!includeExisting)
-                existing = _source.Find([type], youngSince: null)?.Instances
-                    ?? throw new InvalidOperationException($"Could not get a consistent view of the heap to tell the existing instances of {TypeNames.Display(type)} from new ones; try again, or pass includeExisting: true.");
+            // Without includeExisting, the instances alive now are found, to be left out.
+            IReadOnlyList<object>? existing = includeExisting ? null : _discovery.Existing(type)
+                ?? throw new InvalidOperationException($"Could not get a consistent view of the heap to tell the existing instances of {TypeNames.Display(type)} from new ones; try again, or pass includeExisting: true.");
             lock (_lock)
             {
-                ThrowIfDisposed();
-                Sampling.SampleMark since = default;
-                TrackedClass? previous = _classes.ActiveOf(type);
-                if (trace && _traces is not null)
-                {
-                    // Before the class is added: if the tracer cannot start, the class is not tracked either.
-                    _traces.Acquire();
-                    // Tracked again with trace: its sites go on counting from the first time.
-                    since = previous is { Trace: true } ? previous.Since : _traces.Mark();
-                }
-                _classes.Add(new TrackedClass(type, name ?? TypeNames.Display(type), resolutionLevel, trace, since)
-                {
-                    Sites = previous is { Trace: true } && trace ? previous.Sites : [],
-                });
-                if (!trace) ReleaseTracesIfUnused();
-                if (existing is null) return;
-                int label = _classes.Label(name ?? TypeNames.Display(type), type);
-                foreach (object instance in existing)
-                    if (_slots.Find(instance) < 0) _slots.Add(instance, 0, label, 0, SlotFlags.Ignored);
+                _registry.ThrowIfDisposed();
+                _registry.TrackClass(type, resolutionLevel, trace, name ?? TypeNames.Display(type), existing);
             }
         }
     }
@@ -139,14 +115,11 @@ public sealed partial class ClassTracker : ITrackerDataSource, IDisposable
     public void TrackChange(object obj, int resolutionLevel)
     {
         ArgumentNullException.ThrowIfNull(obj);
-        CheckLevel(resolutionLevel);
+        TrackerArguments.CheckLevel(resolutionLevel);
         lock (_lock)
         {
-            ThrowIfDisposed();
-            int slot = _slots.Find(obj);
-            if (slot < 0 || (_slots.Flags(slot) & (SlotFlags.Ignored | SlotFlags.Detached)) != 0)
-                throw new ArgumentException($"The {TypeNames.Display(obj.GetType())} is not tracked; track it first with TrackObject.", nameof(obj));
-            _slots.SetLevel(slot, resolutionLevel);
+            _registry.ThrowIfDisposed();
+            _registry.ChangeLevel(obj, resolutionLevel);
         }
     }
 
@@ -156,12 +129,8 @@ public sealed partial class ClassTracker : ITrackerDataSource, IDisposable
         ArgumentNullException.ThrowIfNull(obj);
         lock (_lock)
         {
-            ThrowIfDisposed();
-            int slot = _slots.Find(obj);
-            if (slot < 0 || (_slots.Flags(slot) & SlotFlags.Ignored) != 0) return false;
-            _slots.SetFlags(slot, _slots.Flags(slot) | SlotFlags.Detached);
-            _slots.Release(slot);
-            return true;
+            _registry.ThrowIfDisposed();
+            return _registry.Detach(obj);
         }
     }
 
@@ -172,45 +141,35 @@ public sealed partial class ClassTracker : ITrackerDataSource, IDisposable
     public bool DetachClass(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        FlushTraces();
+        _registry.Sites.FlushIfTraced();
         lock (_lock)
         {
-            ThrowIfDisposed();
-            // Sites are frozen as they are now: the attribution to the other classes changes with this one gone.
-            RefreshSitesLocked();
-            if (!_classes.Deactivate(type)) return false;
-            ReleaseTracesIfUnused();
-            return true;
+            _registry.ThrowIfDisposed();
+            return _registry.DetachClass(type);
         }
     }
 
     /// <summary>Stops taking on new instances of every tracked class (Pympler: detach_all_classes).</summary>
     public void DetachAllClasses()
     {
-        FlushTraces();
+        _registry.Sites.FlushIfTraced();
         lock (_lock)
         {
-            ThrowIfDisposed();
-            RefreshSitesLocked();
-            _classes.DeactivateAll();
-            ReleaseTracesIfUnused();
+            _registry.ThrowIfDisposed();
+            _registry.DetachAllClasses();
         }
     }
 
     /// <summary>Detaches every class and forgets every tracked object (Pympler: detach_all); snapshots stay.</summary>
     public void DetachAll()
     {
-        FlushTraces();
+        _registry.Sites.FlushIfTraced();
         lock (_snapshotGate)
         lock (_lock)
         {
-            ThrowIfDisposed();
-            RefreshSitesLocked();
-            _classes.DeactivateAll();
-            ReleaseTracesIfUnused();
-            _slots.Reset();
-            _names.Clear();
-            for (int i = 0; i < _samples.Count; i++) _samples[i] = new SnapshotSamples().Seal();
+            _registry.ThrowIfDisposed();
+            _registry.DetachAll();
+            _recorder.ForgetSamples();
         }
     }
 
@@ -221,15 +180,24 @@ public sealed partial class ClassTracker : ITrackerDataSource, IDisposable
         lock (_snapshotGate)
         lock (_lock)
         {
-            ThrowIfDisposed();
-            _classes.Clear();
-            ReleaseTracesIfUnused();
-            _slots.Reset();
-            _names.Clear();
-            _snapshots.Clear();
-            _samples.Clear();
+            _registry.ThrowIfDisposed();
+            _registry.Clear();
+            _recorder.Clear();
         }
     }
+
+    /// <summary>
+    /// Finds new instances of the tracked classes, sizes every tracked object alive, and records
+    /// process memory and GC figures under a label (Pympler: create_snapshot).
+    /// </summary>
+    /// <param name="description">The snapshot's label, shown in reports.</param>
+    /// <param name="computeTotal">Also take a census of the whole managed heap for <see cref="Snapshot.HeapTotal"/>.</param>
+    public Snapshot CreateSnapshot(string? description = null, bool computeTotal = false)
+        => _pipeline.Take(description, computeTotal, periodic: false);
+
+    /// <summary>A snapshot; <paramref name="periodic"/> as taken by <see cref="StartPeriodicSnapshots"/> (tests take such snapshots by hand).</summary>
+    internal Snapshot TakeSnapshot(string? description, bool computeTotal, bool periodic)
+        => _pipeline.Take(description, computeTotal, periodic);
 
     /// <summary>Takes a snapshot every <paramref name="interval"/> on a background thread (Pympler: start_periodic_snapshots).</summary>
     /// <remarks>With nothing tracked, snapshots still record process memory and GC figures: transient memory shows there.</remarks>
@@ -239,8 +207,8 @@ public sealed partial class ClassTracker : ITrackerDataSource, IDisposable
         StopPeriodicSnapshots();
         lock (_lock)
         {
-            ThrowIfDisposed();
-            _periodic = PeriodicSnapshots.Start(this, interval);
+            _registry.ThrowIfDisposed();
+            _periodic = PeriodicSnapshots.Start(_pipeline, Diagnostics, interval);
         }
     }
 
@@ -248,53 +216,31 @@ public sealed partial class ClassTracker : ITrackerDataSource, IDisposable
     public void StopPeriodicSnapshots()
     {
         PeriodicSnapshots? periodic;
+        lock (_lock) (periodic, _periodic) = (_periodic, null);
+        periodic?.Stop(); // outside the lock: the snapshot in progress takes it
+    }
+
+    /// <summary>
+    /// Everything recorded so far as plain data: snapshots, tracked classes and every tracked object
+    /// with its lifetime and size series, and traced classes' instantiation sites as sampled so far (what Pympler's Stats reads from a tracker). Keeps nothing alive.
+    /// </summary>
+    public TrackerData ToData()
+    {
+        _registry.Sites.FlushIfTraced();
         lock (_lock)
         {
-            periodic = _periodic;
-            _periodic = null;
+            _registry.Sites.Refresh();
+            return _recorder.ToData(_registry);
         }
-        periodic?.Stop();
     }
-
-    /// <summary>Managed bytes of the per-object bookkeeping (columns and identity index), for the benchmark.</summary>
-    internal long BookkeepingBytes
-    {
-        get { lock (_lock) return _slots.BookkeepingBytes; }
-    }
-
-    /// <summary>Bytes the snapshots' samples keep (bitmaps and runs), for the benchmark.</summary>
-    internal long SampleBytes
-    {
-        get { lock (_lock) return _samples.Sum(s => s.Bytes); }
-    }
-
-    /// <summary>Slots ever allocated (objects ever tracked, alive or not), for the benchmark.</summary>
-    internal int SlotCount => _slots.Count;
-
-    /// <summary>Periodic snapshots that failed (and were skipped, never thrown into the program).</summary>
-    internal int PeriodicFailures => _periodic?.Failures ?? 0;
 
     /// <summary>Stops periodic snapshots, releases every weak handle and the allocation tracer if it started it; recorded data stays readable through <see cref="ToData"/>.</summary>
     public void Dispose()
     {
         StopPeriodicSnapshots();
-        FlushTraces();
+        _registry.Sites.FlushIfTraced();
         lock (_snapshotGate)
         lock (_lock)
-        {
-            if (_disposed) return;
-            RefreshSitesLocked(); // the last sites stay readable through ToData
-            _disposed = true;
-            _traces?.Release();
-            _slots.Dispose();
-        }
-    }
-
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
-
-    private static void CheckLevel(int resolutionLevel, [System.Runtime.CompilerServices.CallerArgumentExpression(nameof(resolutionLevel))] string? param = null)
-    {
-        if (resolutionLevel < 0 || resolutionLevel > 1000)
-            throw new ArgumentOutOfRangeException(param, resolutionLevel, "The resolution level is a referent depth from 0 (the object alone) up.");
+            _registry.Dispose();
     }
 }

@@ -7,11 +7,11 @@ namespace Heapmon.Tracking;
 /// </summary>
 internal sealed class GcWatcher
 {
+    private static long s_allocatedBytes;
+
     private readonly WeakReference<IGcListener> _listener;
 
     private GcWatcher(WeakReference<IGcListener> listener) => _listener = listener;
-
-    private static long s_allocatedBytes;
 
     /// <summary>
     /// Bytes the watchers have allocated on the finalizer thread so far: the tracker tells its own

@@ -9,33 +9,30 @@ namespace Heapmon.Tracking;
 /// </summary>
 internal sealed class PeriodicSnapshots
 {
-    private readonly ClassTracker _tracker;
+    [ThreadStatic]
+    private static bool t_snapshotThread;
+
+    private readonly SnapshotPipeline _pipeline;
+    private readonly TrackerDiagnostics _diagnostics;
     private readonly TimeSpan _interval;
     private readonly ManualResetEventSlim _stop = new();
     private readonly Thread _thread;
-    private int _failures;
 
-    private PeriodicSnapshots(ClassTracker tracker, TimeSpan interval)
+    private PeriodicSnapshots(SnapshotPipeline pipeline, TrackerDiagnostics diagnostics, TimeSpan interval)
     {
-        _tracker = tracker;
+        _pipeline = pipeline;
+        _diagnostics = diagnostics;
         _interval = interval;
         _thread = new Thread(Loop) { IsBackground = true, Name = "Heapmon periodic snapshots" };
     }
 
-    public int Failures => Volatile.Read(ref _failures);
-
     /// <summary>Whether the calling thread is a periodic-snapshot thread, where only the tracker's own code runs.</summary>
     public static bool OnSnapshotThread => t_snapshotThread;
 
-    [ThreadStatic]
-    private static bool t_snapshotThread;
-
-    /// <summary>The last failure, for diagnosis.</summary>
-    public Exception? LastError { get; private set; }
-
-    public static PeriodicSnapshots Start(ClassTracker tracker, TimeSpan interval)
+    /// <summary>Starts the thread; failures are counted in <paramref name="diagnostics"/>.</summary>
+    public static PeriodicSnapshots Start(SnapshotPipeline pipeline, TrackerDiagnostics diagnostics, TimeSpan interval)
     {
-        var periodic = new PeriodicSnapshots(tracker, interval);
+        var periodic = new PeriodicSnapshots(pipeline, diagnostics, interval);
         periodic._thread.Start();
         return periodic;
     }
@@ -59,7 +56,7 @@ internal sealed class PeriodicSnapshots
             if (_stop.Wait(TimeSpan.FromSeconds((double)(next - now) / Stopwatch.Frequency))) return;
             try
             {
-                _tracker.TakeSnapshot(null, computeTotal: false, periodic: true);
+                _pipeline.Take(null, computeTotal: false, periodic: true);
             }
             catch (ObjectDisposedException)
             {
@@ -67,8 +64,7 @@ internal sealed class PeriodicSnapshots
             }
             catch (Exception e)
             {
-                LastError = e;
-                Interlocked.Increment(ref _failures);
+                _diagnostics.PeriodicFailed(e);
             }
         }
     }

@@ -22,6 +22,7 @@ internal sealed class SnapshotSamples
     private int _openCount;
     private long _openSize, _openFlat;
     private bool _sealed;
+    private bool _sharesBitmap;
 
     /// <summary>Empty samples.</summary>
     public SnapshotSamples()
@@ -88,8 +89,6 @@ internal sealed class SnapshotSamples
         _sealed = true;
         return this;
     }
-
-    private bool _sharesBitmap;
 
     public int RunCount => _runs.Count + (_openCount > 0 ? 1 : 0);
 

@@ -27,6 +27,7 @@ internal sealed class TrackedClasses
     private readonly Dictionary<Type, (TrackedClass? Class, int Label)> _bestFor = [];
     private readonly List<(string ClassName, string ShortName)> _labels = [];
     private readonly Dictionary<(string, string), int> _labelIndex = [];
+    private readonly Dictionary<Type, int> _individualLabels = [];
     private Type[]? _activeTypes;
 
     public IReadOnlyList<TrackedClass> All => _classes;
@@ -134,8 +135,6 @@ internal sealed class TrackedClasses
         _individualLabels[runtimeType] = label;
         return label;
     }
-
-    private readonly Dictionary<Type, int> _individualLabels = [];
 
     public int LabelCount => _labels.Count;
 

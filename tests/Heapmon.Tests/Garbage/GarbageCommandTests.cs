@@ -50,7 +50,7 @@ public sealed class GarbageCommandTests
         (int exit, string output, string error) = RunCli("garbage");
         Assert.Equal(2, exit);
         Assert.Empty(output);
-        Assert.StartsWith("heapmon: error: heapmon garbage analyses its built-in demo heap: add --demo.", error);
+        Assert.StartsWith("heapmon: error: heapmon garbage needs a heap: --pid PID --type TYPE for a running .NET process, or --demo.", error);
         Assert.Contains("heapmon run --garbage=leakgraph.dot", error);
     }
 

@@ -52,7 +52,7 @@ public sealed class ClassTrackerConcurrencyTests
         TrackerData data = tracker.ToData();
 
         Assert.Equal(0, measurer.Overlaps);
-        Assert.Equal(0, tracker.PeriodicFailures);
+        Assert.Equal(0, tracker.Diagnostics.PeriodicFailures);
         Assert.True(data.Snapshots.Count > 3);
         Assert.Equal(Enumerable.Range(0, data.Snapshots.Count), data.Snapshots.Select(s => s.Index));
         TrackedObjectRecord[] items = data.Objects.Where(o => o.ClassName.EndsWith("+Item")).ToArray();

@@ -55,7 +55,7 @@ public sealed class ClassTrackerLifetimeTests
         Assert.All(data.Objects, o => Assert.NotNull(o.Death));
         Assert.All(data.Objects, o => Assert.Contains(o.Samples, s => s.Size > 0));
         Assert.Equal(0, data.Snapshots[^1].Classes.Sum(c => c.Active));
-        Assert.Equal(0, tracker.PeriodicFailures);
+        Assert.Equal(0, tracker.Diagnostics.PeriodicFailures);
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class ClassTrackerLifetimeTests
         tracker.StopPeriodicSnapshots();
         Snapshot last = tracker.TakeSnapshot("last", computeTotal: false, periodic: true);
 
-        Assert.Equal(0, tracker.PeriodicFailures);
+        Assert.Equal(0, tracker.Diagnostics.PeriodicFailures);
         Assert.Equal(kept.Count, Assert.Single(last.Classes).Active);
         int[] active = tracker.Snapshots.Select(s => s.Classes.Single().Active).ToArray();
         Assert.True(active.Length > 3);
@@ -104,6 +104,21 @@ public sealed class ClassTrackerLifetimeTests
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
+    [Fact]
+    public void FailingPeriodicSnapshotsAreCountedAndStayCountedOnceStopped()
+    {
+        var failure = new InvalidOperationException("the measurer failed");
+        using var tracker = new ClassTracker(new FailingMeasurer(failure), new ListInstanceSource(() => []));
+        tracker.TrackObject(new Leaf());
+        tracker.StartPeriodicSnapshots(TimeSpan.FromMilliseconds(5));
+        SpinWait.SpinUntil(() => tracker.Diagnostics.PeriodicFailures >= 3, TimeSpan.FromSeconds(30));
+        tracker.StopPeriodicSnapshots();
+
+        Assert.InRange(tracker.Diagnostics.PeriodicFailures, 3, int.MaxValue); // never thrown into the program, and not forgotten at Stop
+        Assert.Same(failure, tracker.Diagnostics.LastPeriodicError);
+        Assert.Empty(tracker.Snapshots);
+    }
+
     private static WeakReference[] CreateLeaves(object?[] holder, int count)
     {
         var leaves = new Leaf[count];
@@ -139,6 +154,12 @@ public sealed class ClassTrackerLifetimeTests
         GC.Collect();
         if (waitForFinalizers) GC.WaitForPendingFinalizers();
         GC.Collect();
+    }
+
+    private sealed class FailingMeasurer(Exception failure) : ISnapshotMeasurer
+    {
+        public void Measure(ReadOnlySpan<object> objects, ReadOnlySpan<int> levels, Span<long> sizes, Span<long> flats, Span<ReferentNode?> trees)
+            => throw failure;
     }
 
     private sealed class Leaf

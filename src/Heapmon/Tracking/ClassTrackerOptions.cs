@@ -1,0 +1,56 @@
+using Heapmon.Heap;
+using Heapmon.Sizing;
+
+namespace Heapmon.Tracking;
+
+/// <summary>
+/// How a <see cref="ClassTracker"/> sizes its objects and finds class instances (Pympler: the
+/// ClassTracker's asizeof options); immutable, fixed when the tracker is made. Start from a preset
+/// and adjust with <c>with { ... }</c>.
+/// </summary>
+public sealed record ClassTrackerOptions
+{
+    /// <summary>The defaults: <see cref="SizingOptions.Default"/> sizes, young-generation walks between full walks, <see cref="HeapWalkOptions.Default"/> limits.</summary>
+    public static ClassTrackerOptions Default { get; } = new();
+
+    /// <summary>Sizes count everything reachable from a tracked object (<see cref="SizingOptions.Reachable"/>), as Pympler's asizeof does by default.</summary>
+    public static ClassTrackerOptions Reachable { get; } = new() { Sizing = SizingOptions.Reachable };
+
+    /// <summary>
+    /// Periodic snapshots never walk only the young generations: each class discovery is a full GC and a
+    /// whole-heap walk (one is still skipped when no other thread has allocated since the last).
+    /// </summary>
+    public static ClassTrackerOptions FullWalks { get; } = new() { YoungWalks = false };
+
+    /// <summary>
+    /// What a tracked object's size counts (Pympler: asizeof's options). Tracked objects always stop
+    /// each other's walks, whatever these say: no object is counted inside another.
+    /// </summary>
+    public SizingOptions Sizing { get; init; } = SizingOptions.Default;
+
+    /// <summary>
+    /// Whether a periodic snapshot may find new class instances by walking only the young generations
+    /// (after a gen0 GC) when the collection counts prove every instance made since the last walk is
+    /// there. False: every such snapshot walks the whole heap, after a full GC. Either way nothing is missed.
+    /// </summary>
+    public bool YoungWalks { get; init; } = true;
+
+    /// <summary>
+    /// Limits of each heap walk that finds class instances: attempts and no-GC region budget
+    /// (<see cref="HeapWalkOptions.Scope"/> must stay <see cref="HeapScope.Full"/>; the tracker picks young walks itself).
+    /// </summary>
+    public HeapWalkOptions Discovery { get; init; } = HeapWalkOptions.Default;
+
+    /// <summary>Refuses bad options before the tracker is made, with the option's name in the message.</summary>
+    internal void Validate()
+    {
+        if (Sizing is null)
+            throw new ArgumentNullException(nameof(Sizing), "ClassTrackerOptions.Sizing is null; use SizingOptions.Default for the default sizes.");
+        if (Discovery is null)
+            throw new ArgumentNullException(nameof(Discovery), "ClassTrackerOptions.Discovery is null; use HeapWalkOptions.Default for the default limits.");
+        if (Discovery.Scope != HeapScope.Full)
+            throw new ArgumentException($"ClassTrackerOptions.Discovery.Scope is {Discovery.Scope}; it must be Full: the tracker chooses young walks itself (see YoungWalks).", nameof(Discovery));
+        Sizing.Validate();
+        Discovery.Validate();
+    }
+}

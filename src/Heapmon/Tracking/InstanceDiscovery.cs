@@ -1,0 +1,68 @@
+using System.Runtime.CompilerServices;
+using Heapmon.Heap;
+
+namespace Heapmon.Tracking;
+
+/// <summary>
+/// The tracker's discovery: finds the instances of the tracked classes with a heap walk, a young one
+/// when <see cref="WalkPolicy"/> proves it finds every instance made since the last walk, none when
+/// nothing but the tracker allocated since, a full one otherwise. Called under the snapshot gate only.
+/// </summary>
+internal sealed class InstanceDiscovery
+{
+    private readonly IInstanceSource _source;
+    private readonly WalkPolicy _walks = new();
+    private readonly bool _youngWalks;
+    private readonly TrackerDiagnostics _diagnostics;
+
+    /// <summary>Discovery through <paramref name="source"/>; <paramref name="youngWalks"/>: whether periodic snapshots may walk only the young generations (<see cref="ClassTrackerOptions.YoungWalks"/>).</summary>
+    public InstanceDiscovery(IInstanceSource source, bool youngWalks, TrackerDiagnostics diagnostics)
+    {
+        _source = source;
+        _youngWalks = youngWalks;
+        _diagnostics = diagnostics;
+    }
+
+    /// <summary>The instances of <paramref name="type"/> alive now, from a full walk; null when no consistent view could be had.</summary>
+    public IReadOnlyList<object>? Existing(Type type) => _source.Find([type], youngSince: null)?.Instances;
+
+    /// <summary>
+    /// The live instances of <paramref name="classes"/> a snapshot takes on; null when there is nothing to
+    /// look for, the walk was skipped, or no consistent view of the heap could be had (the snapshot then
+    /// goes on without new instances, never with wrong ones).
+    /// </summary>
+    [MethodImpl(SnapshotCode.OncePerCall)]
+    public IReadOnlyList<object>? Find(Type[] classes, bool periodic)
+    {
+        if (classes.Length == 0) return null;
+        GcCounts? youngSince = periodic ? _walks.YoungSince(classes) : null;
+        AllocationMark mark = WalkPolicy.Mark();
+        if (youngSince is not null && _walks.NothingAllocatedElsewhereSince(mark))
+        {
+            _diagnostics.SkippedWalk();
+            return null;
+        }
+        Discovered? discovered = null;
+        if (youngSince is not null && _youngWalks)
+        {
+            discovered = _source.Find(classes, youngSince);
+            _diagnostics.YoungWalk();
+        }
+        if (discovered is null)
+        {
+            // No young walk, or one that could not vouch for every new instance: the whole heap, now.
+            discovered = _source.Find(classes, youngSince: null);
+            _diagnostics.FullWalk();
+        }
+        if (discovered is null)
+        {
+            _diagnostics.DiscoveryFailed();
+            return null;
+        }
+        _walks.Completed(classes, discovered.Moment, mark);
+        return discovered.Instances;
+    }
+
+    /// <summary>The total live managed heap in bytes, from a census; null when unavailable.</summary>
+    public long? HeapTotal() => _source.HeapTotal();
+}
