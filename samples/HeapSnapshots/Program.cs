@@ -26,6 +26,8 @@ HeapReport.WriteDiff(diff, Console.Out, top: 8);
 
 // Collect it and see: drop the cache's only reference, force a full GC, and the heap shrinks by its retained size.
 HeapRetainer cache = snapshot.Retainers.First(r => r.Root == "static Shop.OrderCache.s_orders" && r.Path.Count == 1);
+GC.Collect();
+GC.WaitForPendingFinalizers();
 long held = GC.GetTotalMemory(forceFullCollection: true);
 OrderCache.Clear();
 long freed = held - GC.GetTotalMemory(forceFullCollection: true);
