@@ -1,25 +1,36 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Heapmon.Cli.Commands;
+using Heapmon.Heap;
 
 namespace Heapmon.Cli;
 
-/// <summary>The `heapmon` command line: parse, call the library, render (STYLE.md 10).</summary>
+/// <summary>The `heapmon` command line: parse, call the library, render.</summary>
 internal static class HeapmonCli
 {
-    /// <summary>Exit code for bad input: a bad file, option or argument.</summary>
-    public const int UsageError = 2;
+    /// <summary>Exit code for bad input: a bad file, option or argument (<see cref="ExitCodes.UsageError"/>).</summary>
+    public const int UsageError = ExitCodes.UsageError;
 
-    /// <summary>Builds the root command with every subcommand.</summary>
-    public static Command Build(CliContext context)
+    /// <summary>Builds the root command with every subcommand and the global options.</summary>
+    public static Command Build(CliContext context) => Build(context, out _, out _);
+
+    private static Command Build(CliContext context, out Option<bool> quiet, out Option<bool> noColor)
     {
         // A plain command named "heapmon" rather than RootCommand, whose name is the entry assembly's
         // (Heapmon.Cli): help and errors should name the command users type.
-        var root = new Command("heapmon", "Heapmon: memory profiling for .NET (the .NET counterpart of Pympler's ClassTracker and tracemalloc).")
+        var help = new HelpOption();
+        CliHelp.Extend(help);
+        quiet = CliOptions.Quiet();
+        noColor = CliOptions.NoColor();
+        var root = new Command("heapmon", "Heapmon: memory profiling for .NET (the .NET counterpart of Pympler's ClassTracker, the Heapmonitor and tracemalloc).")
         {
-            new HelpOption(),
-            new VersionOption(),
+            help, new VersionOption(), quiet, noColor,
         };
+        root.WithExamples(
+            "heapmon demo                                   the ClassTracker demo: summaries, a stats dump, an HTML report",
+            "heapmon run --track 'MyApp.*' -o heap.html -- dotnet MyApp.dll",
+            "heapmon stats heap.json.gz --summary",
+            "heapmon <command> --help                       a command's options and examples");
         // One line per command; each command lives in Commands/<Name>Command.cs.
         root.Subcommands.Add(DemoCommand.Create(context));
         root.Subcommands.Add(SizeCommand.Create(context));
@@ -36,19 +47,20 @@ internal static class HeapmonCli
         return root;
     }
 
-    /// <summary>Runs the command line; user errors print one line to stderr and return 2, never a stack trace.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    /// <summary>Runs the command line; errors print one line to stderr with a documented exit code, never a stack trace.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, Func<string, string?>? environment = null)
     {
-        var context = new CliContext(output, error);
+        var context = new CliContext(output, error, environment);
+        Command root = Build(context, out Option<bool> quiet, out Option<bool> noColor);
+        ParseResult parse = root.Parse(args);
+        if (!CliHelp.IsHelp(parse) && ParseErrors.Find(parse) is { } mistake)
+        {
+            error.WriteLine($"heapmon: error: {mistake}");
+            return ExitCodes.UsageError;
+        }
+        context.Configure(parse, quiet, noColor);
         try
         {
-            ParseResult parse = Build(context).Parse(args);
-            if (parse.Errors.Count > 0)
-            {
-                // Parse errors, typo suggestions and the help that follows them go to stderr, with the usage exit code.
-                parse.Invoke(new InvocationConfiguration { Output = error, Error = error, EnableDefaultExceptionHandler = false });
-                return UsageError;
-            }
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Attach.AttachException e)
@@ -59,14 +71,17 @@ internal static class HeapmonCli
         }
         catch (Exception e) when (e is HeapmonFormatException or CliUsageException or ArgumentException or IOException or UnauthorizedAccessException or PlatformNotSupportedException)
         {
-            error.WriteLine($"heapmon: error: {e.Message}");
-            return UsageError;
+            error.WriteLine($"heapmon: error: {OneLine(e.Message)}");
+            return ExitCodes.UsageError;
+        }
+        catch (Exception e) when (e is CliFailureException or HeapWalkException)
+        {
+            error.WriteLine($"heapmon: error: {OneLine(e.Message)}");
+            return ExitCodes.Failure;
         }
     }
+
+    private static string OneLine(string message) =>
+        OutputFiles.WithoutTempNames(string.Join(' ', message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+
 }
-
-/// <summary>Where a command writes; tests pass string writers.</summary>
-internal sealed record CliContext(TextWriter Output, TextWriter Error);
-
-/// <summary>A bad option value or combination, reported as one line with exit code 2.</summary>
-internal sealed class CliUsageException(string message) : Exception(message);

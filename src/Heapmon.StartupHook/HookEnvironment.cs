@@ -12,6 +12,7 @@ internal static class HookEnvironment
     [
         "HEAPMON_TRACK", "HEAPMON_RESOLUTION", "HEAPMON_TRACE", "HEAPMON_SNAPSHOT_AT", "HEAPMON_INTERVAL",
         "HEAPMON_SNAPSHOT_ON_SIGNAL", "HEAPMON_ALLOC", "HEAPMON_TRACEBACK_LIMIT", "HEAPMON_OUTPUT", "HEAPMON_GARBAGE",
+        "HEAPMON_QUIET",
     ];
 
     /// <summary>The variables that are set, or null when none is (the hook then does nothing).</summary>

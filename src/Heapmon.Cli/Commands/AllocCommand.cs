@@ -11,13 +11,13 @@ internal static class AllocCommand
     {
         var files = new Argument<string[]>("SNAPSHOT") { Arity = ArgumentArity.OneOrMore, Description = "Snapshot files written by AllocationSnapshot.Write or TakeSnapshotTask; several are compared in turn." };
         var address = new Option<bool>("--address", "-a") { Description = "Group allocations by sampled object (address) instead of by line; needs traces." };
-        var file = new Option<bool>("--file", "-f") { Description = "Group allocations by file instead of by line." };
+        var file = new Option<bool>("--file") { Description = "Group allocations by file instead of by line." };
         var type = new Option<bool>("--type") { Description = "Group allocations by allocated type instead of by line." };
-        var number = new Option<int>("--number", "-n") { Description = "Groups shown per top.", DefaultValueFactory = _ => 10 };
+        var top = CliOptions.Top("Groups shown per snapshot (or samples, with --traceback).", 10);
         var first = new Option<bool>("--first") { Description = "Compare each snapshot with the first one, not the previous one." };
         var cumulative = new Option<bool>("--cumulative", "-c") { Description = "Count every frame of each traceback, not only the most recent (needs traces and a traceback limit of 2 or more)." };
         var block = new Option<string?>("--block", "-b") { Description = "Show the size, type and traceback of the sample at ADDRESS (0x hex or decimal); needs traces.", HelpName = "ADDRESS" };
-        var traceback = new Option<bool>("--traceback", "-t") { Description = "Show the NUMBER biggest samples with their tracebacks; needs traces." };
+        var traceback = new Option<bool>("--traceback") { Description = "Show the N biggest samples with their tracebacks; needs traces." };
         var include = new Option<string[]>("--include", "-i") { Description = "Keep only allocations whose most recent frame is in FILENAME (* wildcards) at LINENO. Repeatable.", HelpName = "FILENAME[:LINENO]", AllowMultipleArgumentsPerToken = false };
         var includeTraceback = new Option<string[]>("--include-traceback", "-I") { Description = "Like --include, but any frame of the traceback may match.", HelpName = "FILENAME[:LINENO]" };
         var exclude = new Option<string[]>("--exclude", "-x") { Description = "Drop allocations whose most recent frame is in FILENAME at LINENO. Repeatable.", HelpName = "FILENAME[:LINENO]" };
@@ -26,34 +26,29 @@ internal static class AllocCommand
         var hideCount = new Option<bool>("--hide-count", "-C") { Description = "Hide counts." };
         var hideAverage = new Option<bool>("--hide-average", "-A") { Description = "Hide average sizes." };
         var hideMetrics = new Option<bool>("--hide-metrics", "-M") { Description = "Hide metrics." };
-        var parts = new Option<int>("--filename-parts", "-P") { Description = "Trailing file name parts shown (0: all).", DefaultValueFactory = _ => 3, HelpName = "PARTS" };
-        var color = new Option<bool>("--color") { Description = "Always use colours." };
-        var noColor = new Option<bool>("--no-color") { Description = "Never use colours (also: the NO_COLOR environment variable)." };
+        var parts = CliOptions.WholeNumber("--filename-parts", "-P", "N", "Trailing file name parts shown (0: all).", 3);
+        var color = new Option<bool>("--color") { Description = "Always use colours, even when not on a terminal." };
 
-        var command = new Command("alloc", """
-            Display the top allocations of snapshot files, and compare several in turn (tracemalloc's command line).
-            Examples:
-              heapmon alloc snap1.json                      top 10 lines
-              heapmon alloc --type -n 5 snap1.json          top 5 types
-              heapmon alloc snap1.json snap2.json           what grew between them
-              heapmon alloc -i '*/Data/*' -x '*Cache.cs' snap.json
-              heapmon alloc -t -n 3 snap.json               biggest samples with tracebacks
-            """)
+        var command = new Command("alloc", "Display the top allocations of snapshot files, and compare several in turn (tracemalloc's display_top and compare_to).")
         {
-            files, address, file, type, number, first, cumulative, block, traceback, include, includeTraceback,
-            exclude, excludeTraceback, hideSize, hideCount, hideAverage, hideMetrics, parts, color, noColor,
+            files, address, file, type, top, first, cumulative, block, traceback, include, includeTraceback,
+            exclude, excludeTraceback, hideSize, hideCount, hideAverage, hideMetrics, parts, color,
         };
+        command.WithExamples(
+            "heapmon alloc snap1.json                      top 10 lines",
+            "heapmon alloc --type --top 5 snap1.json       top 5 types",
+            "heapmon alloc snap1.json snap2.json           what grew between them",
+            "heapmon alloc -i '*/Data/*' -x '*Cache.cs' snap.json",
+            "heapmon alloc --traceback -n 3 snap.json      biggest samples with tracebacks");
 
         command.SetAction(parse =>
         {
-            int n = parse.GetValue(number);
-            if (n < 0) throw new CliUsageException("--number must be 0 or more.");
+            int n = parse.GetValue(top);
             int filenameParts = parse.GetValue(parts);
-            if (filenameParts < 0) throw new CliUsageException("--filename-parts must be 0 or more.");
             bool groupAddress = parse.GetValue(address), groupFile = parse.GetValue(file), groupType = parse.GetValue(type), showTracebacks = parse.GetValue(traceback);
             if (new[] { groupAddress, groupFile, groupType, showTracebacks }.Count(b => b) > 1)
                 throw new CliUsageException("Choose one of --address, --file, --type and --traceback.");
-            if (parse.GetValue(color) && parse.GetValue(noColor)) throw new CliUsageException("--color and --no-color contradict each other.");
+            bool? useColor = context.ColorForcedBy(parse.GetValue(color));
             string? blockText = parse.GetValue(block);
             long? blockAddress = blockText is null ? null : ParseAddress(blockText);
 
@@ -73,27 +68,30 @@ internal static class AllocCommand
                 Metrics = !parse.GetValue(hideMetrics),
                 FilenameParts = filenameParts,
                 CompareToPrevious = !parse.GetValue(first),
-                Color = ResolveColor(parse.GetValue(color), parse.GetValue(noColor), Environment.GetEnvironmentVariable("NO_COLOR")),
+                Color = useColor,
             };
 
+            // Every file is loaded and every report rendered before anything is printed: a bad second file costs the first nothing.
+            var snapshots = new List<AllocationSnapshot>();
             foreach (string path in parse.GetValue(files)!)
             {
                 AllocationSnapshot snapshot = AllocationSnapshot.Load(path, traces: needTraces);
                 if (needTraces && snapshot.Traces is null)
                     throw new CliUsageException($"{path}: this snapshot has no traces, which --address, --traceback, --block, --cumulative and traceback filters need; take it with traces: true.");
-                snapshot = snapshot.ApplyFilters(filters);
-                if (blockAddress is { } blockAt) TracebackWriter.WriteBlock(context.Output, snapshot, blockAt, filenameParts);
-                else if (showTracebacks) TracebackWriter.WriteTracebacks(context.Output, snapshot, n, filenameParts);
-                else display.DisplaySnapshot(snapshot, n, groupBy, parse.GetValue(cumulative), context.Output);
+                snapshots.Add(snapshot.ApplyFilters(filters));
             }
+            var buffer = new StringWriter { NewLine = "\n" };
+            foreach (AllocationSnapshot snapshot in snapshots)
+            {
+                if (blockAddress is { } blockAt) TracebackWriter.WriteBlock(buffer, snapshot, blockAt, filenameParts);
+                else if (showTracebacks) TracebackWriter.WriteTracebacks(buffer, snapshot, n, filenameParts);
+                else display.DisplaySnapshot(snapshot, n, groupBy, parse.GetValue(cumulative), buffer);
+            }
+            context.Output.Write(buffer.ToString());
             return 0;
         });
         return command;
     }
-
-    /// <summary>--color wins, then --no-color or a non-empty NO_COLOR; otherwise colour only on a terminal (null).</summary>
-    internal static bool? ResolveColor(bool color, bool noColor, string? noColorVariable) =>
-        color ? true : noColor || !string.IsNullOrEmpty(noColorVariable) ? false : null;
 
     private static void AddFilters(List<Filter> filters, string[]? specs, bool include, bool traceback)
     {

@@ -14,18 +14,17 @@ internal static class CensusCommand
     public static Command Create(CliContext context)
     {
         var demo = new Option<bool>("--demo") { Description = "Build a small demo heap (orders, lines, customers) in this process and take its census." };
-        var top = new Option<int>("--top", "-n") { Description = "How many types to list.", DefaultValueFactory = _ => 15 };
-        var noColor = new Option<bool>("--no-color") { Description = "Plain text, no colour (also when NO_COLOR is set)." };
-        var pid = new Option<int?>("--pid", "-p") { Description = "Take the census of this running .NET process (heapmon ps lists them)." };
-        var command = new Command("census", "Print instance counts and bytes per type of the whole managed heap (like dumpheap -stat).\n\nExamples:\n  heapmon census --pid 1234 --top 20\n  heapmon census --demo --top 10")
+        var top = CliOptions.Top("How many types to list.", 15, minimum: 1);
+        var pid = CliOptions.Pid("Take the census of this running .NET process (heapmon ps lists them).");
+        var command = new Command("census", "Print instance counts and bytes per type of the whole managed heap (like dumpheap -stat).")
         {
-            demo, top, noColor, pid,
+            demo, top, pid,
         };
+        command.WithExamples("heapmon census --pid 1234 --top 20", "heapmon census --demo --top 10");
         command.SetAction(parse =>
         {
             int count = parse.GetValue(top);
-            if (count < 1) throw new CliUsageException($"--top must be at least 1, not {count}.");
-            bool color = !parse.GetValue(noColor) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+            bool color = context.Color != false;
             if (parse.GetValue(pid) is { } process)
             {
                 if (parse.GetValue(demo)) throw new CliUsageException("--demo and --pid each name a heap: give one.");
@@ -36,7 +35,7 @@ internal static class CensusCommand
             DemoHeap heap = DemoHeap.Build();
             HeapCensus census = HeapCensus.Take();
             GC.KeepAlive(heap);
-            CensusTable.Render(CensusRows.Of(census), count, context.Output, color);
+            CensusTable.Render(census, count, context.Output, color);
             return 0;
         });
         return command;

@@ -7,8 +7,9 @@ using Heapmon.Demo;
 namespace Heapmon.Cli.Commands;
 
 /// <summary>
-/// `heapmon demo`: the built-in tracker demo — the seed's Employee/Factory example, then a factory that
-/// grows and shrinks over a dozen labelled snapshots — printed as summaries and written as a dump and a report.
+/// `heapmon demo`: the built-in tracker demo — the Employee/Factory example of Pympler's ClassTracker
+/// documentation, then a factory that grows and shrinks over a dozen labelled snapshots — printed as
+/// summaries and written as a dump and a report.
 /// </summary>
 internal static class DemoCommand
 {
@@ -16,27 +17,28 @@ internal static class DemoCommand
 
     public static Command Create(CliContext context)
     {
-        var outputs = new Option<string[]>("--output", "-o")
-        {
-            Description = "Where to write the workload's results; the extension picks the kind: .json.gz/.dat (stats dump), .html (report), .txt (summary). Repeatable.",
-            AllowMultipleArgumentsPerToken = false,
-            DefaultValueFactory = _ => DefaultOutputs,
-        };
-        var command = new Command("demo", "Run the built-in ClassTracker demo: print its summaries and write the stats dump and the HTML report.\n\n"
-            + "Examples:\n  heapmon demo\n  heapmon demo -o factory.json.gz -o factory.html -o factory.txt\n  heapmon stats heapmon-demo.json.gz --sort size --limit 10")
+        var outputs = CliOptions.Outputs(
+            "Where to write the workload's results; the extension picks the kind: .json.gz/.dat (stats dump), .html (report), .txt (summary). Repeatable.",
+            DefaultOutputs);
+        var command = new Command("demo", "Run the built-in ClassTracker demo: print its summaries and write the stats dump and the HTML report.")
         {
             outputs,
         };
+        command.WithExamples(
+            "heapmon demo",
+            "heapmon demo -o factory.json.gz -o factory.html -o factory.txt",
+            "heapmon stats heapmon-demo.json.gz --sort size --top 10");
         command.SetAction(parse =>
         {
-            // Checked before the demo runs: a bad name costs nothing.
+            // Checked before the demo runs: a bad name or folder costs nothing.
             StatsOutput[] targets = [.. parse.GetValue(outputs)!.Select(StatsOutput.Parse)];
+            OutputFiles.Check(targets.Select(t => t.Path));
 
-            context.Output.WriteLine("The seed's example: track a Factory and the Employee class, snapshot, hire 1,000, snapshot.");
-            using (var seed = new ClassTracker())
+            context.Output.WriteLine("The example of Pympler's ClassTracker documentation: track a Factory and the Employee class, snapshot, hire 1,000, snapshot.");
+            using (var first = new ClassTracker())
             {
-                FactoryDemo.SeedExample(seed);
-                new ConsoleStats(seed.ToData(), context.Output).PrintSummary();
+                FactoryDemo.DocumentationExample(first);
+                new ConsoleStats(first.ToData(), context.Output).PrintSummary();
             }
 
             context.Output.WriteLine();
@@ -48,12 +50,7 @@ internal static class DemoCommand
                 data = tracker.ToData();
             }
             new ConsoleStats(data, context.Output).PrintSummary();
-
-            foreach (StatsOutput target in targets)
-            {
-                target.Write(data);
-                context.Output.WriteLine($"heapmon: wrote {target.Path} ({ByteUnits.Compact(new FileInfo(target.Path).Length)})");
-            }
+            OutputFiles.WriteAll(context, targets.Select(t => (t.Path, (Action)(() => t.Write(data)))));
             return 0;
         });
         return command;

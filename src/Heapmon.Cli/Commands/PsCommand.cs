@@ -14,9 +14,8 @@ internal static partial class PsCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("ps",
-            "List the .NET processes you can attach to: pid, name, runtime, whether Heapmon's agent is loaded, command line.\n\n" +
-            "Example:\n  heapmon ps");
+        var command = new Command("ps", "List the .NET processes you can attach to: pid, name, runtime, whether Heapmon's agent is loaded, command line.");
+        command.WithExamples("heapmon ps");
         command.SetAction(_ =>
         {
             var rows = new List<string[]>();

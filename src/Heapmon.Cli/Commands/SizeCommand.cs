@@ -9,16 +9,15 @@ internal static class SizeCommand
     public static Command Create(CliContext context)
     {
         var demo = new Option<bool>("--demo") { Description = "Size the built-in demo graph (a small library catalogue)." };
-        var detail = new Option<int>("--detail", "-d") { Description = "Levels of referents to list; deeper objects are folded into their ancestor.", DefaultValueFactory = _ => 2 };
+        var detail = CliOptions.WholeNumber("--detail", "-d", "LEVELS", "Levels of referents to list; deeper objects are folded into their ancestor.", 2);
         var reachable = new Option<bool>("--reachable") { Description = "Count everything reachable (SizingOptions.Reachable) instead of what the graph owns." };
-        var command = new Command("size", "Print the per-referent size tree of an object graph.\n\nExample:\n  heapmon size --demo --detail 3") { demo, detail, reachable };
+        var command = new Command("size", "Print the per-referent size tree of an object graph.") { demo, detail, reachable };
+        command.WithExamples("heapmon size --demo --detail 3");
         command.SetAction(parse =>
         {
             if (!parse.GetValue(demo))
                 throw new CliUsageException("size needs --demo: sizing objects of another process is not supported; in your own code call ObjectSize.Measure(obj, detail).");
             int levels = parse.GetValue(detail);
-            if (levels < 0)
-                throw new CliUsageException($"--detail must be 0 or more (levels of referents to list); it was {levels}.");
             SizingOptions options = parse.GetValue(reachable) ? SizingOptions.Reachable : SizingOptions.Default;
             DemoLibrary library = DemoLibrary.Create();
             SizedObject tree = ObjectSize.Measure(library, levels, options);

@@ -14,22 +14,22 @@ internal static class SnapshotCommand
 {
     public static Command Create(CliContext context)
     {
-        var pid = new Option<int>("--pid", "-p") { Description = "The process whose tracking session takes the snapshot.", Required = true };
-        var label = new Option<string?>("--label", "-l") { Description = "The snapshot's label (default: 'snapshot N')." };
-        var command = new Command("snapshot",
-            "Take one labelled snapshot of the tracking session going on in a process (heapmon track or heapmon run).\n\n" +
-            "Example:\n  heapmon snapshot --pid 1234 --label 'after the import'")
+        var pid = CliOptions.Pid("The process whose tracking session takes the snapshot.");
+        pid.Required = true;
+        var label = new Option<string?>("--label", "-l") { Description = "The snapshot's label (default: 'snapshot N').", HelpName = "LABEL" };
+        var command = new Command("snapshot", "Take one labelled snapshot of the tracking session going on in a process (heapmon track or heapmon run).")
         {
             pid, label,
         };
+        command.WithExamples("heapmon snapshot --pid 1234 --label 'after the import'");
         command.SetAction(parse =>
         {
-            TargetProcess target = TargetProcess.Probe(parse.GetValue(pid));
+            TargetProcess target = TargetProcess.Probe(parse.GetValue(pid)!.Value);
             using AgentClient agent = AgentConnector.Open(target, ChannelCommands.Snapshot, context.Error, load: false);
             if (!agent.Welcome.Tracking)
                 throw new AttachException(AttachExitCode.NoSession, $"{target.Describe} has no tracking session going on: start one with heapmon track --pid {target.Pid}.");
             SnapshotResponse snapshot = agent.Request<SnapshotResponse>(new SnapshotRequest(parse.GetValue(label)));
-            context.Error.WriteLine($"heapmon: snapshot {snapshot.Index} '{snapshot.Label}' taken in {target.Describe}");
+            context.Note($"snapshot {snapshot.Index} '{snapshot.Label}' taken in {target.Describe}");
             foreach (ClassSummary c in snapshot.Classes)
                 context.Output.WriteLine($"{c.ClassName}\t{c.Active}\t{c.Total}");
             return 0;

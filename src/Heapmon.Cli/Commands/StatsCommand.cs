@@ -8,34 +8,34 @@ internal static class StatsCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<string>("FILE") { Description = "A stats file written by DumpStats or `heapmon demo`." };
+        var file = new Argument<string>("FILE") { Description = "A stats file written by DumpStats, `heapmon demo` or `heapmon run`." };
         var sort = new Option<string[]>("--sort", "-s")
         {
-            Description = $"Sort key, repeatable; later keys break ties: {string.Join(", ", Heapmon.Stats.TrackerStats.SortKeys)}.",
+            Description = $"Sort key, repeatable; later keys break ties: {string.Join(", ", TrackerStats.SortKeys)}.",
             HelpName = "KEY",
         };
-        var limit = new Option<int?>("--limit", "-n") { Description = "Print at most N objects.", HelpName = "N" };
-        var filter = new Option<string?>("--filter", "-f") { Description = "Only classes whose name contains PATTERN (or matches it, with *).", HelpName = "PATTERN" };
+        var top = CliOptions.TopOrAll("Print at most N objects.");
+        var filter = CliOptions.Filter("Only classes whose name contains PATTERN (or matches it, with *).");
         var summary = new Option<bool>("--summary") { Description = "Print the per-snapshot class summary instead of per-object stats." };
-        var command = new Command("stats", "Print a stats file: per-object sizes and referents, or the per-snapshot summary.\n\n"
-            + "Examples:\n  heapmon stats profile.dat --summary\n  heapmon stats profile.dat --sort size --limit 10 --filter Node")
+        var command = new Command("stats", "Print a stats file: per-object sizes and referents, or the per-snapshot summary.")
         {
-            file, sort, limit, filter, summary,
+            file, sort, top, filter, summary,
         };
+        command.WithExamples(
+            "heapmon stats profile.json.gz --summary",
+            "heapmon stats profile.json.gz --sort size --top 10 --filter Node");
         command.SetAction(parse =>
         {
             string[] keys = [.. (parse.GetValue(sort) ?? []).SelectMany(k => k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
-            int? max = parse.GetValue(limit);
-            if (max < 0) throw new CliUsageException($"--limit must be 0 or more, not {max}");
             TrackerStats.CheckSortKeys(keys); // before loading: a bad key costs nothing
-            Heapmon.Stats.TrackerStats loaded = Heapmon.Stats.TrackerStats.Load(parse.GetValue(file)!);
+            TrackerStats loaded = TrackerStats.Load(parse.GetValue(file)!);
 
             // Render everything first: an error never leaves half a report on stdout.
             var buffer = new StringWriter { NewLine = "\n" };
             var stats = new ConsoleStats(loaded, buffer);
             if (keys.Length > 0) stats.SortStats(keys);
             if (parse.GetValue(summary)) stats.PrintSummary();
-            else stats.PrintStats(max, parse.GetValue(filter));
+            else stats.PrintStats(parse.GetValue(top), parse.GetValue(filter));
             context.Output.Write(buffer.ToString());
             return 0;
         });

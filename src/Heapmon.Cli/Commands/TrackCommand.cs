@@ -19,46 +19,34 @@ internal static class TrackCommand
 {
     public static Command Create(CliContext context)
     {
-        var pid = new Option<int>("--pid", "-p") { Description = "The running .NET process to track (heapmon ps lists them).", Required = true };
-        var track = new Option<string[]>("--track", "-t")
-        {
-            Description = "Track every instance of the types named (repeatable): a full name, or * wildcards such as 'MyApp.Nodes.*' or '*Node'.",
-            AllowMultipleArgumentsPerToken = false,
-            Required = true,
-        };
-        var interval = new Option<double?>("--interval") { Description = "Also take a snapshot every SECONDS (e.g. 0.5); outputs are rewritten as it goes." };
-        var duration = new Option<double?>("--duration") { Description = "Stop after SECONDS (default: at Ctrl-C)." };
-        var output = new Option<string[]>("--output", "-o")
-        {
-            Description = "Write FILE when tracking ends (repeatable): .json.gz or .dat is the stats dump, .html the report, .txt the summary. Without one, the summary is printed.",
-            AllowMultipleArgumentsPerToken = false,
-        };
-        var resolution = new Option<int>("--resolution") { Description = "Per-referent size tree depth for tracked instances (Pympler: resolution_level)." };
+        var pid = CliOptions.Pid("The running .NET process to track (heapmon ps lists them).");
+        pid.Required = true;
+        var track = CliOptions.Track("Track every instance of the types named (repeatable): a full name, or * wildcards such as 'MyApp.Nodes.*' or '*Node'.");
+        track.Required = true;
+        var interval = CliOptions.Interval("Also take a snapshot every SECONDS (e.g. 0.5); outputs are rewritten as it goes.");
+        var duration = CliOptions.Duration("Stop after SECONDS (default: at Ctrl-C).");
+        var output = CliOptions.Outputs("Write FILE when tracking ends (repeatable): .json.gz or .dat is the stats dump, .html the report, .txt the summary. Without one, the summary is printed.");
+        var resolution = CliOptions.WholeNumber("--resolution", null, "N", "Per-referent size tree depth for tracked instances (Pympler: resolution_level).", 0);
         var trace = new Option<bool>("--trace") { Description = "Record where tracked instances are created (allocation sampling in the process)." };
-        var command = new Command("track",
-            "Track classes in a running .NET process: snapshots at attach, periodically, on heapmon snapshot, and at detach.\n\n" +
-            "Examples:\n  heapmon track --pid 1234 --track 'MyApp.Orders.*' --duration 60 -o orders.html -o orders.json.gz\n" +
-            "  heapmon track -p 1234 -t '*Session' --interval 5 -o sessions.json.gz     (Ctrl-C to stop)\n" +
-            "  heapmon snapshot --pid 1234 --label 'after login'                       (from another terminal)")
+        var command = new Command("track", "Track classes in a running .NET process: snapshots at attach, periodically, on heapmon snapshot, and at detach.")
         {
             pid, track, interval, duration, output, resolution, trace,
         };
+        command.WithExamples(
+            "heapmon track --pid 1234 --track 'MyApp.Orders.*' --duration 60 -o orders.html -o orders.json.gz",
+            "heapmon track -p 1234 -t '*Session' --interval 5 -o sessions.json.gz     (Ctrl-C to stop)",
+            "heapmon snapshot --pid 1234 --label 'after login'                       (from another terminal)");
         command.SetAction(parse =>
         {
-            var request = new StartTrackingRequest(parse.GetValue(track) ?? [], parse.GetValue(resolution), parse.GetValue(trace), PositiveSeconds("--interval", parse.GetValue(interval)));
-            if (request.ResolutionLevel < 0) throw new CliUsageException($"--resolution must be 0 or more, not {request.ResolutionLevel}.");
+            var request = new StartTrackingRequest(parse.GetValue(track) ?? [], parse.GetValue(resolution), parse.GetValue(trace), parse.GetValue(interval)?.TotalSeconds);
             foreach (string pattern in request.Patterns) TypePattern.Parse(pattern);
-            double? stopAfter = PositiveSeconds("--duration", parse.GetValue(duration));
+            double? stopAfter = parse.GetValue(duration)?.TotalSeconds;
             StatsOutput[] outputs = (parse.GetValue(output) ?? []).Select(StatsOutput.Parse).ToArray();
-            foreach (StatsOutput o in outputs) OutputFolder.CheckWritable(o.Path);
-            return new TrackingRun(context, request, outputs).Run(parse.GetValue(pid), stopAfter);
+            OutputFiles.Check(outputs.Select(o => o.Path));
+            return new TrackingRun(context, request, outputs).Run(parse.GetValue(pid)!.Value, stopAfter);
         });
         return command;
     }
-
-    private static double? PositiveSeconds(string option, double? seconds) =>
-        seconds is not { } s || (double.IsFinite(s) && s > 0 && s < TimeSpan.MaxValue.TotalSeconds) ? seconds
-        : throw new CliUsageException($"{option} must be a positive number of seconds, not {s.ToString(CultureInfo.InvariantCulture)}.");
 }
 
 /// <summary>One <c>heapmon track</c>: attach, start, rewrite the outputs as snapshots come, stop at the end or on Ctrl-C/SIGTERM, write, detach.</summary>
@@ -133,7 +121,7 @@ internal sealed class TrackingRun(CliContext context, StartTrackingRequest reque
             try
             {
                 output.Write(data);
-                if (final) context.Error.WriteLine($"heapmon: wrote {output.Path}");
+                if (final) context.Wrote(output.Path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
             {

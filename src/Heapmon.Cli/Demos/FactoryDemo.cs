@@ -2,13 +2,13 @@ using Heapmon.Tracking;
 
 namespace Heapmon.Demo;
 
-/// <summary>A worker (the seed's <c>class Employee</c>).</summary>
+/// <summary>A worker (<c>class Employee</c> in Pympler's ClassTracker documentation).</summary>
 internal sealed class Employee
 {
     public string? Assigned;
 }
 
-/// <summary>A factory with its employees (the seed's <c>class Factory</c>).</summary>
+/// <summary>A factory with its employees (<c>class Factory</c> in Pympler's ClassTracker documentation).</summary>
 internal sealed class Factory
 {
     public string Name = "";
@@ -16,13 +16,13 @@ internal sealed class Factory
 }
 
 /// <summary>
-/// The built-in tracker demo that <c>heapmon demo</c> runs: the seed's Employee/Factory example, and
+/// The built-in tracker demo that <c>heapmon demo</c> runs: the Employee/Factory example of Pympler's ClassTracker documentation, and
 /// a factory that grows and shrinks over a dozen labelled snapshots. Each leaves its snapshots in the tracker.
 /// </summary>
 internal static class FactoryDemo
 {
-    /// <summary>The seed's example: track the factory and the Employee class, snapshot, populate, snapshot.</summary>
-    public static void SeedExample(ClassTracker tracker)
+    /// <summary>Pympler's documented example: track the factory and the Employee class, snapshot, populate, snapshot.</summary>
+    public static void DocumentationExample(ClassTracker tracker)
     {
         Factory factory = CreateFactory();
         tracker.TrackObject(factory);

@@ -3,8 +3,8 @@ using System.Runtime.CompilerServices;
 namespace Heapmon.Demo;
 
 /// <summary>
-/// The heap `heapmon garbage --demo` analyses: the seed's "Breaking Reference Cycles" shapes
-/// (a document whose sections point back to it, a doubly linked pair, a self-reference) and a
+/// The heap `heapmon garbage --demo` analyses: the shapes of the Heapmonitor's "Breaking Reference
+/// Cycles" tutorial (a document whose sections point back to it, a doubly linked pair, a self-reference) and a
 /// leak (a section subscribed to a static event through a closure).
 /// </summary>
 internal static class GarbageDemo

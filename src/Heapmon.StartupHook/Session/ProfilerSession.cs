@@ -205,11 +205,11 @@ internal sealed class ProfilerSession : ITrackingSession, IDisposable
             SessionLog.Info(line);
     }
 
-    /// <summary>Runs a write (every writer of the library is atomic: temp file, then rename) and says so at the end.</summary>
-    private static void Written(string path, Action write, bool final)
+    /// <summary>Runs a write (every writer of the library is atomic: temp file, then rename) and says so at the end, as every heapmon command does.</summary>
+    private void Written(string path, Action write, bool final)
     {
         write();
-        if (final) SessionLog.Info($"wrote {path}");
+        if (final && !_options.Quiet) SessionLog.Info($"wrote {path} ({ByteUnits.Compact(new FileInfo(path).Length)})");
     }
 
     /// <summary>A failing part never costs the program or the other outputs (STYLE.md 8): report it and go on.</summary>

@@ -20,6 +20,7 @@ internal sealed record RunOptions
     public int TracebackLimit { get; init; } = 1;
     public IReadOnlyList<StatsOutput> Outputs { get; init; } = [];
     public string? Garbage { get; init; }
+    public bool Quiet { get; init; }
 
     // Variable names; docs/run.md documents each one, and the hook's bootstrap keeps the same list.
     public const string TrackVariable = "HEAPMON_TRACK";
@@ -32,12 +33,13 @@ internal sealed record RunOptions
     public const string TracebackLimitVariable = "HEAPMON_TRACEBACK_LIMIT";
     public const string OutputVariable = "HEAPMON_OUTPUT";
     public const string GarbageVariable = "HEAPMON_GARBAGE";
+    public const string QuietVariable = "HEAPMON_QUIET";
 
     /// <summary>Every variable, in documentation order.</summary>
     public static IReadOnlyList<string> VariableNames { get; } =
     [
         TrackVariable, ResolutionVariable, TraceVariable, SnapshotAtVariable, IntervalVariable,
-        SnapshotOnSignalVariable, AllocVariable, TracebackLimitVariable, OutputVariable, GarbageVariable,
+        SnapshotOnSignalVariable, AllocVariable, TracebackLimitVariable, OutputVariable, GarbageVariable, QuietVariable,
     ];
 
     /// <summary>Patterns are separated by ';', which no type name contains.</summary>
@@ -81,6 +83,7 @@ internal sealed record RunOptions
         }
         if (Outputs.Count > 0) variables[OutputVariable] = string.Join(Path.PathSeparator, Outputs.Select(o => Path.GetFullPath(o.Path)));
         if (Garbage is not null) variables[GarbageVariable] = Path.GetFullPath(Garbage);
+        if (Quiet) variables[QuietVariable] = "1";
         return variables;
     }
 
@@ -118,6 +121,7 @@ internal sealed record RunOptions
             TracebackLimit = Get(TracebackLimitVariable) is { } l ? ParseInt(TracebackLimitVariable, l) : 1,
             Outputs = Get(OutputVariable)?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(StatsOutput.Parse).ToArray() ?? [],
             Garbage = Get(GarbageVariable),
+            Quiet = Get(QuietVariable) is { } q && ParseFlag(QuietVariable, q),
         }.Validate();
     }
 

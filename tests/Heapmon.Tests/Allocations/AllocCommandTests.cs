@@ -1,6 +1,5 @@
 using Heapmon.Allocations;
 using Heapmon.Cli;
-using Heapmon.Cli.Commands;
 using static Heapmon.Tests.Allocations.SyntheticSnapshots;
 
 namespace Heapmon.Tests.Allocations;
@@ -28,6 +27,16 @@ public sealed class AllocCommandTests
         var error = new StringWriter { NewLine = "\n" };
         int exit = HeapmonCli.Run(["alloc", .. args], output, error);
         return (exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs with NO_COLOR=1.</summary>
+    private static string WithNoColorVariable(params string[] args)
+    {
+        var output = new StringWriter { NewLine = "\n" };
+        var error = new StringWriter { NewLine = "\n" };
+        int exit = HeapmonCli.Run(["alloc", .. args], output, error, name => name == "NO_COLOR" ? "1" : null);
+        Assert.True(exit == 0, error.ToString());
+        return output.ToString();
     }
 
     private static string Ok(params string[] args)
@@ -89,7 +98,7 @@ public sealed class AllocCommandTests
     [Fact]
     public void Traceback_shows_the_biggest_samples_with_their_frames()
     {
-        string text = Ok("-t", "-n", "2", First);
+        string text = Ok("--traceback", "-n", "2", First);
         Assert.Equal("""
             2026-03-01 12:30:45: Top 2 allocations per address, with tracebacks
             #1: memory block 0x2000: size=8192 KiB (System.Int64[])
@@ -169,19 +178,19 @@ public sealed class AllocCommandTests
         Assert.Contains("\e[1;36m.../app/data/Cache.cs:33\e[0m", Ok("--color", First));
         Assert.DoesNotContain("\e[", Ok("--no-color", First));
         Assert.DoesNotContain("\e[", Ok(First));
-        Assert.False(AllocCommand.ResolveColor(color: false, noColor: false, noColorVariable: "1"));
-        Assert.Null(AllocCommand.ResolveColor(color: false, noColor: false, noColorVariable: null));
-        Assert.Null(AllocCommand.ResolveColor(color: false, noColor: false, noColorVariable: ""));
-        Assert.True(AllocCommand.ResolveColor(color: true, noColor: false, noColorVariable: "1"));
-        Assert.False(AllocCommand.ResolveColor(color: false, noColor: true, noColorVariable: null));
+        // NO_COLOR turns colour off; --color, a choice made on the command line, overrides it (no-color.org).
+        Assert.Contains("\e[1;36m", WithNoColorVariable("--color", First));
+        Assert.DoesNotContain("\e[", WithNoColorVariable(First));
     }
 
     [Theory]
     [InlineData("no such file", "/nonexistent/snap.json")]
-    [InlineData("Choose one of --address, --file, --type and --traceback", "-a", "-f", "FIRST")]
+    [InlineData("Choose one of --address, --file, --type and --traceback", "-a", "--file", "FIRST")]
     [InlineData("--color and --no-color contradict", "--color", "--no-color", "FIRST")]
     [InlineData("is not an address", "-b", "zz", "FIRST")]
-    [InlineData("--number must be 0 or more", "-n", "-1", "FIRST")]
+    [InlineData("--top must be 0 or more, not -1", "-n", "-1", "FIRST")]
+    [InlineData("unknown option '-f'", "-f", "FIRST")]
+    [InlineData("unknown option '--number' (did you mean '--top'?)", "--number", "3", "FIRST")]
     [InlineData("this snapshot has no traces", "-a", "STATS")]
     [InlineData("this snapshot has no traces", "-I", "*x.cs", "STATS")]
     public void Bad_input_is_one_line_on_stderr_and_exit_code_2(string message, params string[] args)

@@ -46,7 +46,7 @@ public sealed class LeakDiffTests
         Assert.Matches($@"^[^\n]*\n#1: \.\.\./samples/Allocations/Leak\.cs:{Lines["leak"]}: size=[0-9.]+ MiB [^\n]*\(\+[0-9.]+ MiB\)", second);
 
         output = new StringWriter { NewLine = "\n" };
-        Assert.Equal(0, HeapmonCli.Run(["alloc", "-t", "-n", "1", "-P", "1", Path.Combine(Run.Value, "leak-2.json")], output, error));
+        Assert.Equal(0, HeapmonCli.Run(["alloc", "--traceback", "-n", "1", "-P", "1", Path.Combine(Run.Value, "leak-2.json")], output, error));
         // Traceback limit 4: the allocating line, then its callers.
         Assert.Contains($"  at AllocationsSample.Leak.Step(int32) in .../Leak.cs:{Lines["leak"]}\n  at AllocationsSample.Leak.Run(class System.String) in .../Leak.cs:", output.ToString());
     }

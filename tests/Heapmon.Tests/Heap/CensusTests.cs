@@ -48,7 +48,7 @@ public sealed class CensusTests
 
     [Theory]
     [InlineData(new[] { "census" }, "--demo")]
-    [InlineData(new[] { "census", "--demo", "--top", "0" }, "--top must be at least 1")]
+    [InlineData(new[] { "census", "--demo", "--top", "0" }, "--top must be 1 or more, not 0")]
     public void BadCensusArgumentsGiveOneLineAndExitCode2(string[] args, string message)
     {
         var stdout = new StringWriter();

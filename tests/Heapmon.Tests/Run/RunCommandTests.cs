@@ -18,10 +18,10 @@ public sealed class RunCommandTests
     [InlineData(new[] { "run", "--traceback-limit", "5", "--", "true" }, "--traceback-limit applies to the allocation tracer: add --alloc.")]
     [InlineData(new[] { "run", "--trace", "--", "true" }, "--resolution and --trace apply to tracked classes: add --track PATTERN.")]
     [InlineData(new[] { "run", "--snapshot-at", "later", "--", "true" }, "--snapshot-at 'later': expected start, exit, both or none.")]
-    [InlineData(new[] { "run", "--interval", "0", "--", "true" }, "--interval must be a positive number of seconds, not 0.")]
+    [InlineData(new[] { "run", "--interval", "0", "--", "true" }, "--interval must be a positive number of seconds, not '0'; see 'heapmon run --help'")]
     [InlineData(new[] { "run", "--track", "Foo Bar", "--", "true" }, "--track 'Foo Bar': ' ' cannot appear in a type name pattern.")]
     [InlineData(new[] { "run", "--garbage", "leaks.png", "--track", "A", "--", "true" }, "--garbage writes a Graphviz file: give it a .dot (or .txt) name, not 'leaks.png'.")]
-    [InlineData(new[] { "run", "-o", "/no/such/folder/x.html", "--", "true" }, "cannot write /no/such/folder/x.html: the folder /no/such/folder does not exist.")]
+    [InlineData(new[] { "run", "-o", "/no/such/folder/x.html", "--", "true" }, "cannot write /no/such/folder/x.html: the folder /no/such/folder does not exist")]
     public void Bad_options_are_refused_before_the_program_starts(string[] args, string message)
     {
         (int code, string error) = Run(args);

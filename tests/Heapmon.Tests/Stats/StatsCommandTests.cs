@@ -39,7 +39,7 @@ public sealed class StatsCommandTests
         var expected = new StringWriter();
         new ConsoleStats(data, expected).SortStats("size", "name").PrintStats(10, "Node");
 
-        var (exit, output, _) = RunCli("stats", path, "--sort", "size", "--sort", "name", "--limit", "10", "--filter", "Node");
+        var (exit, output, _) = RunCli("stats", path, "--sort", "size", "--sort", "name", "--top", "10", "--filter", "Node");
 
         Assert.Equal(0, exit);
         Assert.Equal(expected.ToString(), output);
@@ -65,7 +65,7 @@ public sealed class StatsCommandTests
             "truncated" => $"{path}: truncated or corrupt gzip data",
             "newer" => $"{path}: written by a newer Heapmon (stats format version 3; this version reads up to 1)",
             "badkey" => "unknown sort key 'szie' (did you mean 'size'?)",
-            _ => "--limit must be 0 or more, not -1",
+            _ => "--top must be 0 or more, not -1",
         };
         switch (problem)
         {
@@ -74,7 +74,7 @@ public sealed class StatsCommandTests
             case "truncated": File.WriteAllBytes(path, File.ReadAllBytes(path)[..^200]); break;
             case "newer": File.WriteAllBytes(path, StatsFileTests.Gzip("{\"format\":\"heapmon-stats\",\"version\":3}")); break;
             case "badkey": args = ["stats", path, "--sort", "szie"]; break;
-            default: args = ["stats", path, "--limit", "-1"]; break;
+            default: args = ["stats", path, "--top", "-1"]; break;
         }
 
         var (exit, output, error) = RunCli(args);
