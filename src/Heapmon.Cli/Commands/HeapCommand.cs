@@ -30,9 +30,10 @@ internal static class HeapCommand
     {
         // The heap to snapshot: --demo now; --pid (another running process) goes beside it.
         var demo = new Option<bool>("--demo") { Description = "Snapshot a demo heap (orders, lines, customers) built in this process." };
-        var output = new Option<string>("--output", "-o") { Description = "The snapshot file to write (.heapsnap).", Required = true };
-        var graph = new Option<bool>("--graph") { Description = "Keep the whole object graph in the file, for later path queries (about 12 bytes per object)." };
-        var top = new Option<int>("--top", "-n") { Description = "How many types to print.", DefaultValueFactory = _ => 20 };
+        Option<string?> output = CliOptions.Output("The snapshot file to write (.heapsnap).");
+        output.Required = true;
+        var graph = new Option<bool>("--graph") { Description = "Keep the whole object graph in the file, for later path queries (about 1.3 bytes per object compressed)." };
+        Option<int> top = CliOptions.Top("How many types to print.", 20, minimum: 1);
         var command = new Command("snapshot", "Take a heap snapshot: per type count, shallow and retained bytes, GC roots by kind, the largest retainers with their paths.\n\n" +
             "Example:\n  heapmon heap snapshot --demo -o a.heapsnap --graph")
         {
@@ -41,20 +42,19 @@ internal static class HeapCommand
         command.SetAction(parse =>
         {
             string path = parse.GetValue(output)!;
-            int count = Top(parse.GetValue(top));
+            int count = parse.GetValue(top);
             if (!parse.GetValue(demo))
                 throw new CliUsageException("heap snapshot needs a heap: --demo for the built-in demo heap (in your own program, call HeapSnapshot.Take()).");
-            CheckFolder(path, "--output");
+            OutputFiles.CheckOne(path);
             // Held by a static, as a program's caches are: a local would be a stack root, which an in-process walk cannot see.
             s_demo = DemoHeap.Build();
             var clock = Stopwatch.StartNew();
             HeapSnapshotData snapshot = HeapSnapshot.Take(parse.GetValue(graph) ? HeapSnapshotOptions.WithGraph : HeapSnapshotOptions.Default);
             double ms = clock.Elapsed.TotalMilliseconds;
             s_demo = null;
-            HeapSnapshotFile.Save(snapshot, path);
-            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Wrote {path}: {snapshot.ObjectCount:N0} objects, {ByteUnits.Compact(snapshot.TotalBytes)}, snapshot in {ms:F0} ms{(snapshot.HasGraph ? ", with the object graph" : "")}."));
-            context.Output.WriteLine();
+            context.Note(string.Create(CultureInfo.InvariantCulture,
+                $"walked {snapshot.ObjectCount:N0} objects ({ByteUnits.Compact(snapshot.TotalBytes)}) in {ms:F0} ms{(snapshot.HasGraph ? ", object graph kept" : "")}"));
+            OutputFiles.WriteAll(context, [(path, () => HeapSnapshotFile.Save(snapshot, path))]);
             HeapReport.WriteSnapshot(snapshot, context.Output, count);
             return 0;
         });
@@ -63,10 +63,10 @@ internal static class HeapCommand
 
     private static Command Diff(CliContext context)
     {
-        var before = new Argument<string>("before") { Description = "The earlier snapshot file." };
-        var after = new Argument<string>("after") { Description = "The later snapshot file." };
-        var top = new Option<int>("--top", "-n") { Description = "How many types to list.", DefaultValueFactory = _ => 20 };
-        var html = new Option<string?>("--html") { Description = "Also write the diff as an HTML page to this file." };
+        var before = new Argument<string>("before") { Description = "The earlier snapshot file.", HelpName = "BEFORE" };
+        var after = new Argument<string>("after") { Description = "The later snapshot file.", HelpName = "AFTER" };
+        Option<int> top = CliOptions.Top("How many types to list.", 20, minimum: 1);
+        var html = new Option<string?>("--html") { Description = "Also write the diff as an HTML page to this file.", HelpName = "FILE" };
         var command = new Command("diff", "Compare two heap snapshots: per type count, bytes and retained bytes before, after and Δ, most retained growth first, and the leak suspects.\n\n" +
             "Example:\n  heapmon heap diff a.heapsnap b.heapsnap --top 10 --html diff.html")
         {
@@ -74,31 +74,16 @@ internal static class HeapCommand
         };
         command.SetAction(parse =>
         {
-            int count = Top(parse.GetValue(top));
+            int count = parse.GetValue(top);
             string? htmlPath = parse.GetValue(html);
-            if (htmlPath is not null) CheckFolder(htmlPath, "--html");
+            if (htmlPath is not null) OutputFiles.CheckOne(htmlPath);
             HeapSnapshotData a = HeapSnapshotFile.Load(parse.GetValue(before)!);
             HeapSnapshotData b = HeapSnapshotFile.Load(parse.GetValue(after)!);
             HeapSnapshotDiff diff = HeapSnapshotDiff.Compare(a, b);
             HeapReport.WriteDiff(diff, context.Output, count);
-            if (htmlPath is not null)
-            {
-                HeapReport.WriteDiffHtml(diff, htmlPath, Math.Max(count, 100));
-                context.Output.WriteLine();
-                context.Output.WriteLine($"Wrote {htmlPath}.");
-            }
+            if (htmlPath is not null) OutputFiles.WriteAll(context, [(htmlPath, () => HeapReport.WriteDiffHtml(diff, htmlPath, Math.Max(count, 100)))]);
             return 0;
         });
         return command;
-    }
-
-    private static int Top(int count) => count >= 1 ? count : throw new CliUsageException($"--top must be at least 1, not {count}.");
-
-    /// <summary>Refuses an output whose folder does not exist before any work is done.</summary>
-    private static void CheckFolder(string path, string option)
-    {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null && !Directory.Exists(folder))
-            throw new CliUsageException($"{option} {path}: the folder {folder} does not exist.");
     }
 }
