@@ -202,9 +202,10 @@ internal static class VersionedFile
     {
         if (!IsGzip(raw.Span) || !MemoryMarshal.TryGetArray(raw, out ArraySegment<byte> segment)) return null;
         // .NET's GZipStream ends quietly at a truncated stream; the trailer's size (ISIZE) catches that. The trailer is
-        // only a hint until checked: deflate's ratio is at most ~1032:1, so a damaged one must not reserve gigabytes.
+        // only a hint until checked: a damaged one must not reserve memory (deflate allows ~1032:1, but Heapmon's files
+        // compress ~10:1), so at most 16 times the input is reserved and the buffer grows past it if need be.
         uint expected = BinaryPrimitives.ReadUInt32LittleEndian(raw.Span[^4..]);
-        long capacity = Math.Min(Math.Min(expected, 1032L * raw.Length), 256L << 20);
+        long capacity = Math.Min(Math.Min(expected, 16L * raw.Length + (64 << 10)), 256L << 20);
         var output = new MemoryStream((int)capacity);
         try
         {

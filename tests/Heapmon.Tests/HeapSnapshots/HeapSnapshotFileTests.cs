@@ -5,7 +5,11 @@ using StatsView = Heapmon.Stats.TrackerStats;
 
 namespace Heapmon.Tests.HeapSnapshots;
 
-/// <summary>The heap snapshot file read back, and every kind of bad file refused with one clear line.</summary>
+/// <summary>
+/// The heap snapshot file read back, and every kind of bad file refused with one clear line. In the heap-walk
+/// collection: thousands of damaged files make garbage a census taken meanwhile would count.
+/// </summary>
+[Collection(HeapWalkCollection.Name)]
 public sealed class HeapSnapshotFileTests
 {
     private readonly string _dir = TestPaths.NewTempDirectory("heapsnap-file");
