@@ -14,7 +14,6 @@ namespace Heapmon.Heap;
 internal sealed unsafe class GraphBuilder
 {
     private const int ChunkSize = 1 << 20;
-    private static readonly byte[] s_chunk = GC.AllocateUninitializedArray<byte>(ChunkSize, pinned: true);
 
     private readonly ClrRuntime _runtime;
     private readonly TypeTable _types = new();
@@ -97,7 +96,10 @@ internal sealed unsafe class GraphBuilder
         // Sized from the objects' reference slots (a bound: null slots make no edge), so the array never grows.
         long slots = 0;
         for (int i = 0; i < _count; i++) slots += _types.Layout(_typeIds[i])?.SlotCount(_sizes[i]) ?? 0;
-        var sink = new EdgeSink(index, (int)Math.Clamp(slots + dependents.Count, 16, Array.MaxLength));
+        // The copy buffer lives for this pass only (made after the walk, so the walk never counts it): no
+        // megabyte stays on the program's heap between snapshots.
+        byte[] chunk = GC.AllocateUninitializedArray<byte>(ChunkSize, pinned: true);
+        var sink = new EdgeSink(index, chunk, (int)Math.Clamp(slots + dependents.Count, 16, Array.MaxLength));
         int d = 0;
         for (int i = 0; i < _count; i++)
         {
@@ -106,6 +108,7 @@ internal sealed unsafe class GraphBuilder
             if (layout is not null && !sink.Object(_addresses[i], _sizes[i], layout))
             {
                 problem = $"the object at {_addresses[i]:x} could not be read";
+                GC.KeepAlive(chunk);
                 return null;
             }
             // A ConditionalWeakTable's value lives as long as its key: the GC's dependent handles act as a reference.
@@ -114,13 +117,14 @@ internal sealed unsafe class GraphBuilder
         }
         offsets[_count] = sink.Count;
         problem = null;
+        GC.KeepAlive(chunk);   // the sink reads through a pointer into it
         return (offsets, sink.Edges);
     }
 
     /// <summary>Collects reference targets from copies of the heap, refilling the copy as the objects move past it.</summary>
-    private struct EdgeSink(AddressIndex index, int capacity) : ISlotVisitor
+    private struct EdgeSink(AddressIndex index, byte[] chunk, int capacity) : ISlotVisitor
     {
-        private readonly byte* _buffer = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(s_chunk));
+        private readonly byte* _buffer = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(chunk));
         private ulong _bufStart, _bufEnd, _object;
         private bool _failed;
 
