@@ -40,6 +40,7 @@ internal static class HeapmonCli
         root.Subcommands.Add(AllocCommand.Create(context));
         root.Subcommands.Add(GarbageCommand.Create(context));
         root.Subcommands.Add(CensusCommand.Create(context));
+        root.Subcommands.Add(HeapCommand.Create(context));
         root.Subcommands.Add(PsCommand.Create(context));
         root.Subcommands.Add(TrackCommand.Create(context));
         root.Subcommands.Add(SnapshotCommand.Create(context));

@@ -5,18 +5,18 @@ using Heapmon.Model;
 namespace Heapmon.Allocations;
 
 /// <summary>
-/// The snapshot file: UTF-8 JSON with a format name and version, frames and type names interned.
-/// Written to a temp file then renamed; any file it cannot load gives <see cref="HeapmonFormatException"/>.
+/// The snapshot file: UTF-8 JSON with a format name and version, frames and type names interned,
+/// read and written through <see cref="VersionedFile"/> (atomic writes, one error style).
 /// </summary>
 internal static class SnapshotFile
 {
-    public const string FormatName = "heapmon-allocations";
-    public const int Version = 1;
+    public static string FormatName => FileFormat.Allocations.Name;
+    public static int Version => FileFormat.Allocations.Version;
 
     public static void Write(AllocationSnapshot snapshot, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        AtomicFile.Write(path, stream =>
+        VersionedFile.Write(path, FileFormat.Allocations, stream =>
         {
             using var json = new Utf8JsonWriter(stream);
             WriteJson(snapshot, json);
@@ -26,8 +26,7 @@ internal static class SnapshotFile
     private static void WriteJson(AllocationSnapshot snapshot, Utf8JsonWriter json)
     {
         json.WriteStartObject();
-        json.WriteString("format", FormatName);
-        json.WriteNumber("version", Version);
+        VersionedFile.WriteJsonHeader(json, FileFormat.Allocations);
         json.WriteString("timestamp", snapshot.Timestamp.ToString("o", CultureInfo.InvariantCulture));
         json.WriteNumber("pid", snapshot.ProcessId);
         json.WriteNumber("tracebackLimit", snapshot.TracebackLimit);
@@ -97,37 +96,16 @@ internal static class SnapshotFile
     public static AllocationSnapshot Read(string path, bool traces)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes;
-        try
+        return VersionedFile.Read(path, FileFormat.Allocations, content =>
         {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new HeapmonFormatException(path, e is FileNotFoundException or DirectoryNotFoundException ? "no such file" : "cannot be read: " + e.Message, e);
-        }
-        try
-        {
-            using JsonDocument document = JsonDocument.Parse(bytes);
+            using JsonDocument document = JsonDocument.Parse(content.Bytes);
             return Parse(document.RootElement, traces);
-        }
-        catch (JsonException e)
-        {
-            throw new HeapmonFormatException(path, $"not a Heapmon allocation snapshot, or truncated (JSON error at byte {e.BytePositionInLine}, line {e.LineNumber + 1})", e);
-        }
-        catch (Exception e) when (e is InvalidDataException or InvalidOperationException or FormatException or KeyNotFoundException or IndexOutOfRangeException or ArgumentException)
-        {
-            throw new HeapmonFormatException(path, e is InvalidDataException ? e.Message : "corrupt allocation snapshot: " + e.Message, e);
-        }
+        });
     }
 
     private static AllocationSnapshot Parse(JsonElement root, bool withTraces)
     {
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out JsonElement format) || format.GetString() != FormatName)
-            throw new InvalidDataException($"not a Heapmon allocation snapshot (no \"format\": \"{FormatName}\")");
-        int version = root.GetProperty("version").GetInt32();
-        if (version > Version) throw new InvalidDataException($"snapshot format version {version} is newer than this Heapmon reads ({Version}); upgrade Heapmon");
-        if (version < 1) throw new InvalidDataException($"unknown snapshot format version {version}");
+        // VersionedFile checked the format and version.
         var timestamp = DateTimeOffset.Parse(root.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
         int pid = root.GetProperty("pid").GetInt32();
         int limit = root.GetProperty("tracebackLimit").GetInt32();
@@ -151,7 +129,7 @@ internal static class SnapshotFile
             foreach (JsonElement t in traceArray.EnumerateArray())
             {
                 int length = t.GetArrayLength();
-                if (length < 3) throw new InvalidDataException("corrupt allocation snapshot: a trace has fewer than 3 fields");
+                if (length < 3) throw new InvalidDataException("a trace has fewer than 3 fields");
                 var traceback = new TraceFrame[length - 3];
                 for (int i = 3; i < length; i++) traceback[i - 3] = frames[t[i].GetInt32()];
                 traces.Add(new AllocationTrace(t[0].GetInt64(), types[t[1].GetInt32()], t[2].GetInt64(), traceback));

@@ -52,7 +52,7 @@ public sealed class SnapshotFileTests
         { "", "not a Heapmon allocation snapshot, or truncated" },
         { "hello", "not a Heapmon allocation snapshot, or truncated" },
         { """{"format":"heapmon-stats","version":1}""", "not a Heapmon allocation snapshot (no \"format\"" },
-        { """{"format":"heapmon-allocations","version":99}""", "format version 99 is newer than this Heapmon reads (1)" },
+        { """{"format":"heapmon-allocations","version":99}""", "written by a newer Heapmon (allocation snapshot format version 99; this version reads up to 1)" },
         { """{"format":"heapmon-allocations","version":1,"timestamp":"2026-01-01T00:00:00Z","pid":1,"tracebackLimit":1,"metrics":[],"stats":[["a.cs",1,"T",1,1.0,0.0]]}""", "corrupt allocation snapshot" },
     };
 

@@ -1,0 +1,148 @@
+using System.Globalization;
+using Heapmon.Model;
+using Microsoft.Diagnostics.Runtime;
+
+namespace Heapmon.Heap;
+
+/// <summary>One GC root: its kind, a label in words, the object it holds, and whether it is Heapmon's own (a static of Heapmon or ClrMD).</summary>
+internal readonly record struct GraphRoot(HeapRootKind Kind, string Label, ulong Object, bool Own = false);
+
+/// <summary>
+/// The GC roots a graph walk starts from: strong handles, statics (each static field its own root,
+/// named after the field, rather than the runtime's shared statics table), thread statics and the
+/// finalizer queue; stacks only from a dump. Also the dependent handles (ConditionalWeakTable), which
+/// the GC treats as a reference from the key to the value.
+/// </summary>
+internal static class GraphRoots
+{
+    /// <summary>Reads the roots of <paramref name="runtime"/>; call with no GC possible (inside the walk's no-GC region).</summary>
+    public static List<GraphRoot> Collect(ClrRuntime runtime, bool includeStacks, List<(ulong Key, ulong Value)> dependents)
+    {
+        var roots = new List<GraphRoot>(4096);
+        var slots = new Dictionary<ulong, (string Label, bool Own)>();
+        StaticsAndThreadStatics(runtime, slots, roots);
+        ulong[] slotAddresses = [.. slots.Keys.Order()];
+        var tables = new HashSet<ulong>();
+        IEnumerable<ClrRoot> all = includeStacks
+            ? runtime.Heap.EnumerateRoots()
+            // In-process, walking stacks crashed the DAC on the second walk of a process: no stacks.
+            : runtime.EnumerateHandles().Where(h => h.IsStrong).Concat(runtime.Heap.EnumerateFinalizerRoots()).Concat(runtime.Heap.EnumerateAdditionalRoots());
+        foreach (ClrHandle handle in runtime.EnumerateHandles())
+            if (handle.HandleKind == ClrHandleKind.Dependent && handle.Object.Address != 0 && handle.Dependent.Address != 0)
+                dependents.Add((handle.Object.Address, handle.Dependent.Address));
+        foreach (ClrRoot root in all)
+        {
+            ClrObject obj = root.Object;
+            if (obj.IsNull) continue;
+            if (IsStaticsTable(obj, slotAddresses))
+            {
+                if (tables.Add(obj.Address)) ExpandStaticsTable(obj, slots, runtime.DataTarget.DataReader, roots);
+                continue;
+            }
+            roots.Add(new GraphRoot(KindOf(root.RootKind), Label(root), obj.Address));
+        }
+        return roots;
+    }
+
+    private static void StaticsAndThreadStatics(ClrRuntime runtime, Dictionary<ulong, (string, bool)> slots, List<GraphRoot> roots)
+    {
+        foreach (ClrModule module in runtime.EnumerateModules())
+        {
+            bool own = IsOwnModule(module);
+            foreach (ClrType type in module.EnumerateTypesWithStaticFields())
+            {
+                foreach (ClrStaticField field in type.StaticFields)
+                {
+                    if (!field.IsObjectReference) continue;
+                    foreach (ClrAppDomain domain in runtime.AppDomains)
+                    {
+                        ulong slot = field.GetAddress(domain);
+                        if (slot != 0) slots.TryAdd(slot, ($"static {type.Name}.{Display(field.Name)}", own));
+                    }
+                }
+                foreach (ClrThreadStaticField field in type.ThreadStaticFields)
+                {
+                    if (!field.IsObjectReference) continue;
+                    foreach (ClrThread thread in runtime.Threads)
+                    {
+                        if (!thread.IsAlive) continue;
+                        ulong value = field.ReadObject(thread).Address;
+                        if (value != 0) roots.Add(new GraphRoot(HeapRootKind.ThreadStatic, $"thread-static {type.Name}.{Display(field.Name)} (thread {thread.ManagedThreadId})", value, own));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>An array of references that holds static field slots: the runtime's statics storage.</summary>
+    private static bool IsStaticsTable(ClrObject obj, ulong[] slots)
+    {
+        if (!obj.IsArray || obj.Type?.ComponentType is { IsValueType: true }) return false;
+        int i = Array.BinarySearch(slots, obj.Address + 1);
+        if (i < 0) i = ~i;
+        return i < slots.Length && slots[i] < obj.Address + obj.Size;
+    }
+
+    private static void ExpandStaticsTable(ClrObject table, Dictionary<ulong, (string Label, bool Own)> slots, IDataReader reader, List<GraphRoot> roots)
+    {
+        int length = table.AsArray().Length;
+        ulong first = table.Address + 2UL * (ulong)IntPtr.Size;
+        for (int i = 0; i < length; i++)
+        {
+            ulong slot = first + (ulong)(i * IntPtr.Size);
+            if (!reader.ReadPointer(slot, out ulong value) || value == 0) continue;
+            // Slots no field claims belong to closed generic types, which ClrMD does not list per module.
+            (string label, bool own) = slots.TryGetValue(slot, out var field) ? field
+                : ($"static (slot {i.ToString(CultureInfo.InvariantCulture)} of the statics table, a generic type's static)", false);
+            roots.Add(new GraphRoot(HeapRootKind.StaticField, label, value, own));
+        }
+    }
+
+    private static HeapRootKind KindOf(ClrRootKind kind) => kind switch
+    {
+        ClrRootKind.Stack => HeapRootKind.Stack,
+        ClrRootKind.StrongHandle => HeapRootKind.StrongHandle,
+        ClrRootKind.PinnedHandle => HeapRootKind.PinnedHandle,
+        ClrRootKind.AsyncPinnedHandle => HeapRootKind.AsyncPinnedHandle,
+        ClrRootKind.RefCountedHandle => HeapRootKind.RefCountedHandle,
+        ClrRootKind.SizedRefHandle => HeapRootKind.SizedRefHandle,
+        ClrRootKind.FinalizerQueue => HeapRootKind.FinalizerQueue,
+        ClrRootKind.ThreadStaticVar => HeapRootKind.ThreadStatic,
+        ClrRootKind.StaticVar => HeapRootKind.StaticField,
+        _ => HeapRootKind.Other,
+    };
+
+    private static string Label(ClrRoot root) => root.RootKind switch
+    {
+        ClrRootKind.FinalizerQueue => "finalizer queue (ready for finalization)",
+        ClrRootKind.Stack when root is ClrStackRoot { StackFrame: { } frame } =>
+            $"stack of thread {frame.Thread?.ManagedThreadId.ToString(CultureInfo.InvariantCulture) ?? "?"} in {(frame.Method is { } m ? $"{m.Type?.Name}.{m.Name}" : frame.FrameName ?? "?")}",
+        ClrRootKind.StrongHandle or ClrRootKind.PinnedHandle or ClrRootKind.AsyncPinnedHandle or ClrRootKind.RefCountedHandle or ClrRootKind.SizedRefHandle
+            => $"{HandleWord(root.RootKind)} GC handle",
+        _ => root.RootKind.ToString(),
+    };
+
+    private static string HandleWord(ClrRootKind kind) => kind switch
+    {
+        ClrRootKind.PinnedHandle => "pinned",
+        ClrRootKind.AsyncPinnedHandle => "async pinned",
+        ClrRootKind.RefCountedHandle => "ref-counted",
+        ClrRootKind.SizedRefHandle => "sized-ref",
+        _ => "strong",
+    };
+
+    /// <summary>Heapmon's walk machinery and ClrMD: what their statics hold is the profiler, not the program.</summary>
+    private static bool IsOwnModule(ClrModule module)
+    {
+        string file = Path.GetFileName(module.Name ?? "");
+        return file is "Heapmon.dll" or "Microsoft.Diagnostics.Runtime.dll";
+    }
+
+    /// <summary>An auto-property's "&lt;Name&gt;k__BackingField" as its reader knows it: "Name".</summary>
+    private static string Display(string? name)
+    {
+        if (name is null) return "?";
+        const string suffix = ">k__BackingField";
+        return name.Length > suffix.Length + 1 && name[0] == '<' && name.EndsWith(suffix, StringComparison.Ordinal) ? name[1..^suffix.Length] : name;
+    }
+}
