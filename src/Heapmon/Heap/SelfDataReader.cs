@@ -22,7 +22,7 @@ internal sealed unsafe partial class SelfDataReader : IDataReader
     public static DataTarget CreateDataTarget()
     {
         EnsureSupported();
-        return new DataTarget(new SelfDataReader(), new DataTargetOptions());
+        return new DataTarget(new SelfDataReader(), LocalFilesOnly.Options);
     }
 
     /// <summary>Throws a clear <see cref="PlatformNotSupportedException"/> where an in-process walk cannot work.</summary>
