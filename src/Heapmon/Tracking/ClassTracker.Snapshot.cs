@@ -136,7 +136,7 @@ public sealed partial class ClassTracker
         {
             var gc = ProcessFigures.Gc();
             var snapshot = new Snapshot(_snapshots.Count, timestamp, description, ProcessFigures.Memory(), gc,
-                trackedTotal, heapTotal, Summaries(active, totals, heapTotal ?? gc.HeapSizeBytes));
+                trackedTotal, heapTotal, Summaries(active, totals, Math.Max(heapTotal ?? gc.HeapSizeBytes, trackedTotal)));
             _snapshots.Add(snapshot);
             _samples.Add(samples.Seal(_samples.Count > 0 ? _samples[^1] : null));
             _phaseTicks[4] += System.Diagnostics.Stopwatch.GetTimestamp() - t4;
