@@ -136,8 +136,9 @@ internal sealed class ProfilerSession : IDisposable
                 TrackNewMatches();
                 Guard("the garbage graph", () => Written(garbage, () => _backend.WriteGarbage(garbage, _watcher.Matched), final: true));
             }
-            foreach (TypePattern pattern in _watcher.Unmatched())
-                SessionLog.Warning($"--track '{pattern}' matched no type in the {_watcher.AssemblyCount} assemblies the program loaded.");
+            foreach ((TypePattern pattern, string? valueType) in _watcher.Unmatched())
+                SessionLog.Warning(valueType is not null ? TypePattern.ValueTypeMessage(pattern.Text, valueType)
+                    : $"--track '{pattern}' matched no type in the {_watcher.AssemblyCount} assemblies the program loaded.");
         }
     }
 
@@ -170,11 +171,11 @@ internal sealed class ProfilerSession : IDisposable
     internal static IEnumerable<string> AllocationOutputs(IEnumerable<StatsOutput> outputs) =>
         outputs.Select(o => o.Stem + ".alloc.json").Distinct(StringComparer.Ordinal);
 
-    /// <summary>Without an output file, the summary goes to stderr, as SCons printed it after the build.</summary>
+    /// <summary>Without an output file, the summary goes to stderr, as SCons printed it after the build (the class summary only when classes were tracked).</summary>
     private void PrintSummary()
     {
         var summary = new StringWriter();
-        new ConsoleStats(_backend.ToData(), summary).PrintSummary();
+        if (_options.Track.Count > 0) new ConsoleStats(_backend.ToData(), summary).PrintSummary();
         if (_options.Alloc) _backend.PrintAllocations(summary);
         foreach (string line in summary.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
             SessionLog.Info(line);
