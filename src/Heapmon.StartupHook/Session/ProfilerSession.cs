@@ -188,7 +188,7 @@ internal sealed class ProfilerSession : IDisposable
         if (final && !_options.Quiet) SessionLog.Info($"wrote {path} ({ByteUnits.Compact(new FileInfo(path).Length)})");
     }
 
-    /// <summary>A failing part never costs the program or the other outputs (STYLE.md 8): report it and go on.</summary>
+    /// <summary>A failing part never costs the program or the other outputs: report it and go on.</summary>
     private static void Guard(string what, Action action)
     {
         try { action(); }

@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Heapmon.StartupHook.Session;
 
 /// <summary>
-/// What `heapmon run` asks of the hooked process, fixed for the whole session (STYLE.md 2). The CLI
+/// What `heapmon run` asks of the hooked process, fixed for the whole session. The CLI
 /// builds it from options and passes it as <c>HEAPMON_*</c> variables; the session reads it back.
 /// </summary>
 internal sealed record RunOptions

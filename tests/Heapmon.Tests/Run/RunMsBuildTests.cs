@@ -46,7 +46,7 @@ public sealed class RunMsBuildTests
         // empty rows, and no class above its snapshot's total.
         string report = File.ReadAllText(html);
         Assert.True(new FileInfo(html).Length <= 2 * 1024 * 1024, $"report of {classes.Length} classes: {new FileInfo(html).Length:N0} bytes");
-        Assert.All(classes, c => Assert.Contains(">" + c + "<", report));
+        Assert.All(classes, c => Assert.Contains(">" + global::Heapmon.Stats.HtmlText.Encode(c) + "<", report));
         Assert.Contains("<a href=\"#classes\">Classes (", report);
         string[] summary = File.ReadAllLines(text);
         string[] classLines = [.. summary.Where(l => l.StartsWith("  ", StringComparison.Ordinal) && l.EndsWith('%'))];
