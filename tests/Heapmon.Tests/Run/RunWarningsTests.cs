@@ -40,12 +40,12 @@ public sealed class RunWarningsTests
     }
 
     [Fact]
-    public void ByteArraysAreTrackedAndAPatternThatNamesOnlyValueTypesSaysSo()
+    public void ByteArraysAreTrackedAPatternThatNamesOnlyValueTypesSaysSoAndQuietKeepsOnlyTheWarning()
     {
         string dir = TestPaths.NewTempDirectory("run-arrays");
         string dump = Path.Combine(dir, "x.json.gz");
 
-        ChildResult result = RunHarness.Heapmon(["run", "--track", "byte[]", "--track", "System.DateTime*", "-o", dump, "--", RunHarness.Workload, "build", "2", "30"]);
+        ChildResult result = RunHarness.Heapmon(["--quiet", "run", "--track", "byte[]", "--track", "System.DateTime*", "-o", dump, "--", RunHarness.Workload, "build", "2", "30"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         // The program's 60 files each hold a 64-byte array (88 bytes on the heap), besides the runtime's own.
@@ -54,6 +54,9 @@ public sealed class RunWarningsTests
         Assert.True(arrays.Total >= 60 * 88, $"{arrays.Total} bytes");
         Assert.Contains("heapmon: warning: --track 'System.DateTime*': System.DateTime is a value type: its values live inside other objects, not on the heap of their own; track the arrays ('System.DateTime[]') or the classes that hold them.", result.StdErr);
         Assert.DoesNotContain("nothing was profiled", result.StdErr);
+        // --quiet reaches the program's session: the warning is printed, the "wrote" line is not.
+        Assert.DoesNotContain("heapmon: wrote", result.StdErr);
+        Assert.True(File.Exists(dump));
     }
 
     [Fact]
