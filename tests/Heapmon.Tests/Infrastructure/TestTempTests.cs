@@ -18,7 +18,13 @@ public sealed class TestTempTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains("Passed:     1", result.StdOut);
-        string[] left = [.. Directory.EnumerateFileSystemEntries(tmp, "*", SearchOption.AllDirectories).Select(e => Path.GetRelativePath(tmp, e))];
+        // The nested host's folder is removed by an rm it starts as it exits: give that a moment.
+        string[] left = [];
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(20); Thread.Sleep(100))
+        {
+            left = [.. Directory.EnumerateFileSystemEntries(tmp, "*", SearchOption.AllDirectories).Select(e => Path.GetRelativePath(tmp, e))];
+            if (left.All(e => e == "heapmon-tests")) break;
+        }
         Assert.True(left.All(e => e == "heapmon-tests"), "left behind: " + string.Join(", ", left));
     }
 
