@@ -1,4 +1,4 @@
-// The seed's ClassTracker example (Pympler's "Usage" section), in C#:
+// The ClassTracker example of Pympler's documentation (its "Usage" section), in C#:
 //   dotnet run --project samples/Factory
 using Heapmon.Samples.Factory;
 using Heapmon.Stats;
@@ -11,5 +11,5 @@ tracker.TrackClass<Employee>();
 tracker.CreateSnapshot();
 FactoryExample.PopulateFactory(factory);
 tracker.CreateSnapshot();
-new ConsoleStats(tracker).PrintSummary();
+new ConsoleStats(tracker).PrintSummary(all: true);   // all: every class, as Pympler prints it, the empty one too
 GC.KeepAlive(factory);

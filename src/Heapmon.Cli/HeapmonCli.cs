@@ -12,6 +12,13 @@ internal static class HeapmonCli
     public const int UsageError = ExitCodes.UsageError;
 
     /// <summary>Builds the root command with every subcommand and the global options.</summary>
+    /// <remarks>
+    /// A new command is one file, Commands/NameCommand.cs, with <c>Create(CliContext)</c>, added below. It takes
+    /// its shared options from <see cref="CliOptions"/>, gives examples with <see cref="CliHelp.WithExamples"/>,
+    /// checks every output with <see cref="OutputFiles.Check"/> before any work and writes them with
+    /// <see cref="OutputFiles.WriteAll"/> (one "wrote" line each); bad input throws <see cref="CliUsageException"/>
+    /// (exit 2), a failure after the work <see cref="CliFailureException"/> (exit 1); see <see cref="ExitCodes"/>.
+    /// </remarks>
     public static Command Build(CliContext context) => Build(context, out _, out _);
 
     private static Command Build(CliContext context, out Option<bool> quiet, out Option<bool> noColor)

@@ -12,7 +12,7 @@ internal static class HookEnvironment
     [
         "HEAPMON_TRACK", "HEAPMON_RESOLUTION", "HEAPMON_TRACE", "HEAPMON_SNAPSHOT_AT", "HEAPMON_INTERVAL",
         "HEAPMON_SNAPSHOT_ON_SIGNAL", "HEAPMON_ALLOC", "HEAPMON_TRACEBACK_LIMIT", "HEAPMON_OUTPUT", "HEAPMON_GARBAGE",
-        "HEAPMON_QUIET",
+        "HEAPMON_QUIET", "HEAPMON_LOADED_MARKER",
     ];
 
     /// <summary>The variables that are set, or null when none is (the hook then does nothing).</summary>
@@ -23,6 +23,14 @@ internal static class HookEnvironment
             if (Environment.GetEnvironmentVariable(name) is { } value)
                 (set ??= new Dictionary<string, string>(StringComparer.Ordinal))[name] = value;
         return set;
+    }
+
+    /// <summary>Tells `heapmon run` the hook loaded: it creates the file HEAPMON_LOADED_MARKER names, and warns when none appears.</summary>
+    public static void MarkLoaded(Dictionary<string, string> variables)
+    {
+        if (!variables.TryGetValue("HEAPMON_LOADED_MARKER", out string? path) || path.Length == 0) return;
+        try { File.WriteAllText(path, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* heapmon then warns that nothing was profiled */ }
     }
 
     /// <summary>Removes the settings and this hook from the environment that processes started from here inherit.</summary>

@@ -42,6 +42,7 @@ internal static class StartupHook
     {
         try
         {
+            HookEnvironment.MarkLoaded(variables);
             // Only the process heapmon launched is profiled: its own children (MSBuild nodes, compiler
             // servers, a program started by `dotnet run`) inherit neither the hook nor its settings.
             HookEnvironment.RemoveFromInheritedEnvironment(typeof(StartupHook).Assembly.Location);

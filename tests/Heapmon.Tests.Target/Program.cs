@@ -53,7 +53,7 @@ internal static class TargetModes
         {
             int gcs = GC.CollectionCount(0);
             // The oracle: ClrMD over a dump (createdump, seconds and gigabytes) or over our live memory.
-            using DataTarget target = dumpOracle ? DataTarget.CreateSnapshotAndAttach(Environment.ProcessId) : SelfDataReader.CreateDataTarget();
+            using DataTarget target = dumpOracle ? DataTarget.CreateSnapshotAndAttach(Environment.ProcessId, LocalFilesOnly.Options) : SelfDataReader.CreateDataTarget();
             using ClrRuntime runtime = target.ClrVersions.Single().CreateRuntime();
             dumpTypes = [];
             foreach (ClrSegment segment in runtime.Heap.Segments)

@@ -60,10 +60,41 @@ internal static class RunCommand
 
             string hook = Launcher.DefaultHookPath;
             Launcher.CheckHook(hook);
-            var info = Launcher.CreateStartInfo(parse.GetValue(command)!, options, hook);
-            return Launcher.Run(info, context.Error, options.SnapshotOnSignal);
+            string[] program = parse.GetValue(command)!;
+            if (MissingAssembly(program) is { } missing)
+            {
+                context.Error.WriteLine($"heapmon: error: cannot start '{string.Join(' ', program)}': {missing} does not exist.");
+                return ExitCodes.CommandNotFound;
+            }
+            // The hook creates this file when it loads: if it never appears, nothing was profiled, and the user is told.
+            string marker = Path.Combine(Path.GetTempPath(), $"heapmon-run-{Environment.ProcessId}-{Guid.NewGuid():N}.loaded");
+            try
+            {
+                int exit = Launcher.Run(Launcher.CreateStartInfo(program, options, hook, marker), context.Error, options.SnapshotOnSignal);
+                if (exit != ExitCodes.CommandNotFound && !File.Exists(marker))
+                    context.Warn($"nothing was profiled: '{program[0]}' never loaded Heapmon's startup hook. heapmon run profiles .NET programs " +
+                        "(dotnet app.dll, app.dll, or the app's own launcher); a native program, a Native AOT app or one built with StartupHookSupport=false cannot load it.");
+                return exit;
+            }
+            finally
+            {
+                File.Delete(marker);
+            }
         });
         return run;
+    }
+
+    /// <summary>
+    /// The .dll a command names that does not exist: `heapmon run -- missing.dll` would end with dotnet's own
+    /// error code, and `-- dotnet missing.dll` would run (and profile) the .NET SDK looking for a command of that name.
+    /// </summary>
+    private static string? MissingAssembly(IReadOnlyList<string> command)
+    {
+        string? dll = command[0].EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? command[0]
+            : Path.GetFileNameWithoutExtension(command[0]) == "dotnet" && command.Count > 1
+                ? command.Skip(1).SkipWhile(a => a == "exec").FirstOrDefault()
+                : null;
+        return dll is not null && dll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && !File.Exists(dll) ? dll : null;
     }
 
     private static (bool Start, bool Exit) ParseSnapshotAt(string[] values)

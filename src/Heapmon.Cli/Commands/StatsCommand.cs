@@ -17,12 +17,14 @@ internal static class StatsCommand
         var top = CliOptions.TopOrAll("Print at most N objects.");
         var filter = CliOptions.Filter("Only classes whose name contains PATTERN (or matches it, with *).");
         var summary = new Option<bool>("--summary") { Description = "Print the per-snapshot class summary instead of per-object stats." };
+        var all = new Option<bool>("--all") { Description = "In the summary, list classes with no instances too (by default they are counted in one line)." };
         var command = new Command("stats", "Print a stats file: per-object sizes and referents, or the per-snapshot summary.")
         {
-            file, sort, top, filter, summary,
+            file, sort, top, filter, summary, all,
         };
         command.WithExamples(
             "heapmon stats profile.json.gz --summary",
+            "heapmon stats profile.json.gz --summary --all",
             "heapmon stats profile.json.gz --sort size --top 10 --filter Node");
         command.SetAction(parse =>
         {
@@ -34,7 +36,8 @@ internal static class StatsCommand
             var buffer = new StringWriter { NewLine = "\n" };
             var stats = new ConsoleStats(loaded, buffer);
             if (keys.Length > 0) stats.SortStats(keys);
-            if (parse.GetValue(summary)) stats.PrintSummary();
+            if (parse.GetValue(all) && !parse.GetValue(summary)) throw new CliUsageException("--all applies to the summary: add --summary");
+            if (parse.GetValue(summary)) stats.PrintSummary(parse.GetValue(all));
             else stats.PrintStats(parse.GetValue(top), parse.GetValue(filter));
             context.Output.Write(buffer.ToString());
             return 0;

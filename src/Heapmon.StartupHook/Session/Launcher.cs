@@ -24,8 +24,8 @@ internal static partial class Launcher
             throw new IOException($"the startup hook is missing: expected {hookPath} and {session} (reinstall heapmon).");
     }
 
-    /// <summary>The process to start: an app's .dll runs under the dotnet host, anything else as given.</summary>
-    public static ProcessStartInfo CreateStartInfo(IReadOnlyList<string> command, RunOptions options, string hookPath)
+    /// <summary>The process to start: an app's .dll runs under the dotnet host, anything else as given; the hook creates <paramref name="loadedMarker"/> when it loads.</summary>
+    public static ProcessStartInfo CreateStartInfo(IReadOnlyList<string> command, RunOptions options, string hookPath, string? loadedMarker = null)
     {
         bool dll = command[0].EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
         var info = new ProcessStartInfo(dll ? DotnetHost : command[0]) { UseShellExecute = false };
@@ -36,6 +36,7 @@ internal static partial class Launcher
         info.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(hooks) ? hookPath : hooks + Path.PathSeparator + hookPath;
         foreach (string name in RunOptions.VariableNames) info.Environment.Remove(name);
         foreach ((string name, string value) in options.ToEnvironment()) info.Environment[name] = value;
+        if (loadedMarker is not null) info.Environment[RunOptions.LoadedMarkerVariable] = loadedMarker;
         return info;
     }
 

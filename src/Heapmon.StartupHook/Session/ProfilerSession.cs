@@ -101,7 +101,7 @@ internal sealed class ProfilerSession : ITrackingSession, IDisposable
     public TrackerDataResponse Data(string scratchDirectory)
     {
         lock (_gate)
-            return DumpBytes.Of(_backend.ToData(), scratchDirectory, _watcher.Unmatched().Select(p => p.Text), _watcher.AssemblyCount);
+            return DumpBytes.Of(_backend.ToData(), scratchDirectory, _watcher.Unmatched().Select(p => p.Pattern.Text), _watcher.AssemblyCount);
     }
 
     private void OnTermination(PosixSignal signal) => Guard($"the snapshot at {signal}", () =>
@@ -161,8 +161,9 @@ internal sealed class ProfilerSession : ITrackingSession, IDisposable
                 TrackNewMatches();
                 Guard("the garbage graph", () => Written(garbage, () => _backend.WriteGarbage(garbage, _watcher.Matched), final: true));
             }
-            foreach (TypePattern pattern in _watcher.Unmatched())
-                SessionLog.Warning($"--track '{pattern}' matched no type in the {_watcher.AssemblyCount} assemblies the program loaded.");
+            foreach ((TypePattern pattern, string? valueType) in _watcher.Unmatched())
+                SessionLog.Warning(valueType is not null ? TypePattern.ValueTypeMessage(pattern.Text, valueType)
+                    : $"--track '{pattern}' matched no type in the {_watcher.AssemblyCount} assemblies the program loaded.");
         }
     }
 
@@ -195,11 +196,11 @@ internal sealed class ProfilerSession : ITrackingSession, IDisposable
     internal static IEnumerable<string> AllocationOutputs(IEnumerable<StatsOutput> outputs) =>
         outputs.Select(o => o.Stem + ".alloc.json").Distinct(StringComparer.Ordinal);
 
-    /// <summary>Without an output file, the summary goes to stderr, as SCons printed it after the build.</summary>
+    /// <summary>Without an output file, the summary goes to stderr, as SCons printed it after the build (the class summary only when classes were tracked).</summary>
     private void PrintSummary()
     {
         var summary = new StringWriter();
-        new ConsoleStats(_backend.ToData(), summary).PrintSummary();
+        if (_options.Track.Count > 0) new ConsoleStats(_backend.ToData(), summary).PrintSummary();
         if (_options.Alloc) _backend.PrintAllocations(summary);
         foreach (string line in summary.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries))
             SessionLog.Info(line);
@@ -212,7 +213,7 @@ internal sealed class ProfilerSession : ITrackingSession, IDisposable
         if (final && !_options.Quiet) SessionLog.Info($"wrote {path} ({ByteUnits.Compact(new FileInfo(path).Length)})");
     }
 
-    /// <summary>A failing part never costs the program or the other outputs (STYLE.md 8): report it and go on.</summary>
+    /// <summary>A failing part never costs the program or the other outputs: report it and go on.</summary>
     private static void Guard(string what, Action action)
     {
         try { action(); }

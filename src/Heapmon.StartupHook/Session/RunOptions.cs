@@ -4,7 +4,7 @@ using System.Globalization;
 namespace Heapmon.StartupHook.Session;
 
 /// <summary>
-/// What `heapmon run` asks of the hooked process, fixed for the whole session (STYLE.md 2). The CLI
+/// What `heapmon run` asks of the hooked process, fixed for the whole session. The CLI
 /// builds it from options and passes it as <c>HEAPMON_*</c> variables; the session reads it back.
 /// </summary>
 internal sealed record RunOptions
@@ -34,12 +34,15 @@ internal sealed record RunOptions
     public const string OutputVariable = "HEAPMON_OUTPUT";
     public const string GarbageVariable = "HEAPMON_GARBAGE";
     public const string QuietVariable = "HEAPMON_QUIET";
+    /// <summary>Set by the launcher, not by options: the file the hook creates when it loads.</summary>
+    public const string LoadedMarkerVariable = "HEAPMON_LOADED_MARKER";
 
     /// <summary>Every variable, in documentation order.</summary>
     public static IReadOnlyList<string> VariableNames { get; } =
     [
         TrackVariable, ResolutionVariable, TraceVariable, SnapshotAtVariable, IntervalVariable,
         SnapshotOnSignalVariable, AllocVariable, TracebackLimitVariable, OutputVariable, GarbageVariable, QuietVariable,
+        LoadedMarkerVariable,
     ];
 
     /// <summary>Patterns are separated by ';', which no type name contains.</summary>

@@ -4,42 +4,84 @@ namespace Heapmon.StartupHook.Session;
 
 /// <summary>
 /// One <c>--track</c> pattern: an exact type name or one with <c>*</c> wildcards (<c>MyApp.Nodes.*</c>,
-/// <c>*Node</c>). With a dot it is matched against the full name (nested types may use '.' or '+'),
+/// <c>*Node</c>), optionally an array of it (<c>byte[]</c>, <c>System.Byte[]</c>, <c>MyApp.Node[]</c>,
+/// <c>int[,]</c>). With a dot it is matched against the full name (nested types may use '.' or '+'),
 /// without one against the simple name, so <c>Employee</c> finds <c>Factory.Employee</c>.
 /// </summary>
 internal sealed class TypePattern
 {
+    /// <summary>C#'s keywords for the built-in types, as users write them in <c>byte[]</c>.</summary>
+    private static readonly Dictionary<string, string> Keywords = new(StringComparer.Ordinal)
+    {
+        ["bool"] = "System.Boolean", ["byte"] = "System.Byte", ["sbyte"] = "System.SByte", ["char"] = "System.Char",
+        ["short"] = "System.Int16", ["ushort"] = "System.UInt16", ["int"] = "System.Int32", ["uint"] = "System.UInt32",
+        ["long"] = "System.Int64", ["ulong"] = "System.UInt64", ["float"] = "System.Single", ["double"] = "System.Double",
+        ["decimal"] = "System.Decimal", ["nint"] = "System.IntPtr", ["nuint"] = "System.UIntPtr",
+        ["string"] = "System.String", ["object"] = "System.Object",
+    };
+
     private readonly Regex _regex;
     private readonly bool _fullName;
 
-    private TypePattern(string text)
+    private TypePattern(string text, string element, int[] ranks)
     {
         Text = text;
-        _fullName = text.Contains('.') || text.Contains('+');
-        string body = string.Join(".*", text.Replace('+', '.').Split('*').Select(Regex.Escape));
+        Ranks = ranks;
+        _fullName = element.Contains('.') || element.Contains('+');
+        string body = string.Join(".*", element.Replace('+', '.').Split('*').Select(Regex.Escape));
         _regex = new Regex("^" + body + "$", RegexOptions.CultureInvariant);
     }
 
     /// <summary>The pattern as given.</summary>
     public string Text { get; }
 
-    /// <summary>Checks the pattern; throws <see cref="ArgumentException"/> for one that can never name a type.</summary>
+    /// <summary>The array suffixes, outermost first (1 for <c>[]</c>, 2 for <c>[,]</c>); empty for a plain type.</summary>
+    public IReadOnlyList<int> Ranks { get; }
+
+    /// <summary>Checks the pattern; throws <see cref="ArgumentException"/> for one that can never name a trackable type.</summary>
     public static TypePattern Parse(string text)
     {
         string trimmed = text.Trim();
-        if (trimmed.Length == 0 || trimmed.All(c => c is '*' or '.'))
+        (string element, int[] ranks) = SplitArraySuffixes(text, trimmed);
+        if (element.Length == 0 || element.All(c => c is '*' or '.'))
             throw new ArgumentException($"--track '{text}' names no type; give a type name or a pattern such as MyApp.Nodes.* or *Node.");
-        foreach (char c in trimmed)
+        foreach (char c in element)
             if (char.IsWhiteSpace(c) || c is ',' or '[' or ']' or '<' or '>' or '(' or ')' or ';' or '/' or '\\')
                 throw new ArgumentException($"--track '{text}': '{c}' cannot appear in a type name pattern.");
-        return new TypePattern(trimmed);
+        element = Keywords.GetValueOrDefault(element, element);
+        if (ranks.Length == 0 && !element.Contains('*') && Type.GetType(element) is { IsValueType: true } valueType)
+            throw new ArgumentException(ValueTypeMessage(text, valueType.FullName!));
+        return new TypePattern(trimmed, element, ranks);
     }
 
-    /// <summary>Whether <paramref name="type"/> is named by this pattern.</summary>
+    /// <summary>Why a value type is not tracked, and what to track instead.</summary>
+    public static string ValueTypeMessage(string pattern, string typeName) =>
+        $"--track '{pattern}': {typeName} is a value type: its values live inside other objects, not on the heap of their own; " +
+        $"track the arrays ('{typeName}[]') or the classes that hold them.";
+
+    /// <summary>Whether <paramref name="type"/> is named by this pattern (for an array pattern, whether it names the innermost element type).</summary>
     public bool Matches(Type type)
     {
         string? name = _fullName ? type.FullName?.Replace('+', '.') : type.Name;
         return name is not null && _regex.IsMatch(name);
+    }
+
+    /// <summary>The array type this pattern names over <paramref name="element"/>, or null when it cannot be made (a byref-like or open type).</summary>
+    public Type? ArrayOf(Type element)
+    {
+        if (element.IsByRefLike || element.ContainsGenericParameters || element == typeof(void) || element.IsAbstract && element.IsSealed)
+            return null;
+        try
+        {
+            Type type = element;
+            // C#'s int[][,] is an array of int[,]: the rightmost suffix is the innermost array.
+            for (int i = Ranks.Count - 1; i >= 0; i--) type = Ranks[i] == 1 ? type.MakeArrayType() : type.MakeArrayType(Ranks[i]);
+            return type;
+        }
+        catch (Exception e) when (e is TypeLoadException or ArgumentException or NotSupportedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Whether a type can be tracked at all: a class whose instances live on the heap, not generated by the compiler.</summary>
@@ -51,4 +93,21 @@ internal sealed class TypePattern
         && type.FullName is not null;
 
     public override string ToString() => Text;
+
+    /// <summary><c>MyApp.Node[][,]</c> gives <c>MyApp.Node</c> and ranks [1, 2].</summary>
+    private static (string Element, int[] Ranks) SplitArraySuffixes(string text, string trimmed)
+    {
+        var ranks = new List<int>();
+        string element = trimmed;
+        while (element.EndsWith(']'))
+        {
+            int open = element.LastIndexOf('[');
+            string inside = open < 0 ? "x" : element[(open + 1)..^1];
+            if (inside.Any(c => c != ','))
+                throw new ArgumentException($"--track '{text}': an array is written with [] (or [,] for two dimensions), as in byte[] or MyApp.Node[].");
+            ranks.Insert(0, inside.Length + 1);
+            element = element[..open].TrimEnd();
+        }
+        return (element, [.. ranks]);
+    }
 }

@@ -15,6 +15,7 @@ internal sealed class TypeWatcher : IDisposable
     private readonly ConcurrentQueue<Assembly> _pending = new();
     private readonly HashSet<Assembly> _seen = [];
     private readonly int[] _matchCounts;
+    private readonly string?[] _valueTypes;
     private readonly List<Type> _matched = [];
     private static readonly AssemblyLoadContext? s_ownContext = AssemblyLoadContext.GetLoadContext(typeof(TypeWatcher).Assembly);
     private AssemblyLoadEventHandler? _onLoad;
@@ -23,6 +24,7 @@ internal sealed class TypeWatcher : IDisposable
     {
         _patterns = patterns;
         _matchCounts = new int[patterns.Count];
+        _valueTypes = new string?[patterns.Count];
     }
 
     /// <summary>Assemblies examined so far.</summary>
@@ -45,17 +47,22 @@ internal sealed class TypeWatcher : IDisposable
         {
             if (!_seen.Add(assembly) || !IsProgramAssembly(assembly)) continue;
             foreach (Type type in TypesOf(assembly))
-            {
-                if (!TypePattern.IsTrackable(type)) continue;
                 for (int i = 0; i < _patterns.Count; i++)
                 {
                     if (!_patterns[i].Matches(type)) continue;
+                    // An array pattern names the element type; arrays are made, not found among the assembly's types.
+                    Type? tracked = _patterns[i].Ranks.Count > 0 ? _patterns[i].ArrayOf(type) : type;
+                    if (tracked is null) continue;
+                    if (!TypePattern.IsTrackable(tracked))
+                    {
+                        if (tracked.IsValueType) _valueTypes[i] ??= tracked.FullName;
+                        continue;
+                    }
                     _matchCounts[i]++;
-                    matches.Add((type, _patterns[i]));
-                    _matched.Add(type);
+                    matches.Add((tracked, _patterns[i]));
+                    _matched.Add(tracked);
                     break;
                 }
-            }
         }
         return matches;
     }
@@ -63,8 +70,9 @@ internal sealed class TypeWatcher : IDisposable
     /// <summary>Every type matched so far, in the order found.</summary>
     public IReadOnlyList<Type> Matched => _matched;
 
-    /// <summary>The patterns that have matched no type so far.</summary>
-    public IEnumerable<TypePattern> Unmatched() => _patterns.Where((_, i) => _matchCounts[i] == 0);
+    /// <summary>The patterns that have matched no type so far, each with a value type it named, if any (which cannot be tracked).</summary>
+    public IEnumerable<(TypePattern Pattern, string? ValueType)> Unmatched() =>
+        _patterns.Select((p, i) => (p, i)).Where(x => _matchCounts[x.i] == 0).Select(x => (x.p, _valueTypes[x.i]));
 
     /// <summary>Whether <paramref name="assembly"/> is the program's: not Heapmon's own, not dynamic, not collectible.</summary>
     internal static bool IsProgramAssembly(Assembly assembly)

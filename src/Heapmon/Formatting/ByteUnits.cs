@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Heapmon;
 
-/// <summary>Byte counts in human units (B, KiB, MiB, GiB, TiB), in the two layouts the seeds use.</summary>
+/// <summary>Byte counts in human units (B, KiB, MiB, GiB, TiB), in the two layouts Pympler and tracemalloc print.</summary>
 public static class ByteUnits
 {
     private static readonly string[] Units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];

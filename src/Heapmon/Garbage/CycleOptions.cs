@@ -1,6 +1,6 @@
 namespace Heapmon.Garbage;
 
-/// <summary>Limits of a cycle search (STYLE.md 7); fixed once the search starts.</summary>
+/// <summary>Limits of a cycle search; fixed once the search starts.</summary>
 public sealed record CycleOptions
 {
     /// <summary>The defaults: up to 50 million objects, 10,000 cycles, 1,000 objects listed per cycle.</summary>

@@ -5,8 +5,8 @@ using Microsoft.Diagnostics.Runtime;
 namespace Heapmon.Garbage;
 
 /// <summary>
-/// Runs one analysis of our own heap through ClrMD with no GC in the middle (DESIGN.md
-/// mechanisms 2, 3, 5): one walk at a time, a full blocking GC, then a NoGC region for the whole
+/// Runs one analysis of our own heap through ClrMD with no GC in the middle (docs/heap.md,
+/// How it works): one walk at a time, a full blocking GC, then a NoGC region for the whole
 /// analysis, so every address read stays valid. If the region ends early (the budget ran out,
 /// or a GC was forced elsewhere), the result is thrown away and the analysis runs again.
 /// </summary>

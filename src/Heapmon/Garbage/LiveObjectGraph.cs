@@ -100,7 +100,7 @@ internal sealed class LiveObjectGraph : IGraphSubject
     }
 }
 
-/// <summary>Plain descriptions of live objects: type, exact size (DESIGN.md mechanism 1), a short name.</summary>
+/// <summary>Plain descriptions of live objects: type, exact size (docs/sizing.md), a short name.</summary>
 internal static class LiveObjects
 {
     public static HeapObjectInfo Describe(object obj) =>

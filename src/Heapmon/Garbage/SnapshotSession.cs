@@ -74,7 +74,7 @@ internal static class SnapshotSession
                     process.StandardOutput.Dispose();
                     process.StandardError.Dispose();
                     if (process.ExitCode == 0 && File.Exists(path))
-                        return DataTarget.LoadDump(path);
+                        return DataTarget.LoadDump(path, LocalFilesOnly.Options);
                 }
             }
             catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception or InvalidDataException)
@@ -89,7 +89,7 @@ internal static class SnapshotSession
         }
         try
         {
-            return DataTarget.CreateSnapshotAndAttach(Environment.ProcessId);
+            return DataTarget.CreateSnapshotAndAttach(Environment.ProcessId, LocalFilesOnly.Options);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Heapmon.Heap;
 
 /// <summary>
-/// Turns addresses into references where no GC can interrupt (DESIGN.md mechanism 3): a
+/// Turns addresses into references where no GC can interrupt (docs/heap.md, How it works): a
 /// [SuppressGCTransition] memcpy keeps the thread in cooperative mode, so a GC cannot start during
 /// the copy. memcpy bypasses the write barrier, so the targets are fresh object[] chunks under
 /// 85,000 bytes: in gen0, which every GC scans whole. If the sentinel shows a GC before or after

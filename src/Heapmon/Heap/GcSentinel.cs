@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace Heapmon.Heap;
 
 /// <summary>
-/// Detects any GC without calling into the runtime (DESIGN.md mechanism 3): a weak handle to an
+/// Detects any GC without calling into the runtime (docs/heap.md, How it works): a weak handle to an
 /// unreachable object; every GC collects gen0, so the handle's slot reads 0 after any GC.
 /// </summary>
 internal sealed unsafe class GcSentinel : IDisposable

@@ -2,7 +2,7 @@ namespace Heapmon.Heap;
 
 /// <summary>
 /// The one process-wide lock behind which every heap walk, forced GC and no-GC region of Heapmon runs
-/// (DESIGN.md mechanism 5): a no-GC region is process-wide, so two walks at once break each other.
+/// (docs/heap.md, How it works): a no-GC region is process-wide, so two walks at once break each other.
 /// Reentrant: a tracker holding it may call <see cref="InstanceFinder"/> and <see cref="HeapCensus"/>.
 /// </summary>
 internal static class HeapWalkLock

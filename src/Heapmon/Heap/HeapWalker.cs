@@ -25,7 +25,7 @@ internal readonly record struct WalkOutcome(bool Complete, long ObjectsWalked, s
 }
 
 /// <summary>
-/// Our own heap walker (DESIGN.md mechanism 3): copies each range with a few large
+/// Our own heap walker (docs/heap.md, How it works): copies each range with a few large
 /// process_vm_readv reads (which never fault, unlike pointer reads of memory a GC may decommit),
 /// then steps object to object by MethodTable sizes, skipping allocation contexts and zero runs.
 /// It never trusts a header it cannot explain: an unknown MethodTable, a size under the minimum

@@ -7,7 +7,7 @@ namespace Heapmon.Heap;
 /// <summary>
 /// Finds the live instances of types by walking our own GC heap, without the types' cooperation
 /// (Pympler's ClassTracker patches <c>__init__</c>; we read the heap). Walks are serialised
-/// process-wide and run under the no-GC protocol of DESIGN.md mechanism 3: the result is exact for
+/// process-wide and run under the no-GC protocol of docs/heap.md (How it works): the result is exact for
 /// one moment, or the call retries and finally throws <see cref="HeapWalkException"/>, never a wrong reference.
 /// </summary>
 public static class InstanceFinder

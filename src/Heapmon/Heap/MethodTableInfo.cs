@@ -2,7 +2,7 @@ using Microsoft.Diagnostics.Runtime;
 
 namespace Heapmon.Heap;
 
-/// <summary>What a walk needs of one MethodTable: sizes from the MethodTable itself (DESIGN.md mechanism 1), a name, a type.</summary>
+/// <summary>What a walk needs of one MethodTable: sizes from the MethodTable itself (docs/sizing.md), a name, a type.</summary>
 internal sealed class MethodTableInfo
 {
     private MethodTableInfo(ulong methodTable, uint baseSize, uint componentSize, string name, bool isFree)

@@ -5,7 +5,7 @@ using Microsoft.Diagnostics.Runtime;
 namespace Heapmon.Heap;
 
 /// <summary>
-/// Reads this process's own memory for ClrMD (DESIGN.md mechanism 2): ClrMD refuses to attach to
+/// Reads this process's own memory for ClrMD (docs/heap.md, How it works): ClrMD refuses to attach to
 /// its own process, but accepts any <see cref="IDataReader"/>. Modules come from /proc/self/maps;
 /// memory is read with process_vm_readv on our own pid, which returns an error instead of faulting
 /// when a page is gone.
@@ -22,7 +22,7 @@ internal sealed unsafe partial class SelfDataReader : IDataReader
     public static DataTarget CreateDataTarget()
     {
         EnsureSupported();
-        return new DataTarget(new SelfDataReader(), new DataTargetOptions());
+        return new DataTarget(new SelfDataReader(), LocalFilesOnly.Options);
     }
 
     /// <summary>Throws a clear <see cref="PlatformNotSupportedException"/> where an in-process walk cannot work.</summary>

@@ -5,7 +5,7 @@ namespace Heapmon.Heap;
 
 /// <summary>
 /// ClrMD's view of our own runtime; ClrMD is used only for segment ranges, allocation contexts and
-/// MethodTables (DESIGN.md mechanism 3). Use only under <see cref="HeapWalkLock"/>.
+/// MethodTables (docs/heap.md, How it works). Use only under <see cref="HeapWalkLock"/>.
 /// </summary>
 internal static class SelfRuntime
 {

@@ -14,7 +14,7 @@ internal static class SnapshotRoute
     /// <summary>Puts the addresses of the wanted objects into <see cref="AddressBuffer"/>.</summary>
     public static WalkOutcome CollectAddresses(TypeMatcher matcher, HeapScope scope)
     {
-        using DataTarget target = DataTarget.CreateSnapshotAndAttach(Environment.ProcessId);
+        using DataTarget target = DataTarget.CreateSnapshotAndAttach(Environment.ProcessId, LocalFilesOnly.Options);
         using ClrRuntime runtime = target.ClrVersions.Single().CreateRuntime();
         long walked = 0;
         foreach (ClrSegment segment in runtime.Heap.Segments)
@@ -36,7 +36,7 @@ internal static class SnapshotRoute
     /// <summary>Per-MethodTable counts and bytes of the whole heap, read from a snapshot.</summary>
     public static HeapCensus Census()
     {
-        using DataTarget target = DataTarget.CreateSnapshotAndAttach(Environment.ProcessId);
+        using DataTarget target = DataTarget.CreateSnapshotAndAttach(Environment.ProcessId, LocalFilesOnly.Options);
         using ClrRuntime runtime = target.ClrVersions.Single().CreateRuntime();
         var builder = new HeapCensusBuilder();
         foreach (ClrSegment segment in runtime.Heap.Segments)

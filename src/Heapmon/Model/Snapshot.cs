@@ -22,8 +22,15 @@ public sealed record Snapshot(
     long? HeapTotal,
     IReadOnlyList<ClassSummary> Classes)
 {
-    /// <summary>The total that class shares are measured against: the census total when taken, else the GC heap size.</summary>
-    public long Total => HeapTotal ?? Gc.HeapSizeBytes;
+    /// <summary>
+    /// The total that class shares are measured against: the census total when taken, else the GC heap
+    /// size after the last GC; never less than the tracked objects it contains (before a program's
+    /// first GC the GC reports a heap smaller than what has been allocated).
+    /// </summary>
+    public long Total => Math.Max(HeapTotal ?? Gc.HeapSizeBytes, TrackedTotal);
+
+    /// <summary><paramref name="bytes"/> as a fraction of <see cref="Total"/> (0 when the total is 0): what summaries print as pct.</summary>
+    public double ShareOf(long bytes) => Total > 0 ? (double)bytes / Total : 0;
 }
 
 /// <summary>Resident set and virtual size of the process, in bytes (Pympler: ProcessMemoryInfo).</summary>

@@ -9,7 +9,7 @@ using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 namespace Heapmon.Sampling;
 
 /// <summary>
-/// Mechanism 4 of DESIGN.md: an EventPipe session to our own process with .NET 10 allocation
+/// The allocation sampler (docs/allocations.md): an EventPipe session to our own process with .NET 10 allocation
 /// sampling and stacks, read in real time. Stacks resolve through our own table of JIT-compiled code
 /// (rundown + load events) and portable PDBs to file:line; TraceLog's real-time mode cost more CPU than
 /// the sampling itself. One reader thread owns the source; it lives until the session stops.

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 namespace Heapmon.Sizing;
 
 /// <summary>
-/// Reads an object's MethodTable and data in place (DESIGN.md mechanism 1). Every access goes through
+/// Reads an object's MethodTable and data in place (docs/sizing.md). Every access goes through
 /// an object reference or an interior byref, which the GC tracks, so nothing needs pinning.
 /// </summary>
 internal static class ObjectLayout

@@ -69,16 +69,29 @@ public sealed class ConsoleStats : TrackerStats
         Output.Write(buffer.ToString());
     }
 
-    /// <summary>Per snapshot, each tracked class's active instances, total, average size and share (Pympler: print_summary).</summary>
-    public void PrintSummary()
+    /// <summary>
+    /// Per snapshot, each tracked class's active instances, total, average size and share of the snapshot's
+    /// total (Pympler: print_summary). Classes with no instance at a snapshot are counted in one line, not listed.
+    /// </summary>
+    /// <param name="all">List classes with no instance too, as Pympler does.</param>
+    public void PrintSummary(bool all = false)
     {
         var b = new StringBuilder();
         b.Append("---- SUMMARY ").Append('-', 66).Append('\n');
         foreach (Snapshot snapshot in Data.Snapshots)
         {
             Line(b, $"{ReportText.Truncate(snapshot.Description ?? "", 35),-35} {"active",11} {ByteUnits.Aligned(snapshot.Total),12} {"average",12} {"pct",5}");
+            int empty = 0;
             foreach (ClassSummary c in snapshot.Classes)
-                Line(b, $"  {ReportText.TruncateLeft(c.ClassName, 33),-33} {c.Active,11} {ByteUnits.Aligned(c.Total),12} {ByteUnits.Aligned(c.Average),12} {Percent(c.Share),4}%");
+            {
+                if (!all && c.Active == 0 && c.Total == 0)
+                {
+                    empty++;
+                    continue;
+                }
+                Line(b, $"  {ReportText.TruncateLeft(c.ClassName, 33),-33} {c.Active,11} {ByteUnits.Aligned(c.Total),12} {ByteUnits.Aligned(c.Average),12} {Percent(snapshot.ShareOf(c.Total)),4}%");
+            }
+            if (empty > 0) Line(b, $"  ({empty:N0} {(empty == 1 ? "class" : "classes")} with no instances)");
         }
         b.Append(Rule).Append('\n');
         Output.Write(b.ToString());

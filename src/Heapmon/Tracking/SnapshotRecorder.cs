@@ -81,7 +81,7 @@ internal sealed class SnapshotRecorder
         }
         var gc = ProcessFigures.Gc();
         var snapshot = new Snapshot(_snapshots.Count, timestamp, description, ProcessFigures.Memory(), gc,
-            counts.TrackedTotal, heapTotal, Summaries(classes, counts.Active, counts.Totals, heapTotal ?? gc.HeapSizeBytes));
+            counts.TrackedTotal, heapTotal, Summaries(classes, counts.Active, counts.Totals, Math.Max(heapTotal ?? gc.HeapSizeBytes, counts.TrackedTotal)));
         _snapshots.Add(snapshot);
         _samples.Add(counts.Samples.Seal(_samples.Count > 0 ? _samples[^1] : null));
         return snapshot;

@@ -10,7 +10,7 @@ namespace Heapmon.Tracking;
 /// </summary>
 /// <remarks>
 /// Deaths are observed after every GC by <see cref="GcWatcher"/>: a weak handle that reads null
-/// means the object was collected by that GC. One sentinel per GC replaces DESIGN.md's sentinel per
+/// means the object was collected by that GC. One sentinel per GC replaces the textbook sentinel per
 /// object (24 bytes + a ConditionalWeakTable entry + a dependent handle, ~70 bytes alone) with the
 /// same precision: the finalizer thread runs right after the GC either way.
 /// Mutations happen under the tracker's lock; the GC scan runs on the finalizer thread and only

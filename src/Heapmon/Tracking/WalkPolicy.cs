@@ -4,7 +4,7 @@ namespace Heapmon.Tracking;
 
 /// <summary>
 /// Decides when a periodic snapshot may find new class instances with a walk of the young
-/// generations only (DESIGN.md mechanism 4) instead of a full GC and a whole-heap walk.
+/// generations only (docs/tracking.md) instead of a full GC and a whole-heap walk.
 /// </summary>
 /// <remarks>
 /// A gen0 GC moves survivors from gen0 to gen1 and leaves gen1 alone; only a gen1 or gen2 GC moves

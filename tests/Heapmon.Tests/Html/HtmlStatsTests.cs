@@ -40,7 +40,8 @@ public sealed class HtmlStatsTests
         string summary = Regex.Match(html, "<section id=\"summary\">(.*?)</section>", RegexOptions.Singleline).Groups[1].Value;
         var rows = Regex.Matches(summary, "<tr><td class=\"n\" data-v=\"(\\d+)\">.*?<a href=\"#c\\d+\">([^<]*)</a></td><td class=\"n\" data-v=\"(\\d+)\">.*?data-v=\"(\\d+)\"")
             .Select(m => (int.Parse(m.Groups[1].Value), m.Groups[2].Value, int.Parse(m.Groups[3].Value), long.Parse(m.Groups[4].Value))).ToList();
-        Assert.Equal(data.Snapshots.SelectMany((s, i) => s.Classes.Select(c => (i, c.ClassName, c.Active, c.Total))), rows);
+        // As in the text summary, a class with no instance at a snapshot has no row there.
+        Assert.Equal(data.Snapshots.SelectMany((s, i) => s.Classes.Where(c => c.Active > 0 || c.Total > 0).Select(c => (i, c.ClassName, c.Active, c.Total))), rows);
     }
 
     [Fact]

@@ -79,10 +79,10 @@ internal static class TestPaths
     /// <summary>The built assembly <paramref name="name"/>.dll next to the tests.</summary>
     public static string Assembly(string name) => Path.Combine(OutputDirectory, name + ".dll");
 
-    /// <summary>A fresh empty folder for a test's files, kept under TestResults for inspection.</summary>
+    /// <summary>A fresh empty folder for a test's files, in this test process's own folder (deleted when the process exits).</summary>
     public static string NewTempDirectory(string prefix)
     {
-        string dir = Path.Combine(Path.GetTempPath(), "heapmon-tests", $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)]);
+        string dir = Path.Combine(TestTemp.Root, $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 9)]);
         Directory.CreateDirectory(dir);
         return dir;
     }

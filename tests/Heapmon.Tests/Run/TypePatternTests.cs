@@ -30,9 +30,39 @@ public sealed class TypePatternTests
     [InlineData("*.*")]
     [InlineData("A,B")]
     [InlineData("List<int>")]
+    [InlineData("List<int>[]")]
+    [InlineData("byte[2]")]
+    [InlineData("[]")]
     public void Patterns_that_name_no_type_are_refused(string pattern)
     {
         Assert.ThrowsAny<ArgumentException>(() => TypePattern.Parse(pattern));
+    }
+
+    [Theory]
+    [InlineData("byte[]", typeof(byte), typeof(byte[]))]
+    [InlineData("System.Byte[]", typeof(byte), typeof(byte[]))]
+    [InlineData("string[]", typeof(string), typeof(string[]))]
+    [InlineData("int[,]", typeof(int), typeof(int[,]))]
+    [InlineData("Heapmon.Tests.Run.TypePatternTests.Inner[]", typeof(Inner), typeof(Inner[]))]
+    [InlineData("*Inner[][]", typeof(Inner), typeof(Inner[][]))]
+    [InlineData("long[][,]", typeof(long), typeof(long[][,]))]
+    public void Array_patterns_name_the_element_and_make_the_array_type(string pattern, Type element, Type array)
+    {
+        TypePattern parsed = TypePattern.Parse(pattern);
+        Assert.True(parsed.Matches(element));
+        Assert.Equal(array, parsed.ArrayOf(element));
+        Assert.True(TypePattern.IsTrackable(array));
+    }
+
+    [Theory]
+    [InlineData("System.Byte", "System.Byte")]
+    [InlineData("byte", "System.Byte")]
+    [InlineData("int", "System.Int32")]
+    [InlineData("System.DateTime", "System.DateTime")]
+    public void Value_types_are_refused_with_what_to_track_instead(string pattern, string type)
+    {
+        var e = Assert.Throws<ArgumentException>(() => TypePattern.Parse(pattern));
+        Assert.Equal($"--track '{pattern}': {type} is a value type: its values live inside other objects, not on the heap of their own; track the arrays ('{type}[]') or the classes that hold them.", e.Message);
     }
 
     [Theory]

@@ -10,7 +10,7 @@ public sealed class ConsoleStatsTests
     public void SummaryHasTheSeedsLayout()
     {
         var output = new StringWriter();
-        new ConsoleStats(StatsFixtures.Factory(), output).PrintSummary();
+        new ConsoleStats(StatsFixtures.Factory(), output).PrintSummary(all: true);
 
         // The seed's print_summary example, with binary unit names (MiB for MB).
         Assert.Equal(
@@ -28,13 +28,54 @@ public sealed class ConsoleStatsTests
     }
 
     [Fact]
+    public void ByDefaultClassesWithNoInstanceAreCountedNotListed()
+    {
+        var output = new StringWriter();
+        new ConsoleStats(StatsFixtures.Factory(), output).PrintSummary();
+
+        Assert.Equal(
+            """
+            ---- SUMMARY ------------------------------------------------------------------
+                                                     active     1.22 MiB      average   pct
+              Factory                                     1      344   B      344   B    0%
+              (1 class with no instances)
+                                                     active     1.42 MiB      average   pct
+              Factory                                     1     4.75 KiB     4.75 KiB    0%
+              __main__.Employee                        1000   195.38 KiB      200   B   13%
+            -------------------------------------------------------------------------------
+
+            """.ReplaceLineEndings("\n"), output.ToString());
+    }
+
+    [Fact]
+    public void NoShareExceedsTheSnapshotTotalWhenTheGcHeapWasMeasuredBeforeItsFirstCollection()
+    {
+        // A start snapshot: the GC reports 1 MiB after a GC that never happened, the tracked strings are 1.5 MiB.
+        TrackerData factory = StatsFixtures.Factory();
+        Snapshot first = factory.Snapshots[0];
+        var early = first with
+        {
+            Gc = first.Gc with { HeapSizeBytes = 1 << 20 },
+            HeapTotal = null,
+            TrackedTotal = 3 << 19,
+            Classes = [new ClassSummary("System.String", 30_000, 3 << 19, 52, 1.5)],
+        };
+        var output = new StringWriter();
+        new ConsoleStats(factory with { Snapshots = [early] }, output).PrintSummary();
+
+        Assert.Equal(3 << 19, early.Total);
+        Assert.Equal(1.0, early.ShareOf(early.TrackedTotal));
+        Assert.EndsWith(" 100%", output.ToString().Split('\n')[2]);
+    }
+
+    [Fact]
     public void SummaryColumnsEndWhereTheSeedsDo()
     {
         // The seed's lines; Pympler's unit names are one letter shorter, its columns end in the same places.
         const string seedHeader = "                                         active      1.22 MB      average   pct";
         const string seedRow = "  __main__.Employee                        1000    195.38 KB    200     B   13%";
         var output = new StringWriter();
-        new ConsoleStats(StatsFixtures.Factory(), output).PrintSummary();
+        new ConsoleStats(StatsFixtures.Factory(), output).PrintSummary(all: true);
         string[] ours = output.ToString().Split('\n');
         foreach ((string seed, string mine) in new[] { ("active", "active"), ("MB", "MiB"), ("average", "average"), ("pct", "pct") })
             Assert.Equal(End(seedHeader, seed), End(ours[1], mine));

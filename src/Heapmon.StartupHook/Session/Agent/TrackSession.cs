@@ -49,7 +49,7 @@ internal sealed class TrackSession : ITrackingSession, IDisposable
 
     /// <summary>What was matched at start.</summary>
     public TrackingStartedResponse Started =>
-        new([.. _watcher.Matched.Select(t => t.FullName!)], [.. _watcher.Unmatched().Select(p => p.Text)], _watcher.AssemblyCount);
+        new([.. _watcher.Matched.Select(t => t.FullName!)], [.. _watcher.Unmatched().Select(p => p.Pattern.Text)], _watcher.AssemblyCount);
 
     /// <summary>Tracks the types of assemblies loaded since the last call (periodic snapshots do not match types themselves).</summary>
     public void Housekeeping() => TrackNewMatches();
@@ -68,7 +68,7 @@ internal sealed class TrackSession : ITrackingSession, IDisposable
     }
 
     public TrackerDataResponse Data(string scratchDirectory) =>
-        DumpBytes.Of(_backend.ToData(), scratchDirectory, _watcher.Unmatched().Select(p => p.Text), _watcher.AssemblyCount);
+        DumpBytes.Of(_backend.ToData(), scratchDirectory, _watcher.Unmatched().Select(p => p.Pattern.Text), _watcher.AssemblyCount);
 
     /// <summary>Stops periodic snapshots and takes the last one; the data returned is complete.</summary>
     public TrackerDataResponse Stop(string? label, string scratchDirectory)

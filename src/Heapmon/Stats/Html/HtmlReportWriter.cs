@@ -16,7 +16,7 @@ internal sealed class HtmlReportWriter(TrackerData data, HtmlStatsOptions option
 
     public void Write()
     {
-        ReportModel model = ReportModel.Build(data);
+        ReportModel model = ReportModel.Build(data, options.MaxClassSections);
         string title = options.Title ?? "Heapmon report: " + data.Run.ProcessName;
 
         w.Write("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">");
@@ -34,7 +34,8 @@ internal sealed class HtmlReportWriter(TrackerData data, HtmlStatsOptions option
         w.Write("<main>");
         cancellationToken.ThrowIfCancellationRequested();
         new OverviewSection(model, w).Write();
-        foreach (ReportClass c in model.Classes)
+        new ClassListSection(model, w).Write();
+        foreach (ReportClass c in model.Featured)
         {
             cancellationToken.ThrowIfCancellationRequested();
             new ClassSection(model, c, options, w).Write();
@@ -56,14 +57,9 @@ internal sealed class HtmlReportWriter(TrackerData data, HtmlStatsOptions option
         Item("Runtime", run.RuntimeVersion);
         Item("Started", run.Started.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", System.Globalization.CultureInfo.InvariantCulture));
         Item("Recorded", $"{HtmlText.Plural(data.Snapshots.Count, "snapshot")}, {HtmlText.Plural(data.Classes.Count, "tracked class", "tracked classes")}, {HtmlText.Plural(data.Objects.Count, "tracked object")}");
+        // Contents name the parts; the class list (searchable) leads to each class, however many there are.
         w.Write("</dl><nav class=\"toc\" aria-label=\"Contents\"><a href=\"#overview\">Overview</a><a href=\"#summary\">Summary</a><a href=\"#snapshots\">Snapshots</a>");
-        foreach (ReportClass c in model.Classes)
-        {
-            w.Write($"<a href=\"#{c.Anchor}\">");
-            HtmlText.Write(w, c.Name);
-            w.Write("</a>");
-        }
-        w.Write("<a href=\"#objects\">Referent trees</a></nav></div></header>");
+        w.Write($"<a href=\"#classes\">Classes ({HtmlText.Count(model.Classes.Count)})</a><a href=\"#objects\">Referent trees</a></nav></div></header>");
     }
 
     private void Item(string term, string? value)

@@ -23,7 +23,7 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
             WriteTimeSpace();
         }
         w.Write("</section>");
-        WriteSummary();
+        new SummarySection(model, w).Write();
         WriteSnapshots();
     }
 
@@ -35,7 +35,7 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
         Snapshot last = snaps[^1];
         ReportClass? largest = model.Classes.Where(c => c.Totals[^1] > 0).MaxBy(c => c.Totals[^1]);
         if (largest is not null)
-            findings.Add($"At the last snapshot, {Code(largest.Name)} holds the most memory of the tracked classes: {ByteUnits.Compact(largest.Totals[^1])} in {HtmlText.Plural(largest.Active[^1], "instance")} ({HtmlText.Percent(Share(largest.Totals[^1], last.Total))} of the GC heap).");
+            findings.Add($"At the last snapshot, {Code(largest.Name)} holds the most memory of the tracked classes: {ByteUnits.Compact(largest.Totals[^1])} in {HtmlText.Plural(largest.Active[^1], "instance")} ({HtmlText.Percent(last.ShareOf(largest.Totals[^1]))} of the GC heap).");
         int peak = Enumerable.Range(0, snaps.Count).MaxBy(i => model.Classes.Sum(c => c.Totals[i]));
         long peakTotal = model.Classes.Sum(c => c.Totals[peak]);
         if (peak != snaps.Count - 1 && peakTotal > 0)
@@ -44,13 +44,15 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
             findings.Add($"The tracked classes peaked at snapshot #{HtmlText.Int(peak)}{label} with {ByteUnits.Compact(peakTotal)}, {ByteUnits.Compact(peakTotal - model.Classes.Sum(c => c.Totals[^1]))} more than at the last snapshot.");
         }
         if (snaps.Count >= 3)
-            foreach (ReportClass c in model.Classes)
-            {
-                bool grew = true;
-                for (int s = 1; s < snaps.Count && grew; s++) grew = c.Totals[s] > c.Totals[s - 1];
-                if (grew)
-                    findings.Add($"{Code(c.Name)} grew at every snapshot, from {ByteUnits.Compact(c.Totals[0])} to {ByteUnits.Compact(c.Totals[^1])}.");
-            }
+        {
+            // The classes that grew the most first; a wildcard's thousand matches would otherwise make a thousand lines.
+            const int MaxGrowing = 5;
+            List<ReportClass> growing = [.. model.Classes.Where(GrewEverySnapshot).OrderByDescending(c => c.Totals[^1] - c.Totals[0])];
+            foreach (ReportClass c in growing.Take(MaxGrowing))
+                findings.Add($"{Code(c.Name)} grew at every snapshot, from {ByteUnits.Compact(c.Totals[0])} to {ByteUnits.Compact(c.Totals[^1])}.");
+            if (growing.Count > MaxGrowing)
+                findings.Add($"{HtmlText.Plural(growing.Count - MaxGrowing, "more class", "more classes")} grew at every snapshot (see the <a href=\"#classes\">class list</a>).");
+        }
         long untracked = Math.Max(0, last.Total - last.TrackedTotal);
         findings.Add($"Tracked objects account for {ByteUnits.Compact(last.TrackedTotal)} of the {ByteUnits.Compact(last.Total)} GC heap at the last snapshot; {ByteUnits.Compact(untracked)} is untracked. The process's resident set is {ByteUnits.Compact(last.Process.ResidentBytes)}.");
         w.Write("<ul class=\"findings\">");
@@ -60,7 +62,12 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
 
     private static string Code(string name) => "<code>" + HtmlText.Encode(name) + "</code>";
 
-    private static double Share(long part, long whole) => whole > 0 ? (double)part / whole : 0;
+    private static bool GrewEverySnapshot(ReportClass c)
+    {
+        for (int s = 1; s < c.Totals.Length; s++)
+            if (c.Totals[s] <= c.Totals[s - 1]) return false;
+        return true;
+    }
 
     private void WriteTimeSpace()
     {
@@ -91,12 +98,14 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
         w.Write("</div><div class=\"v-rss\">");
         TimeSpaceChart(includeHeap: true, includeRss: true).Write(w);
         w.Write("</div><ul class=\"legend\">");
-        foreach (ReportClass c in model.Classes)
+        foreach (ReportClass c in model.Featured)
         {
             w.Write($"<li><span class=\"sw {Colour(c)}\"></span><a href=\"#{c.Anchor}\">");
             HtmlText.Write(w, c.Name);
             w.Write("</a></li>");
         }
+        if (model.Others.Count > 0)
+            w.Write($"<li><span class=\"sw {OtherColour}\"></span><a href=\"#classes\">{OthersName}</a></li>");
         w.Write("<li><span class=\"sw ln heap\"></span>GC heap: the gap above the stack is the untracked remainder");
         if (heapMax > stackMax) w.Write($"<span class=\"v-tracked\"> (up to {ByteUnits.Compact(heapMax)}: above this scale)</span>");
         w.Write("</li><li><span class=\"sw ln\"></span>Process RSS");
@@ -123,8 +132,10 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
                 .. includeRss ? Array.Empty<string>() : ["Process RSS: " + ByteUnits.Compact(snaps[i].Process.ResidentBytes)],
             ],
         };
-        foreach (ReportClass c in model.Classes)
+        foreach (ReportClass c in model.Featured)
             chart.Series.Add(new ChartSeries(c.Name, c.Totals.Select(t => (double)t).ToArray(), SeriesKind.StackedArea, Colour(c)));
+        if (model.Others.Count > 0)
+            chart.Series.Add(new ChartSeries(OthersName, model.OtherTotals.Select(t => (double)t).ToArray(), SeriesKind.StackedArea, OtherColour));
         // The heap line sits above the stack by exactly the untracked remainder; RSS shows what the OS sees.
         if (includeHeap)
             chart.Series.Add(new ChartSeries("GC heap (tracked + untracked)", snaps.Select(s => (double)Math.Max(s.Total, s.TrackedTotal)).ToArray(), SeriesKind.DashedLine, "heap"));
@@ -135,35 +146,17 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
 
     internal static string Colour(ReportClass c) => "s" + (c.Index % 10).ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>The colour of the classes added up as one ("other classes").</summary>
+    internal const string OtherColour = "so";
+
+    /// <summary>How the classes without a section of their own are named where they are added up.</summary>
+    internal string OthersName => $"{HtmlText.Plural(model.Others.Count, "other class", "other classes")}";
+
     internal string PointTitle(int i)
     {
         Snapshot s = model.Snapshots[i];
         string label = string.IsNullOrEmpty(s.Description) ? "" : " · " + s.Description;
         return $"Snapshot #{HtmlText.Int(i)}{label} ({HtmlText.Seconds(model.Seconds(s.Timestamp))})";
-    }
-
-    /// <summary>Pympler's print_summary as one sortable table: a row per snapshot and class.</summary>
-    private void WriteSummary()
-    {
-        IReadOnlyList<Snapshot> snaps = model.Snapshots;
-        w.Write("<section id=\"summary\"><h2>Summary</h2><div class=\"scroll tall\"><table class=\"sortable\"><thead><tr>");
-        w.Write("<th class=\"n\">#</th><th>Snapshot</th><th class=\"n\">Time</th><th>Class</th><th class=\"n\">Active</th><th class=\"n\">Total</th><th class=\"n\">Average</th><th class=\"n\">Share</th></tr></thead><tbody>");
-        for (int s = 0; s < snaps.Count; s++)
-            foreach (ReportClass c in model.Classes)
-            {
-                ClassSummary? line = c.Summaries[s];
-                if (line is null && c.Totals[s] == 0) continue;
-                long total = line?.Total ?? c.Totals[s];
-                int active = line?.Active ?? c.Active[s];
-                long average = line?.Average ?? (active > 0 ? total / active : 0);
-                double share = line?.Share ?? Share(total, snaps[s].Total);
-                w.Write($"<tr><td class=\"n\" data-v=\"{s}\">{s}</td><td class=\"name\">");
-                HtmlText.Write(w, snaps[s].Description);
-                w.Write($"</td>{TimeCell(snaps[s])}<td class=\"name\"><a href=\"#{c.Anchor}\">");
-                HtmlText.Write(w, c.Name);
-                w.Write($"</a></td>{CountCell(active)}{BytesCell(total)}{BytesCell(average)}<td class=\"n\" data-v=\"{share.ToString("R", CultureInfo.InvariantCulture)}\">{HtmlText.Percent(share)}</td></tr>");
-            }
-        w.Write("</tbody></table></div></section>");
     }
 
     /// <summary>Per snapshot: the totals, the process's memory and the GC's own figures.</summary>
@@ -190,7 +183,7 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
             Snapshot s = snaps[i];
             w.Write($"<tr><td class=\"n\" data-v=\"{i}\">{i}</td><td class=\"name\">");
             HtmlText.Write(w, s.Description);
-            w.Write($"</td>{TimeCell(s)}{BytesCell(s.TrackedTotal)}{BytesCell(s.Total)}{BytesCell(Math.Max(0, s.Total - s.TrackedTotal))}");
+            w.Write($"</td>{TimeCell(model, s)}{BytesCell(s.TrackedTotal)}{BytesCell(s.Total)}{BytesCell(Math.Max(0, s.Total - s.TrackedTotal))}");
             w.Write($"{BytesCell(s.Process.ResidentBytes)}{BytesCell(s.Process.VirtualBytes)}{BytesCell(s.Gc.CommittedBytes)}{BytesCell(s.Gc.FragmentedBytes)}");
             foreach (string g in generations)
             {
@@ -248,7 +241,7 @@ internal sealed class OverviewSection(ReportModel model, TextWriter w)
         w.Write("</li></ul></div>");
     }
 
-    private string TimeCell(Snapshot s)
+    internal static string TimeCell(ReportModel model, Snapshot s)
     {
         double seconds = model.Seconds(s.Timestamp);
         string utc = s.Timestamp.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture);

@@ -40,6 +40,8 @@ svg .rss{stroke:var(--rss)}svg .heap{stroke:var(--heap)}
 ul.legend{list-style:none;display:flex;flex-wrap:wrap;gap:4px 16px;margin:6px 0 0;padding:0;font-size:13px}
 ul.legend li{display:flex;align-items:center;gap:6px}
 .sw{display:inline-block;width:12px;height:12px;border-radius:2px;flex:none}
+.so{fill:var(--muted);stroke:var(--muted);background:var(--muted)}
+.filter{display:flex;gap:12px;align-items:center;margin:6px 0}.filter input{font:inherit;padding:4px 8px;min-width:22em;border:1px solid var(--line);border-radius:6px;background:var(--card);color:var(--fg)}
 .sw.ln{height:0;width:18px;border-top:2px solid var(--rss);border-radius:0;background:none}.sw.ln.heap{border-top:2px dashed var(--heap)}
 .scroll{overflow-x:auto;max-width:100%}
 .scroll.tall{max-height:560px;overflow-y:auto}
@@ -67,7 +69,7 @@ box-shadow:0 4px 14px rgba(0,0,0,.18);padding:6px 9px;font-size:12px;white-space
 @media print{
 body{background:#fff;color:#000;font-size:11px}
 header.top{border:0}
-nav.toc,#tip,svg.chart .hits,svg.chart .guide,button.tg,.scale{display:none}
+nav.toc,#tip,svg.chart .hits,svg.chart .guide,button.tg,.scale,.filter{display:none}
 .card{border:0;padding:0;break-inside:avoid}
 .scroll,.scroll.tall{overflow:visible;max-height:none}
 tr.folded{display:table-row}
@@ -104,6 +106,21 @@ a{color:inherit}
       th.tabIndex = 0;
       th.addEventListener('click', sort);
       th.addEventListener('keydown', e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); sort(); } });
+    });
+  }
+
+  // The class list: typing filters its rows by name, every word anywhere in it, case ignored.
+  const search = document.getElementById('class-search');
+  if (search) {
+    const rows = Array.from(document.getElementById('class-table').tBodies[0].rows);
+    const count = document.getElementById('class-count');
+    const names = rows.map(r => r.cells[0].textContent.toLowerCase());
+    search.addEventListener('input', () => {
+      const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+      let shown = 0;
+      rows.forEach((row, i) => { const hit = words.every(word => names[i].includes(word)); row.hidden = !hit; if (hit) shown++; });
+      const n = x => x.toLocaleString('en-US');
+      count.textContent = words.length ? n(shown) + ' of ' + n(rows.length) + ' classes' : n(rows.length) + (rows.length === 1 ? ' class' : ' classes');
     });
   }
 

@@ -10,13 +10,43 @@ internal sealed class ReportModel
 {
     private readonly Dictionary<int, int> _positions;
 
-    private ReportModel(TrackerData data, DateTimeOffset origin, List<ReportClass> classes, Dictionary<int, int> positions)
+    private ReportModel(TrackerData data, DateTimeOffset origin, List<ReportClass> classes, Dictionary<int, int> positions, int maxFeatured)
     {
         Data = data;
         Origin = origin;
         Classes = classes;
         _positions = positions;
+        // The largest classes by peak total get sections and chart areas; a report of a wildcard with
+        // a thousand matches stays readable (and small), and the class list still names every one.
+        ByPeak = [.. classes.OrderByDescending(c => c.Totals.DefaultIfEmpty(0).Max()).ThenByDescending(c => c.Active.DefaultIfEmpty(0).Max()).ThenBy(c => c.Index)];
+        HashSet<ReportClass> featured = classes.Count <= maxFeatured ? [.. classes] : [.. ByPeak.Take(maxFeatured).Where(c => c.Peak > 0 || c.Objects.Count > 0)];
+        foreach (ReportClass c in featured) c.Featured = true;
+        Featured = [.. classes.Where(featured.Contains)];
+        Others = [.. classes.Where(c => !c.Featured)];
+        OtherTotals = new long[data.Snapshots.Count];
+        OtherActive = new long[data.Snapshots.Count];
+        foreach (ReportClass c in Others)
+            for (int s = 0; s < OtherTotals.Length; s++)
+            {
+                OtherTotals[s] += c.Totals[s];
+                OtherActive[s] += c.Active[s];
+            }
     }
+
+    /// <summary>Every class, the largest peak total first.</summary>
+    public IReadOnlyList<ReportClass> ByPeak { get; }
+
+    /// <summary>The classes shown on their own (section, chart area, summary rows), in the order they first appear.</summary>
+    public IReadOnlyList<ReportClass> Featured { get; }
+
+    /// <summary>The classes only the class list names one by one.</summary>
+    public IReadOnlyList<ReportClass> Others { get; }
+
+    /// <summary>Per snapshot, the total size of the <see cref="Others"/>.</summary>
+    public long[] OtherTotals { get; }
+
+    /// <summary>Per snapshot, the instances of the <see cref="Others"/>.</summary>
+    public long[] OtherActive { get; }
 
     /// <summary>Position in the snapshot list of the snapshot whose Index is <paramref name="snapshotIndex"/>, or -1.</summary>
     public int PositionOf(int snapshotIndex) => _positions.TryGetValue(snapshotIndex, out int p) ? p : -1;
@@ -34,7 +64,7 @@ internal sealed class ReportModel
     /// <summary>Seconds from <see cref="Origin"/> to <paramref name="time"/>.</summary>
     public double Seconds(DateTimeOffset time) => (time - Origin).TotalSeconds;
 
-    public static ReportModel Build(TrackerData data)
+    public static ReportModel Build(TrackerData data, int maxFeatured = int.MaxValue)
     {
         DateTimeOffset origin = data.Run.Started;
         if (data.Snapshots.Count > 0 && data.Snapshots[0].Timestamp < origin) origin = data.Snapshots[0].Timestamp;
@@ -65,7 +95,7 @@ internal sealed class ReportModel
         foreach (TrackedClassRecord record in data.Classes) Get(record.ClassName).Record = record;
         foreach (TrackedObjectRecord obj in data.Objects) Get(obj.ClassName).Objects.Add(obj);
         foreach (ReportClass c in classes) c.Complete(positions);
-        return new ReportModel(data, origin, classes, positions);
+        return new ReportModel(data, origin, classes, positions, maxFeatured);
     }
 }
 
@@ -80,6 +110,12 @@ internal sealed class ReportClass(string name, int index, int snapshotCount)
     public string Anchor => "c" + Index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public ClassSummary?[] Summaries { get; } = new ClassSummary?[snapshotCount];
+
+    /// <summary>Whether the class is shown on its own (see <see cref="ReportModel.Featured"/>).</summary>
+    public bool Featured { get; set; }
+
+    /// <summary>The largest total of any snapshot.</summary>
+    public long Peak => Totals.DefaultIfEmpty(0).Max();
 
     public TrackedClassRecord? Record { get; set; }
 

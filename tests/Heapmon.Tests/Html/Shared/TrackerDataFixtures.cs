@@ -5,7 +5,7 @@ namespace Heapmon.Tests.Html;
 
 /// <summary>
 /// Tracker data built by hand, shaped like real runs: the seed's Factory example, names that try to inject
-/// markup, and the scale case (100 snapshots × 1,000 objects). Deterministic: fixed clock, no randomness.
+/// markup, and the scale cases (100 snapshots × 1,000 objects; 1,000 classes). Deterministic: fixed clock, no randomness.
 /// </summary>
 internal static class TrackerDataFixtures
 {
@@ -170,6 +170,32 @@ internal static class TrackerDataFixtures
             snapshots.Add(new Snapshot(s, Start.AddSeconds(s * 0.1 + 0.05), $"tick {s}", new ProcessMemory(80_000_000 + 200_000L * s, 3_000_000_000), Gc(heap, s), tracked, null, lines));
         }
         return new TrackerData(Run("ScaleApp"), snapshots, [new TrackedClassRecord(classNames[0], 2, false, [])], objects);
+    }
+
+    /// <summary>
+    /// A wildcard's worth of classes (a tracker of <c>MyApp.*</c>): <paramref name="classCount"/> classes over
+    /// <paramref name="snapshotCount"/> snapshots, summaries only. A third never has an instance; the others
+    /// grow at different rates, class 1 the most, so the largest by peak total are the lowest numbers not divisible by 3.
+    /// </summary>
+    public static TrackerData Wide(int classCount = 1000, int snapshotCount = 100)
+    {
+        string Name(int i) => $"MyApp.Module{i % 17}.Type{i}";
+        var snapshots = new List<Snapshot>(snapshotCount);
+        for (int s = 0; s < snapshotCount; s++)
+        {
+            var lines = new List<ClassSummary>(classCount);
+            long tracked = 0;
+            long heap = 200_000_000 + 1_000_000L * s;
+            for (int i = 0; i < classCount; i++)
+            {
+                int active = i % 3 == 0 ? 0 : (s + 1) * (1 + 5000 / (i + 1));
+                long total = active * (32L + 8 * (i % 5));
+                tracked += total;
+                lines.Add(new ClassSummary(Name(i), active, total, active == 0 ? 0 : total / active, (double)total / heap));
+            }
+            snapshots.Add(new Snapshot(s, Start.AddSeconds(s * 0.5), $"tick {s}", new ProcessMemory(400_000_000 + 2_000_000L * s, 3_000_000_000), Gc(heap, s), tracked, null, lines));
+        }
+        return new TrackerData(Run("WideApp"), snapshots, [.. Enumerable.Range(0, classCount).Select(i => new TrackedClassRecord(Name(i), 0, false, []))], []);
     }
 
     private static RunInfo Run(string process) =>
