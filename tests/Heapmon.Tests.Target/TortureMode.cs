@@ -126,7 +126,7 @@ internal static class TortureMode
         public void Threw(Exception e)
         {
             Done++;
-            string key = e.GetType().FullName!;
+            string key = e is HeapWalkException walk ? $"{e.GetType().FullName}({walk.Reason})" : e.GetType().FullName!;
             (int count, string message) = Thrown.GetValueOrDefault(key, (0, e.Message));
             Thrown[key] = (count + 1, message);
         }
