@@ -18,6 +18,7 @@ return args.FirstOrDefault() switch
         TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCulture))),
     "torture" => TortureMode.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCulture)), args.ElementAtOrDefault(4) ?? ""),
+    "badmethodtable" => BadMethodTableMode.Run(),
     "idle" => IdleMode.Run(),
     "escalation" => EscalationMode.Run(int.Parse(args[1], CultureInfo.InvariantCulture), args.ElementAtOrDefault(2) ?? ""),
     _ => 64,
