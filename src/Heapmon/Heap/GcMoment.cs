@@ -53,9 +53,7 @@ internal readonly struct GcMoment
             if (range.Generation != HeapGeneration.Gen0) ranges.Add(range);
         if (_gen0Survivors <= 0) return layout.WithRanges([.. ranges], []);
 
-        var pinned = new HashSet<ulong>();
-        foreach (ClrHandle handle in runtime.EnumerateHandles())
-            if (handle.IsPinned && handle.Object.Address != 0) pinned.Add(handle.Object.Address);
+        HashSet<ulong> pinned = PinnedHandles.Targets(runtime);
         var gen0 = new List<HeapRange>();
         bool unexplained = pinned.Count < _pinnedObjects;
         foreach (HeapRange range in layout.Ranges)

@@ -5,7 +5,8 @@ namespace Heapmon.Heap;
 /// <summary>What went wrong in each failed attempt of a heap session, told in one line by <see cref="ToException"/>.</summary>
 internal sealed class WalkFailures
 {
-    private readonly int[] _counts = new int[Enum.GetValues<HeapWalkFailure>().Length];
+    private static readonly int s_reasons = Enum.GetValues<HeapWalkFailure>().Length;
+    private readonly int[] _counts = new int[s_reasons];
     private HeapWalkFailure _last;
     private string _lastProblem = "";
 
