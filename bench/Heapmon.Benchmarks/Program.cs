@@ -7,5 +7,5 @@ if (args.FirstOrDefault() == "metrics-overhead") return Heapmon.Benchmarks.Metri
 if (args.FirstOrDefault() == "monitor-cost") return Heapmon.Benchmarks.MonitorCostBenchmark.Run(args[1..]);
 
 // Every benchmark class in this assembly; pick with --filter, e.g. --filter '*Sizing*'.
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(Heapmon.Benchmarks.AttachCensusBenchmark).Assembly).Run(args);
 return 0;

@@ -6,7 +6,8 @@ using Heapmon.Tests.Target;
 using Microsoft.Diagnostics.Runtime;
 
 // Child process for the Heap tests: `counts [dump|self]` checks discovery, and the census against
-// ClrMD over a dump of this process (or over its live memory); `stress <discoveries> <instances> <seconds>` runs discoveries while four threads allocate and mutate.
+// ClrMD over a dump of this process (or over its live memory); `stress <discoveries> <instances> <seconds>` runs discoveries while four threads allocate and mutate;
+// `torture` the same with three threads that also call GC.Collect() (TortureMode).
 // Prints `key|values` lines the tests parse; exit code 0 unless something threw.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($"gc|server={GCSettings.IsServerGC}|latency={GCSettings.LatencyMode}");
@@ -15,6 +16,9 @@ return args.FirstOrDefault() switch
     "counts" => TargetModes.Counts(dumpOracle: args.ElementAtOrDefault(1) == "dump"),
     "stress" => StressMode.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCulture))),
+    "torture" => TortureMode.Run(int.Parse(args[1], CultureInfo.InvariantCulture), int.Parse(args[2], CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCulture)), args.ElementAtOrDefault(4) ?? ""),
+    "badmethodtable" => BadMethodTableMode.Run(),
     "idle" => IdleMode.Run(),
     "escalation" => EscalationMode.Run(int.Parse(args[1], CultureInfo.InvariantCulture), args.ElementAtOrDefault(2) ?? ""),
     _ => 64,

@@ -1,3 +1,4 @@
+using Heapmon.Heap;
 using Microsoft.Diagnostics.Runtime;
 
 namespace Heapmon.Garbage;
@@ -26,7 +27,7 @@ public static class CycleFinder
     /// (and of its subclasses when <paramref name="includeSubclasses"/>), found by a heap walk.
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">Not Linux, or Native AOT.</exception>
-    /// <exception cref="InvalidOperationException">The heap kept changing under the walk.</exception>
+    /// <exception cref="HeapWalkException">No consistent view of the heap in 3 attempts (GCs kept interrupting, or the no-GC budget ran out), or the program holds a no-GC region (<see cref="HeapWalkException.Reason"/>).</exception>
     public static CycleReport FindAmongInstancesOf(Type type, bool includeSubclasses = true, CycleOptions? options = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(type);
@@ -38,14 +39,14 @@ public static class CycleFinder
     /// (e.g. the tracked classes, for `heapmon run --garbage`), found by one heap walk.
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">Not Linux, or Native AOT.</exception>
-    /// <exception cref="InvalidOperationException">The heap kept changing under the walk.</exception>
+    /// <exception cref="HeapWalkException">No consistent view of the heap in 3 attempts (GCs kept interrupting, or the no-GC budget ran out), or the program holds a no-GC region (<see cref="HeapWalkException.Reason"/>).</exception>
     public static CycleReport FindAmongInstancesOf(IReadOnlyCollection<Type> types, bool includeSubclasses = true, CycleOptions? options = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(types);
         options ??= CycleOptions.Default;
         options.Validate();
         var names = types.Select(TypeNames.Display).ToHashSet(StringComparer.Ordinal);
-        return HeapSession.Run(runtime =>
+        return HeapSession.Analyse(runtime =>
         {
             ClrHeap heap = runtime.Heap;
             var instances = new List<ulong>();

@@ -1,3 +1,4 @@
+using Heapmon.Heap;
 using Microsoft.Diagnostics.Runtime;
 
 namespace Heapmon.Garbage;
@@ -16,7 +17,7 @@ public static class FinalizerGarbage
 {
     /// <summary>Takes a snapshot and reports the finalizer-only garbage by type and count.</summary>
     /// <exception cref="PlatformNotSupportedException">Not Linux, or Native AOT.</exception>
-    /// <exception cref="InvalidOperationException">The snapshot could not be taken.</exception>
+    /// <exception cref="HeapWalkException">The snapshot could not be taken (<see cref="HeapWalkFailure.SnapshotFailed"/>).</exception>
     public static FinalizerGarbageReport Collect(CancellationToken cancel = default) =>
         SnapshotSession.Run<FinalizerGarbageReport>(null, (runtime, _) => Analyse(runtime, cancel));
 

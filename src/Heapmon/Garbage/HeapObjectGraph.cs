@@ -5,7 +5,7 @@ namespace Heapmon.Garbage;
 
 /// <summary>
 /// The graph of heap objects reachable from given addresses, read through ClrMD. Valid only while
-/// no GC runs (inside <see cref="HeapSession.Run{T}"/>, or over a snapshot); describe nodes there
+/// no GC runs (inside <see cref="Heap.HeapSession.Analyse{T}"/>, or over a snapshot); describe nodes there
 /// and hand back plain records only. References through ConditionalWeakTable dependent handles
 /// (key → value) are followed and labelled as such.
 /// </summary>

@@ -1,3 +1,4 @@
+using Heapmon.Heap;
 using Microsoft.Diagnostics.Runtime;
 
 namespace Heapmon.Garbage;
@@ -14,7 +15,7 @@ public static class RetentionPaths
     /// Without <see cref="RetentionOptions.IncludeStackRoots"/> stack roots are not searched (gcroot -nostacks).
     /// </summary>
     /// <exception cref="PlatformNotSupportedException">Not Linux, or Native AOT.</exception>
-    /// <exception cref="InvalidOperationException">The heap kept changing under the walk.</exception>
+    /// <exception cref="HeapWalkException">No consistent view of the heap in 3 attempts (GCs kept interrupting, or the no-GC budget ran out), the program holds a no-GC region, or (with stack roots) no snapshot could be taken (<see cref="HeapWalkException.Reason"/>).</exception>
     public static RetentionReport Find(object target, int max = 3, RetentionOptions? options = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -24,7 +25,7 @@ public static class RetentionPaths
 
         if (options.IncludeStackRoots)
             return SnapshotSession.Run(target, (runtime, address) => Analyse(runtime, address, max, options, cancel));
-        return HeapSession.Run(runtime => Analyse(runtime, LiveObjects.AddressNow(target), max, options, cancel));
+        return HeapSession.Analyse(runtime => Analyse(runtime, LiveObjects.AddressNow(target), max, options, cancel));
     }
 
     private static RetentionReport Analyse(ClrRuntime runtime, ulong target, int max, RetentionOptions options, CancellationToken cancel)

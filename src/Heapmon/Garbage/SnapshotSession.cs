@@ -10,12 +10,15 @@ namespace Heapmon.Garbage;
 /// </summary>
 internal static class SnapshotSession
 {
-    /// <summary>Takes the snapshot while <paramref name="pinned"/> cannot move, then analyses it.</summary>
+    /// <summary>Takes the snapshot while <paramref name="pinned"/> cannot move, then analyses it, under the heap session's walk lock.</summary>
     /// <param name="pinned">An object whose address the analysis needs, or null.</param>
     /// <param name="analysis">Receives the snapshot's runtime and the pinned object's address (0 when none).</param>
+    /// <exception cref="HeapWalkException">No snapshot could be taken (<see cref="HeapWalkFailure.SnapshotFailed"/>).</exception>
     public static T Run<T>(object? pinned, Func<ClrRuntime, ulong, T> analysis)
     {
         SelfDataReader.EnsureSupported();
+        // The heap session's walk lock, but none of its GC moment: a snapshot is frozen, stacks included.
+        // (Not through a delegate: a frame outside Heapmon.Garbage holding the pinned object would show as its stack root.)
         using (HeapWalkLock.Enter())
         {
             for (int attempt = 1; ; attempt++)
@@ -87,15 +90,7 @@ internal static class SnapshotSession
                 try { File.Delete(path); } catch (IOException) { }
             }
         }
-        try
-        {
-            return DataTarget.CreateSnapshotAndAttach(Environment.ProcessId, LocalFilesOnly.Options);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            throw new InvalidOperationException(
-                "Could not take a snapshot of this process with createdump (DataTarget.CreateSnapshotAndAttach): " + e.Message, e);
-        }
+        return SnapshotRoute.Take();
     }
 
     private static unsafe DataTarget TakePinned(object pinned, out ulong address)

@@ -25,34 +25,14 @@ internal readonly struct GcMoment
     }
 
     /// <summary>
-    /// Starts a full discovery: a full blocking GC, then, when <paramref name="regionBytes"/> is given, the
-    /// no-GC region (which runs a GC of its own).
-    /// </summary>
-    /// <remarks>
-    /// The region keeps other threads' GCs from voiding the walk, but its own GC is not always recorded in
-    /// <see cref="GC.GetGCMemoryInfo()"/>, and once that starts it goes on: measured in a program replacing
-    /// 10,000 instances a second, after ~100 GCs every region's GC went unrecorded, and 20 of 26 full
-    /// discoveries failed all 8 attempts. So the first attempt goes without a region (a walk that a GC
-    /// interrupts is simply tried again), and only the later ones hold one.
-    /// </remarks>
-    /// <returns>The GC counters before the region, for <see cref="Read"/>.</returns>
-    public static (long Index, int Collections) Begin(long? regionBytes, out bool inRegion)
-    {
-        // A full blocking GC: no dead instance is left, and no background GC is sweeping while we walk.
-        GC.Collect();
-        (long, int) before = (GC.GetGCMemoryInfo(GCKind.Any).Index, GC.CollectionCount(0));
-        inRegion = regionBytes is { } bytes && GC.TryStartNoGCRegion(bytes);
-        return before;
-    }
-
-    /// <summary>
     /// The GC's figures for the last GC, or null when they cannot be trusted (retry). Call after the
     /// sentinel started: then the sentinel proves that no GC ran between that GC and the walk's end.
+    /// <paramref name="before"/>: the GC index and gen0 count right after the full GC (<see cref="HeapSession"/>).
     /// </summary>
     public static GcMoment? Read((long Index, int Collections) before)
     {
         // Measured: the region's own GC, when it runs one, is usually recorded like any other GC but
-        // not always; trust the figures only when every GC since Begin was recorded.
+        // not always; trust the figures only when every GC since the full GC was recorded.
         GCMemoryInfo info = GC.GetGCMemoryInfo(GCKind.Any);
         if (info.Index - before.Index != GC.CollectionCount(0) - before.Collections) return null;
         if (info.Generation != GC.MaxGeneration || info.Concurrent) return null;
@@ -73,9 +53,7 @@ internal readonly struct GcMoment
             if (range.Generation != HeapGeneration.Gen0) ranges.Add(range);
         if (_gen0Survivors <= 0) return layout.WithRanges([.. ranges], []);
 
-        var pinned = new HashSet<ulong>();
-        foreach (ClrHandle handle in runtime.EnumerateHandles())
-            if (handle.IsPinned && handle.Object.Address != 0) pinned.Add(handle.Object.Address);
+        HashSet<ulong> pinned = PinnedHandles.Targets(runtime);
         var gen0 = new List<HeapRange>();
         bool unexplained = pinned.Count < _pinnedObjects;
         foreach (HeapRange range in layout.Ranges)

@@ -1,4 +1,3 @@
-using System.Runtime;
 using Microsoft.Diagnostics.Runtime;
 
 namespace Heapmon.Heap;
@@ -47,7 +46,7 @@ public sealed class HeapCensus
     /// <summary>
     /// Takes a census of the live heap: a full blocking GC, then a walk in a no-GC region (Pympler: summary.summarize(muppy.get_objects())).
     /// </summary>
-    /// <exception cref="HeapWalkException">No consistent view of the heap in 8 attempts.</exception>
+    /// <exception cref="HeapWalkException">No consistent view of the heap in 8 attempts, or the program holds a no-GC region (<see cref="HeapWalkException.Reason"/>).</exception>
     /// <exception cref="PlatformNotSupportedException">Native AOT, or an OS where neither route works.</exception>
     public static HeapCensus Take() => Take(HeapWalkOptions.Default, whileRegionHeld: null);
 
@@ -64,47 +63,21 @@ public sealed class HeapCensus
             useSnapshot = true;
         }
         if (!useSnapshot) SelfDataReader.EnsureSupported();
+        return HeapSession.Run(HeapSessionPlan.Census(options), moment => Walk(moment, useSnapshot), whileRegionHeld);
+    }
 
-        using Lock.Scope scope = HeapWalkLock.Enter();
-        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
-            throw new InvalidOperationException("Cannot walk the heap while the program holds a no-GC region (GC.TryStartNoGCRegion).");
-        string problem = "none";
-        for (int attempt = 1; attempt <= options.MaxAttempts; attempt++)
-        {
-            GC.Collect();
-            bool inRegion = GC.TryStartNoGCRegion(options.NoGCRegionBytes);
-            try
-            {
-                using GcSentinel sentinel = GcSentinel.Start();
-                ClrRuntime? runtime = useSnapshot ? null : SelfRuntime.Fresh();   // after the GC: a fresh view
-                HeapCensus? census;
-                if (runtime is null)
-                {
-                    census = SnapshotRoute.Census();
-                }
-                else
-                {
-                    // Built before the layout is read, sized so it never grows during the walk: a table that grew
-                    // mid-walk put its new, half-filled bucket array in gen0 ahead of the walker, which then read
-                    // bucket numbers as a header, on every attempt (seen in a process with ~5,000 types).
-                    var builder = new HeapCensusBuilder();
-                    HeapLayout layout = HeapLayout.Read(runtime.Heap, youngOnly: false);
-                    var visitor = new CensusVisitor(builder);
-                    WalkOutcome outcome = HeapWalker.Walk(runtime, layout, ref visitor);
-                    if (!outcome.Complete) { problem = outcome.Problem!; continue; }
-                    census = visitor.Builder.Build();
-                }
-                if (!sentinel.NoGcSince) { problem = "a GC ran during the walk"; continue; }
-                whileRegionHeld?.Invoke(census);
-                return census;
-            }
-            finally
-            {
-                if (inRegion && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
-                    GC.EndNoGCRegion();
-            }
-        }
-        throw new HeapWalkException(options.MaxAttempts, problem);
+    private static WalkStep<HeapCensus> Walk(HeapMoment moment, bool useSnapshot)
+    {
+        if (useSnapshot) return SnapshotRoute.Census();
+        ClrRuntime runtime = moment.Runtime;
+        // Built before the layout is read, sized so it never grows during the walk: a table that grew
+        // mid-walk put its new, half-filled bucket array in gen0 ahead of the walker, which then read
+        // bucket numbers as a header, on every attempt (seen in a process with ~5,000 types).
+        var builder = new HeapCensusBuilder();
+        HeapLayout layout = HeapLayout.Read(runtime.Heap, youngOnly: false);
+        var visitor = new CensusVisitor(builder);
+        WalkOutcome outcome = HeapWalker.Walk(runtime, layout, ref visitor);
+        return outcome.Complete ? visitor.Builder.Build() : WalkStep.Retry(HeapWalkFailure.HeapChanging, outcome.Problem!);
     }
 
     private readonly struct CensusVisitor(HeapCensusBuilder builder) : IHeapVisitor

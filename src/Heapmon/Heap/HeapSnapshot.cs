@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime;
 using Heapmon.Model;
 
 namespace Heapmon.Heap;
@@ -39,57 +38,21 @@ public static class HeapSnapshot
     }
 
     /// <summary>
-    /// The one entry point that reads the graph: a full blocking GC, then the two passes in a no-GC
-    /// region, kept only if the sentinel proves no GC ran in between.
+    /// The one entry point that reads the graph: the two passes at one moment of the heap session (a full
+    /// blocking GC, then a no-GC region), kept only if the sentinel proves no GC ran in between.
     /// </summary>
     internal static GraphWalk ReadGraph(HeapSnapshotOptions options, bool keepAddresses = false)
     {
-        using Lock.Scope scope = HeapWalkLock.Enter();
-        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
-            throw new InvalidOperationException("Cannot walk the heap while the program holds a no-GC region (GC.TryStartNoGCRegion).");
-        long heap = GC.GetGCMemoryInfo().HeapSizeBytes;
-        // The walk's own arrays (about 24 bytes per object, objects at least 24 bytes) and ClrMD's allocations count against the budget.
-        long budget = Math.Clamp(heap * 2 + (256L << 20), 256L << 20, 16L << 30);
-        // Sized from the last walk when there was one, so the per-object arrays rarely grow (growing copies them).
-        long guess = s_lastCount > 0 ? s_lastCount + s_lastCount / 16 + 1024 : heap / 48;
-        int capacity = (int)Math.Clamp(guess, 1024, Array.MaxLength / 2);
-        string problem = "none";
-        for (int attempt = 1; attempt <= options.MaxAttempts; attempt++, budget = Math.Min(budget * 2, 32L << 30))
+        return HeapSession.Run<GraphWalk>(HeapSessionPlan.Snapshot(options.MaxAttempts), moment =>
         {
-            // A full blocking GC first, so no dead object is left to walk: starting the region does not always
-            // collect (measured: a sample's 100,000 garbage strings were still there without this).
-            GC.Collect();
-            bool inRegion = StartRegion(budget);
-            try
-            {
-                using GcSentinel sentinel = GcSentinel.Start();
-                GraphWalk? walk = GraphBuilder.Read(SelfRuntime.Fresh(), includeStacks: false, capacity, out string? failure, keepAddresses);
-                if (walk is null) { problem = failure ?? "the walk stopped early"; continue; }
-                if (!sentinel.NoGcSince) { problem = "a GC ran during the walk"; continue; }
-                s_lastCount = walk.Graph.NodeCount;
-                return walk;
-            }
-            finally
-            {
-                if (inRegion && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
-            }
-        }
-        throw new HeapWalkException(options.MaxAttempts, problem);
-    }
-
-    private static bool StartRegion(long budget)
-    {
-        for (long size = budget; size >= 16L << 20; size /= 2)
-        {
-            try
-            {
-                if (GC.TryStartNoGCRegion(size)) return true;
-            }
-            catch (ArgumentOutOfRangeException)
-            {
-                // Larger than this GC configuration allows: try a smaller budget.
-            }
-        }
-        return false;
+            long heap = GC.GetGCMemoryInfo().HeapSizeBytes;
+            // Sized from the last walk when there was one, so the per-object arrays rarely grow (growing copies them).
+            long guess = s_lastCount > 0 ? s_lastCount + s_lastCount / 16 + 1024 : heap / 48;
+            int capacity = (int)Math.Clamp(guess, 1024, Array.MaxLength / 2);
+            GraphWalk? walk = GraphBuilder.Read(moment.Runtime, includeStacks: false, capacity, out string? failure, keepAddresses);
+            if (walk is null) return WalkStep.Retry(HeapWalkFailure.HeapChanging, failure ?? "the walk stopped early");
+            if (moment.NoGcSince) s_lastCount = walk.Graph.NodeCount;
+            return walk;
+        });
     }
 }

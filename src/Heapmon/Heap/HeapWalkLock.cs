@@ -3,6 +3,7 @@ namespace Heapmon.Heap;
 /// <summary>
 /// The one process-wide lock behind which every heap walk, forced GC and no-GC region of Heapmon runs
 /// (docs/heap.md, How it works): a no-GC region is process-wide, so two walks at once break each other.
+/// <see cref="HeapSession"/> takes it for every walk; the createdump snapshot route takes it too.
 /// Reentrant: a tracker holding it may call <see cref="InstanceFinder"/> and <see cref="HeapCensus"/>.
 /// </summary>
 internal static class HeapWalkLock

@@ -30,6 +30,8 @@ internal sealed class MethodTableInfo
     /// <summary>Reads and validates <paramref name="methodTable"/>; null when ClrMD does not know it as a type.</summary>
     public static unsafe MethodTableInfo? TryCreate(ClrRuntime runtime, ulong methodTable)
     {
+        // Checked by us first: a word that is no MethodTable can crash the DAC (MethodTableCheck).
+        if (methodTable != runtime.Heap.FreeType.MethodTable && !MethodTableCheck.PassesCanonicalTest(methodTable)) return null;
         ClrType? clrType = runtime.GetTypeByMethodTable(methodTable);
         if (clrType is null) return null;
         // flags (bit 31: has a component size in the low 16 bits), then the base size.

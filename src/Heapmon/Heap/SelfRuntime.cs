@@ -4,8 +4,9 @@ using Microsoft.Diagnostics.Runtime;
 namespace Heapmon.Heap;
 
 /// <summary>
-/// ClrMD's view of our own runtime; ClrMD is used only for segment ranges, allocation contexts and
-/// MethodTables (docs/heap.md, How it works). Use only under <see cref="HeapWalkLock"/>.
+/// ClrMD's view of our own runtime, the process's one cache of it: every walk gets it through
+/// <see cref="HeapMoment.Runtime"/>. Our own walker uses ClrMD only for segment ranges, allocation contexts
+/// and MethodTables (docs/heap.md, How it works); the garbage analyses walk through it. Use only under <see cref="HeapWalkLock"/>.
 /// </summary>
 internal static class SelfRuntime
 {

@@ -14,7 +14,7 @@ internal static class SnapshotRoute
     /// <summary>Puts the addresses of the wanted objects into <see cref="AddressBuffer"/>.</summary>
     public static WalkOutcome CollectAddresses(TypeMatcher matcher, HeapScope scope)
     {
-        using DataTarget target = DataTarget.CreateSnapshotAndAttach(Environment.ProcessId, LocalFilesOnly.Options);
+        using DataTarget target = Take();
         using ClrRuntime runtime = target.ClrVersions.Single().CreateRuntime();
         long walked = 0;
         foreach (ClrSegment segment in runtime.Heap.Segments)
@@ -36,7 +36,7 @@ internal static class SnapshotRoute
     /// <summary>Per-MethodTable counts and bytes of the whole heap, read from a snapshot.</summary>
     public static HeapCensus Census()
     {
-        using DataTarget target = DataTarget.CreateSnapshotAndAttach(Environment.ProcessId, LocalFilesOnly.Options);
+        using DataTarget target = Take();
         using ClrRuntime runtime = target.ClrVersions.Single().CreateRuntime();
         var builder = new HeapCensusBuilder();
         foreach (ClrSegment segment in runtime.Heap.Segments)
@@ -48,6 +48,22 @@ internal static class SnapshotRoute
                 builder.Add(obj.Type.MethodTable, obj.IsFree ? "Free" : obj.Type.Name ?? "<unknown>", obj.IsFree, (obj.Size + 7) & ~7UL, generation.Value);
             }
         return builder.Build();
+    }
+
+    /// <summary>A snapshot of this process through ClrMD (a full dump).</summary>
+    /// <exception cref="HeapWalkException">The snapshot could not be taken (<see cref="HeapWalkFailure.SnapshotFailed"/>).</exception>
+    /// <exception cref="PlatformNotSupportedException">ClrMD cannot snapshot a process on this platform.</exception>
+    public static DataTarget Take()
+    {
+        try
+        {
+            return DataTarget.CreateSnapshotAndAttach(Environment.ProcessId, LocalFilesOnly.Options);
+        }
+        catch (Exception e) when (e is not (OutOfMemoryException or PlatformNotSupportedException))
+        {
+            throw WalkFailures.Refusal(HeapWalkFailure.SnapshotFailed, 0,
+                "Could not take a snapshot of this process (createdump, DataTarget.CreateSnapshotAndAttach): " + e.Message, e);
+        }
     }
 
     internal static HeapGeneration? ToHeapGeneration(Generation generation) => generation switch

@@ -90,7 +90,7 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
     /// by the caller is left running). Sites are estimates from samples (about one per 100 KB allocated).
     /// </remarks>
     /// <exception cref="PlatformNotSupportedException">The heap cannot be walked here (not Linux, Native AOT).</exception>
-    /// <exception cref="InvalidOperationException">The heap could not be read consistently, or, with <paramref name="trace"/>, the allocation tracer could not start.</exception>
+    /// <exception cref="InvalidOperationException">The heap could not be read consistently (the walk failed with a <see cref="Heap.HeapWalkException"/>, also inside the program's own no-GC region), or, with <paramref name="trace"/>, the allocation tracer could not start.</exception>
     public void TrackClass(Type type, int resolutionLevel = 0, bool trace = false, string? name = null, bool includeExisting = false)
     {
         TrackerArguments.CheckClass(type);

@@ -195,21 +195,6 @@ public sealed class InstanceFinderTests
     }
 
     [Fact]
-    public void AWalkInsideTheProgramsOwnNoGcRegionIsRefused()
-    {
-        Assert.True(GC.TryStartNoGCRegion(16 << 20));
-        try
-        {
-            var e = Assert.Throws<InvalidOperationException>(() => InstanceFinder.Find([typeof(Dog)], false));
-            Assert.Contains("no-GC region", e.Message);
-        }
-        finally
-        {
-            if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) GC.EndNoGCRegion();
-        }
-    }
-
-    [Fact]
     public void TheWalkLockIsReentrantSoATrackerCanHoldItAcrossCalls()
     {
         var dogs = Enumerable.Range(0, 10).Select(i => new Dog()).ToList();

@@ -47,4 +47,32 @@ public sealed class StressTests(ITestOutputHelper output)
         Assert.InRange(minExact, Instances, Instances + 12);
         Assert.InRange(maxExact, Instances, Instances + 12);
     }
+
+    [Fact]
+    public void UnderGcCollectTortureOnlyTheDocumentedExceptionEscapesAndNoObjectIsWrong()
+    {
+        // Three mutators that also call GC.Collect() every ~200,000 allocations: flat out, then at ~0.5 GB/s.
+        string seconds = Environment.GetEnvironmentVariable("HEAPMON_STRESS_SECONDS") ?? "300";
+        ChildResult result = ChildProcess.RunDotnet(
+            TestPaths.Assembly("Heapmon.Tests.Target"), ["torture", "200", Instances.ToString(CultureInfo.InvariantCulture), seconds],
+            timeout: TimeSpan.FromSeconds(2 * double.Parse(seconds, CultureInfo.InvariantCulture) + 120));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string[] lines = result.StdOut.Split('\n', StringSplitOptions.TrimEntries);
+        string[][] thrown = [.. lines.Where(l => l.StartsWith("thrown|", StringComparison.Ordinal)).Select(l => l.Split('|'))];
+        foreach (string line in lines.Where(l => l.StartsWith("torture|", StringComparison.Ordinal) || l.StartsWith("thrown|", StringComparison.Ordinal)))
+            output.WriteLine(line);
+
+        // Only the documented exception, with its reason: never the runtime's own InvalidOperationException.
+        Assert.All(thrown, t => Assert.StartsWith("Heapmon.Heap.HeapWalkException(", t[2], StringComparison.Ordinal));
+        foreach (string phase in new[] { "fast", "realistic" })
+        {
+            double[] s = [.. lines.Single(l => l.StartsWith($"torture|{phase}|", StringComparison.Ordinal)).Split('|').Skip(2)
+                .Select(v => double.Parse(v, CultureInfo.InvariantCulture))];
+            (double done, double succeeded, double wrong) = (s[0], s[1], s[2]);
+            Assert.Equal(200, done);
+            Assert.Equal(0, wrong);
+            Assert.Equal(done, succeeded + thrown.Where(t => t[1] == phase).Sum(t => int.Parse(t[3], CultureInfo.InvariantCulture)));
+            if (phase == "realistic") Assert.True(succeeded >= 0.9 * done, $"only {succeeded} of {done} discoveries succeeded at ~0.5 GB/s");
+        }
+    }
 }
