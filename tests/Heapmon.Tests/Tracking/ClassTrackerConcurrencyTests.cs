@@ -33,6 +33,8 @@ public sealed class ClassTrackerConcurrencyTests
         {
             for (int i = 0; i < PerThread; i++)
             {
+                // Halfway, wait for snapshots so they overlap the tracking calls even when the loop is fast.
+                if (i == PerThread / 2) SpinWait.SpinUntil(() => tracker.Snapshots.Count > 2, TimeSpan.FromSeconds(30));
                 var item = new Item(new byte[i % 64]) { Name = $"t{t}-{i}" };
                 tracker.TrackObject(item, resolutionLevel: i % 3, name: item.Name);
                 if (i % 7 == 0) tracker.TrackChange(item, 1);
@@ -53,7 +55,7 @@ public sealed class ClassTrackerConcurrencyTests
 
         Assert.Equal(0, measurer.Overlaps);
         Assert.Equal(0, tracker.Diagnostics.PeriodicFailures);
-        Assert.True(data.Snapshots.Count > 3);
+        Assert.True(data.Snapshots.Count > 3, $"{data.Snapshots.Count} snapshots");
         Assert.Equal(Enumerable.Range(0, data.Snapshots.Count), data.Snapshots.Select(s => s.Index));
         TrackedObjectRecord[] items = data.Objects.Where(o => o.ClassName.EndsWith("+Item")).ToArray();
         Assert.Equal(Threads * PerThread, items.Length);
