@@ -39,6 +39,8 @@ internal static class RunCommand
             (bool atStart, bool atExit) = ParseSnapshotAt(parse.GetValue(snapshotAt) ?? []);
             if (parse.GetValue(tracebackLimit) is not null && !parse.GetValue(alloc))
                 throw new CliUsageException("--traceback-limit applies to the allocation tracer: add --alloc.");
+            bool sampleAllocations = parse.GetValue(alloc);
+            StatsOutput[] outputs = (parse.GetValue(output) ?? []).Select(StatsOutput.Parse).ToArray();
             var options = new RunOptions
             {
                 Track = parse.GetValue(track) ?? [],
@@ -48,23 +50,32 @@ internal static class RunCommand
                 SnapshotAtExit = atExit,
                 Interval = parse.GetValue(interval),
                 SnapshotOnSignal = parse.GetValue(onSignal),
-                Alloc = parse.GetValue(alloc),
+                // Sampled from here (RunAllocations), not by a tracer in the program.
+                Alloc = false,
                 TracebackLimit = parse.GetValue(tracebackLimit) ?? 1,
-                Outputs = (parse.GetValue(output) ?? []).Select(StatsOutput.Parse).ToArray(),
+                Outputs = outputs,
                 Garbage = parse.GetValue(garbage),
                 Quiet = context.Quiet,
             }.Validate();
             // Refused before the program runs, not after: an output the program could never write would lose the whole run.
-            IEnumerable<string> allocOutputs = options.Alloc ? ProfilerSession.AllocationOutputs(options.Outputs) : [];
+            string[] allocOutputs = sampleAllocations ? [.. ProfilerSession.AllocationOutputs(options.Outputs)] : [];
             OutputFiles.Check(options.Outputs.Select(o => o.Path).Concat(allocOutputs).Append(options.Garbage).OfType<string>());
 
             string hook = Launcher.DefaultHookPath;
             Launcher.CheckHook(hook);
-            var info = Launcher.CreateStartInfo(parse.GetValue(command)!, options, hook);
-            return Launcher.Run(info, context.Error, options.SnapshotOnSignal);
+            if (!sampleAllocations) return Launcher.Run(Launcher.CreateStartInfo(parse.GetValue(command)!, options, hook), context.Error, options.SnapshotOnSignal);
+            using var allocations = new RunAllocations(context, options.TracebackLimit, [.. allocOutputs.Select(Path.GetFullPath)], options.Interval is null ? null : RewriteEvery(options.Interval.Value));
+            var info = Launcher.CreateStartInfo(parse.GetValue(command)!, options with { DiagnosticPort = allocations.Port }, hook);
+            allocations.AddTo(info);
+            int exitCode = Launcher.Run(info, context.Error, options.SnapshotOnSignal, allocations.Attach);
+            allocations.Finish();
+            return exitCode;
         });
         return run;
     }
+
+    /// <summary>As the agent rewrites its outputs: every interval, but at most once a second.</summary>
+    private static TimeSpan RewriteEvery(TimeSpan interval) => interval > TimeSpan.FromSeconds(1) ? interval : TimeSpan.FromSeconds(1);
 
     private static (bool Start, bool Exit) ParseSnapshotAt(string[] values)
     {

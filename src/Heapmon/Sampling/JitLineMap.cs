@@ -1,26 +1,26 @@
-using Microsoft.Diagnostics.Tracing.Parsers.Clr;
+using System.Buffers.Binary;
 
 namespace Heapmon.Sampling;
 
 /// <summary>
 /// Native code address → method (name, module, token) and IL offset, from the JIT's MethodLoadVerbose
 /// and MethodILToNativeMap events (and the same from a rundown for code compiled before the session).
-/// Used by one thread at a time: the rundown fills it, then the reader thread owns it.
+/// Used by one thread at a time: a rundown fills its own map, which the reader thread then merges into its own.
 /// </summary>
 internal sealed class JitLineMap
 {
-    private readonly Dictionary<long, (int[] Native, int[] IL)> _pendingMaps = [];
-    private readonly Dictionary<long, CodeRange> _latestByMethod = [];
-    private readonly Dictionary<long, string> _modules = [];
+    private readonly Dictionary<ulong, (int[] Native, int[] IL)> _pendingMaps = [];
+    private readonly Dictionary<ulong, CodeRange> _latestByMethod = [];
+    private readonly Dictionary<ulong, string> _modules = [];
     private readonly List<CodeRange> _ranges = [];
     private bool _sorted = true;
 
     /// <summary>One compiled body of a method; <see cref="Native"/> and <see cref="IL"/> are empty until its IL map arrives.</summary>
-    internal sealed class CodeRange(ulong start, int length, long moduleId, int token, string name)
+    internal sealed class CodeRange(ulong start, int length, ulong moduleId, int token, string name)
     {
         public ulong Start { get; } = start;
         public int Length { get; } = length;
-        public long ModuleId { get; } = moduleId;
+        public ulong ModuleId { get; } = moduleId;
         public int Token { get; } = token;
         public string Name { get; } = name;
         public int[] Native { get; set; } = [];
@@ -30,38 +30,54 @@ internal sealed class JitLineMap
 
     public int Count => _ranges.Count;
 
-    public void OnModuleLoad(ModuleLoadUnloadTraceData data)
+    /// <summary>The folder of the traced process's System.Private.CoreLib (its runtime), once a load or rundown has named it.</summary>
+    public string? RuntimeDirectory { get; private set; }
+
+    public void OnModuleLoad(ulong moduleId, ReadOnlySpan<char> path)
     {
-        if (!string.IsNullOrEmpty(data.ModuleILPath)) _modules[data.ModuleID] = data.ModuleILPath;
+        if (path.IsEmpty || (_modules.TryGetValue(moduleId, out string? known) && path.SequenceEqual(known))) return;
+        string text = path.ToString();
+        _modules[moduleId] = text;
+        if (text.EndsWith("/System.Private.CoreLib.dll", StringComparison.Ordinal)) RuntimeDirectory = Path.GetDirectoryName(text);
     }
 
-    public string? ModulePath(long moduleId) => _modules.GetValueOrDefault(moduleId);
+    public string? ModulePath(ulong moduleId) => _modules.GetValueOrDefault(moduleId);
 
-    public void OnMethodLoad(MethodLoadUnloadVerboseTraceData data)
+    public void OnMethodLoad(in MethodLoad method)
     {
-        string signature = data.MethodSignature ?? "";
+        ReadOnlySpan<char> signature = method.Signature;
         int paren = signature.IndexOf('(');
-        string name = $"{data.MethodNamespace}.{data.MethodName}{(paren >= 0 ? signature[paren..] : "")}";
-        var range = new CodeRange(data.MethodStartAddress, data.MethodSize, data.ModuleID, data.MethodToken, name);
+        string name = string.Concat(method.TypeName, ".", method.Name, paren >= 0 ? signature[paren..] : default);
+        var range = new CodeRange(method.Start, method.Size, method.ModuleId, method.Token, name);
         // A load and its IL map arrive one after the other, in either order: pair them by method ID.
-        if (_pendingMaps.Remove(data.MethodID, out var map)) SetMap(range, map);
-        _latestByMethod[data.MethodID] = range;
+        if (_pendingMaps.Remove(method.MethodId, out var map)) SetMap(range, map);
+        _latestByMethod[method.MethodId] = range;
         _ranges.Add(range);
         _sorted = false;
     }
 
-    public void OnILMap(MethodILToNativeMapTraceData data)
+    public void OnILMap(ulong methodId, int count, ReadOnlySpan<byte> ilOffsets, ReadOnlySpan<byte> nativeOffsets)
     {
-        var pairs = new List<(int Native, int IL)>(data.CountOfMapEntries);
-        for (int i = 0; i < data.CountOfMapEntries; i++)
+        var pairs = new List<(int Native, int IL)>(count);
+        for (int i = 0; i < count; i++)
         {
-            int il = data.ILOffset(i);
-            if (il >= 0) pairs.Add((data.NativeOffset(i), il)); // prolog, epilog and no-mapping entries are negative
+            int il = BinaryPrimitives.ReadInt32LittleEndian(ilOffsets[(4 * i)..]);
+            // Prolog, epilog and no-mapping entries are negative.
+            if (il >= 0) pairs.Add((BinaryPrimitives.ReadInt32LittleEndian(nativeOffsets[(4 * i)..]), il));
         }
         pairs.Sort((a, b) => a.Native.CompareTo(b.Native));
-        var map = (pairs.Select(p => p.Native).ToArray(), pairs.Select(p => p.IL).ToArray());
-        if (_latestByMethod.TryGetValue(data.MethodID, out CodeRange? range) && !range.HasMap) SetMap(range, map);
-        else _pendingMaps[data.MethodID] = map;
+        var map = (pairs.ConvertAll(p => p.Native).ToArray(), pairs.ConvertAll(p => p.IL).ToArray());
+        if (_latestByMethod.TryGetValue(methodId, out CodeRange? range) && !range.HasMap) SetMap(range, map);
+        else _pendingMaps[methodId] = map;
+    }
+
+    /// <summary>Takes in what a rundown listed: its code came before ours, so ours stays the newest for an address.</summary>
+    public void MergeOlder(JitLineMap rundown)
+    {
+        foreach ((ulong id, string path) in rundown._modules) _modules.TryAdd(id, path);
+        RuntimeDirectory ??= rundown.RuntimeDirectory;
+        _ranges.InsertRange(0, rundown._ranges);
+        _sorted = false;
     }
 
     private static void SetMap(CodeRange range, (int[] Native, int[] IL) map)
