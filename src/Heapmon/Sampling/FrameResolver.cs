@@ -50,17 +50,17 @@ internal sealed class FrameResolver(JitLineMap jit, PdbLines pdbs, bool includeR
 
     private (Kind, TraceFrame?) Classify(ulong ip)
     {
-        JitLineMap.CodeRange? range = jit.Find(ip);
-        if (range is null) return (Kind.Unknown, null); // native code, stubs, precompiled code without rundown
-        string name = range.Name;
-        string? modulePath = jit.ModulePath(range.ModuleId);
+        int body = jit.Find(ip);
+        if (body < 0) return (Kind.Unknown, null); // native code, stubs, precompiled code without rundown
+        string name = jit.Name(body);
+        string? modulePath = jit.ModulePath(jit.ModuleId(body));
         if (IsTracer(modulePath, name)) return (Kind.Tracer, null);
         Kind kind = modulePath is not null && SharedFrameworks() is { } shared && modulePath.StartsWith(shared, StringComparison.Ordinal) ? Kind.Runtime : Kind.User;
 
         string file;
         int line;
-        int ilOffset = range.HasMap ? JitLineMap.ILOffset(range, ip) : -1;
-        if (ilOffset >= 0 && modulePath is not null && pdbs.TryGetLine(modulePath, range.Token, ilOffset, out string source, out int sourceLine))
+        int ilOffset = jit.ILOffset(body, ip);
+        if (ilOffset >= 0 && modulePath is not null && pdbs.TryGetLine(modulePath, jit.Token(body), ilOffset, out string source, out int sourceLine))
         {
             file = source;
             line = sourceLine;
