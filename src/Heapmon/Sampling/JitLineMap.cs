@@ -140,8 +140,12 @@ internal sealed class JitLineMap
     public int ILOffset(int index, ulong ip)
     {
         Range range = _ranges[index];
-        // Stack IPs are return addresses: the call is the instruction before.
-        int native = (int)(ip - range.Start) - 1, il = -1;
+        if (range.MapCount < 0) return -1;
+        // Stack IPs are return addresses: the call is the instruction before. Optimised code can fold the first
+        // statement into what the map calls the prolog (seen: `new int[8]` before the first mapped offset), or map
+        // no IL at all (seen: a one-line method with string.Concat inlined); no prolog calls the allocator, so such
+        // a call is placed at the method's first statement, IL offset 0: the right method and file, its first line.
+        int native = (int)(ip - range.Start) - 1, il = 0;
         for (int i = 0; i < range.MapCount && _maps[range.MapOffset + 2 * i] <= native; i++) il = _maps[range.MapOffset + 2 * i + 1];
         return il;
     }
