@@ -40,6 +40,12 @@ internal sealed class RunAllocations : IDisposable
         _folder = Directory.CreateTempSubdirectory("heapmon-run-");
         Port = Path.Combine(_folder.FullName, "diagnostics.sock");
         _connecting = DiagnosticsClientConnector.FromDiagnosticPort(Port + ",listen", _cancel.Token)!;
+        // The listener starts before the first await: a program told to wait on a port nobody serves would wait forever.
+        if (_connecting.IsFaulted)
+        {
+            _folder.Delete(recursive: true);
+            throw new IOException($"--alloc: cannot listen on {Port}: {_connecting.Exception!.GetBaseException().Message}");
+        }
     }
 
     /// <summary>The socket the program's runtime connects to at startup.</summary>

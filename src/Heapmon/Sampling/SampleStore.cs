@@ -168,7 +168,11 @@ internal sealed unsafe class SampleStore : IDisposable
 
     public void Dispose()
     {
-        lock (_gate) FreeChunks();
+        lock (_gate)
+        {
+            _count = 0;
+            FreeChunks();
+        }
     }
 
     private AllocationTrace Trace(in Row row) => new(row.Address, _types[row.Type], row.Size, _stacks[row.Stack]) { TypeHandle = row.TypeHandle };
