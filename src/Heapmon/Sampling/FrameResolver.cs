@@ -11,7 +11,7 @@ namespace Heapmon.Sampling;
 internal sealed class FrameResolver(JitLineMap jit, PdbLines pdbs, bool includeRuntimeFrames, string? runtimeDirectory)
 {
     // Heapmon's own code in the measured process: the library, the agent, and what they run on.
-    private static readonly HashSet<string> TracerModules = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> s_tracerModules = new(StringComparer.Ordinal)
     {
         "Heapmon", "Heapmon.StartupHook", "Heapmon.StartupHook.Session", "Heapmon.Channel",
         "Microsoft.Diagnostics.Runtime", "Microsoft.Diagnostics.Tracing.TraceEvent", "Microsoft.Diagnostics.NETCore.Client",
@@ -80,7 +80,7 @@ internal sealed class FrameResolver(JitLineMap jit, PdbLines pdbs, bool includeR
     }
 
     private static bool IsTracer(string? modulePath, string method) => modulePath is not null
-        ? TracerModules.Contains(Path.GetFileNameWithoutExtension(modulePath))
+        ? s_tracerModules.Contains(Path.GetFileNameWithoutExtension(modulePath))
         // Module unknown (its load was missed): fall back to the namespaces.
         : method.StartsWith("Heapmon.", StringComparison.Ordinal) && !method.StartsWith("Heapmon.Tests", StringComparison.Ordinal)
             || method.StartsWith("Microsoft.Diagnostics.", StringComparison.Ordinal);

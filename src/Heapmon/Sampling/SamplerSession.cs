@@ -12,7 +12,7 @@ namespace Heapmon.Sampling;
 internal sealed class SamplerSession : IDisposable
 {
     // A marker settles only when a later event arrives: in a quiet process, another marker is that event.
-    private static readonly TimeSpan NudgeEvery = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan s_nudgeEvery = TimeSpan.FromMilliseconds(200);
 
     private readonly DiagnosticsClient _client = new(Environment.ProcessId);
     private readonly EventPipeSession _session;
@@ -68,7 +68,7 @@ internal sealed class SamplerSession : IDisposable
             {
                 TimeSpan left = deadline - DateTime.UtcNow;
                 if (left <= TimeSpan.Zero) return false;
-                if (!Monitor.Wait(_collector.Gate, left < NudgeEvery ? left : NudgeEvery)) FlushMarkerSource.Log.Send();
+                if (!Monitor.Wait(_collector.Gate, left < s_nudgeEvery ? left : s_nudgeEvery)) FlushMarkerSource.Log.Send();
             }
         }
         return _collector.SettledMarker >= marker;

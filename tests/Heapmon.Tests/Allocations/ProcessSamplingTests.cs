@@ -14,8 +14,8 @@ namespace Heapmon.Tests.Allocations;
 public sealed partial class ProcessSamplingTests
 {
     private const string Source = "samples/Allocations/TwoSites.cs";
-    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(1);
-    private static readonly Dictionary<string, int> Lines = SourceLines.Sites(Source);
+    private static readonly TimeSpan s_timeout = TimeSpan.FromMinutes(1);
+    private static readonly Dictionary<string, int> s_lines = SourceLines.Sites(Source);
 
     private static RunningProgram StartTwoSites() =>
         RunningProgram.Start([ChildProcess.DotnetHost, "exec", TestPaths.Assembly("Allocations"), "two-sites"], "ready ");
@@ -23,14 +23,14 @@ public sealed partial class ProcessSamplingTests
     /// <summary>Lets the program allocate once heapmon samples it; returns the true bytes of each site.</summary>
     private static (long Arrays, long Orders) Allocate(RunningProgram program, HeapmonProcess heapmon)
     {
-        heapmon.WaitForError("heapmon: sampling the allocations of", Timeout);
+        heapmon.WaitForError("heapmon: sampling the allocations of", s_timeout);
         program.Send("go");
-        Match done = Done().Match(program.WaitForLine("done ", Timeout));
+        Match done = Done().Match(program.WaitForLine("done ", s_timeout));
         return (long.Parse(done.Groups[1].Value, CultureInfo.InvariantCulture), long.Parse(done.Groups[2].Value, CultureInfo.InvariantCulture));
     }
 
     private static AllocationStats Site(AllocationSnapshot snapshot, string site) =>
-        snapshot.TopBy(GroupBy.Line).Stats.Single(p => p.Key.FileName!.EndsWith("/" + Source, StringComparison.Ordinal) && p.Key.LineNumber == Lines[site]).Value;
+        snapshot.TopBy(GroupBy.Line).Stats.Single(p => p.Key.FileName!.EndsWith("/" + Source, StringComparison.Ordinal) && p.Key.LineNumber == s_lines[site]).Value;
 
     [Fact]
     public void AllocPidGivesTheTwoKnownLinesAsTheTopTwoWithTheTruthInTheirIntervals()
@@ -40,7 +40,7 @@ public sealed partial class ProcessSamplingTests
         using var heapmon = HeapmonProcess.Start("alloc", "--pid", program.Pid.ToString(CultureInfo.InvariantCulture), "-o", file, "--traceback-limit", "2");
         (long arrays, long orders) = Allocate(program, heapmon);
         heapmon.Interrupt(); // Ctrl-C ends the sampling early, and the snapshot is still written
-        ChildResult result = heapmon.Finish(Timeout);
+        ChildResult result = heapmon.Finish(s_timeout);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Contains($"heapmon: wrote {file}", result.StdErr);
@@ -48,8 +48,8 @@ public sealed partial class ProcessSamplingTests
         Assert.Equal(program.Pid, snapshot.ProcessId);
         Assert.Equal(2, snapshot.TracebackLimit);
         var top = snapshot.TopBy(GroupBy.Line).Top();
-        Assert.Equal((Source, Lines["arrays"]), (Tail(top[0].Key.FileName), top[0].Key.LineNumber));
-        Assert.Equal((Source, Lines["orders"]), (Tail(top[1].Key.FileName), top[1].Key.LineNumber));
+        Assert.Equal((Source, s_lines["arrays"]), (Tail(top[0].Key.FileName), top[0].Key.LineNumber));
+        Assert.Equal((Source, s_lines["orders"]), (Tail(top[1].Key.FileName), top[1].Key.LineNumber));
 
         // 1 MiB arrays are all but certainly sampled: the interval is tight and holds the truth.
         AllocationStats big = Site(snapshot, "arrays");
@@ -61,10 +61,10 @@ public sealed partial class ProcessSamplingTests
         Assert.InRange(small.Samples, 50, 400);
         Assert.True(Math.Abs(small.Size.Value - orders) <= 5 * Math.Sqrt(small.SizeVariance), $"{small.Size} vs {orders}");
         Assert.True(Math.Abs(small.Count.Value - 350_000) <= 5 * Math.Sqrt(small.CountVariance), $"{small.Count} vs 350,000");
-        Assert.All(snapshot.Traces!.Where(t => t.Traceback.Count > 0 && t.Traceback[0].LineNumber == Lines["orders"]), t => Assert.Equal(2, t.Traceback.Count));
+        Assert.All(snapshot.Traces!.Where(t => t.Traceback.Count > 0 && t.Traceback[0].LineNumber == s_lines["orders"]), t => Assert.Equal(2, t.Traceback.Count));
 
         program.Send("exit");
-        Assert.Equal(0, program.WaitForExit(Timeout));
+        Assert.Equal(0, program.WaitForExit(s_timeout));
     }
 
     [Fact]
@@ -75,8 +75,8 @@ public sealed partial class ProcessSamplingTests
         using var heapmon = HeapmonProcess.Start("alloc", "--pid", program.Pid.ToString(CultureInfo.InvariantCulture), "-o", file);
         (long arrays, _) = Allocate(program, heapmon);
         program.Send("exit");
-        Assert.Equal(0, program.WaitForExit(Timeout));
-        ChildResult result = heapmon.Finish(Timeout);
+        Assert.Equal(0, program.WaitForExit(s_timeout));
+        ChildResult result = heapmon.Finish(s_timeout);
 
         Assert.Equal(15, result.ExitCode);
         Assert.Contains("exited during the command; the allocations sampled until then are in " + file, result.StdErr);
@@ -91,12 +91,12 @@ public sealed partial class ProcessSamplingTests
         using var heapmon = HeapmonProcess.Start("alloc", "--pid", program.Pid.ToString(CultureInfo.InvariantCulture), "--top", "3", "--duration", "600");
         Allocate(program, heapmon);
         heapmon.Interrupt();
-        ChildResult result = heapmon.Finish(Timeout);
+        ChildResult result = heapmon.Finish(s_timeout);
 
         Assert.True(result.ExitCode == 0, result.ToString());
         string[] lines = result.StdOut.Split('\n');
-        Assert.StartsWith("#1: ", lines.First(l => l.Contains("TwoSites.cs:" + Lines["arrays"], StringComparison.Ordinal)));
-        Assert.StartsWith("#2: ", lines.First(l => l.Contains("TwoSites.cs:" + Lines["orders"], StringComparison.Ordinal)));
+        Assert.StartsWith("#1: ", lines.First(l => l.Contains("TwoSites.cs:" + s_lines["arrays"], StringComparison.Ordinal)));
+        Assert.StartsWith("#2: ", lines.First(l => l.Contains("TwoSites.cs:" + s_lines["orders"], StringComparison.Ordinal)));
         program.Send("exit");
     }
 

@@ -16,8 +16,8 @@ internal sealed partial class NetTraceReader(Stream stream, TraceEventSink sink)
     private const byte NullReference = 1;
     private const byte BeginObject = 5;
     private const byte EndObject = 6;
-    private static readonly byte[] Magic = "Nettrace"u8.ToArray();
-    private static readonly byte[] SerializationHeader = "!FastSerialization.1"u8.ToArray();
+    private static readonly byte[] s_magic = "Nettrace"u8.ToArray();
+    private static readonly byte[] s_serializationHeader = "!FastSerialization.1"u8.ToArray();
 
     // Blocks are read whole; the runtime's stay under 100 KB, so this grows only for a foreign writer.
     private byte[] _buffer = GC.AllocateUninitializedArray<byte>(256 * 1024);
@@ -46,12 +46,12 @@ internal sealed partial class NetTraceReader(Stream stream, TraceEventSink sink)
 
     private void ReadStreamHeader()
     {
-        Require(Magic.Length + 4 + SerializationHeader.Length);
-        if (!Bytes(Magic.Length).SequenceEqual(Magic)) throw new InvalidDataException("not a nettrace stream (no 'Nettrace' magic)");
-        Skip(Magic.Length);
-        if (Int32() != SerializationHeader.Length || !Bytes(SerializationHeader.Length).SequenceEqual(SerializationHeader))
+        Require(s_magic.Length + 4 + s_serializationHeader.Length);
+        if (!Bytes(s_magic.Length).SequenceEqual(s_magic)) throw new InvalidDataException("not a nettrace stream (no 'Nettrace' magic)");
+        Skip(s_magic.Length);
+        if (Int32() != s_serializationHeader.Length || !Bytes(s_serializationHeader.Length).SequenceEqual(s_serializationHeader))
             throw new InvalidDataException("not a nettrace stream (no FastSerialization header)");
-        Skip(SerializationHeader.Length);
+        Skip(s_serializationHeader.Length);
     }
 
     /// <summary>One object: its type, then its payload; false at the stream's end.</summary>
@@ -186,11 +186,11 @@ internal sealed partial class NetTraceReader(Stream stream, TraceEventSink sink)
     /// <summary>The few object type names, interned so reading a block allocates no string.</summary>
     private static class TypeNames
     {
-        private static readonly string[] Known = ["Trace", "EventBlock", "MetadataBlock", "StackBlock", "SPBlock"];
+        private static readonly string[] s_known = ["Trace", "EventBlock", "MetadataBlock", "StackBlock", "SPBlock"];
 
         public static string Intern(ReadOnlySpan<byte> utf8)
         {
-            foreach (string name in Known)
+            foreach (string name in s_known)
                 if (utf8.Length == name.Length && Matches(utf8, name)) return name;
             return Encoding.UTF8.GetString(utf8);
         }
