@@ -5,6 +5,8 @@ if (args.FirstOrDefault() == "attach-census") return Heapmon.Benchmarks.AttachCe
 // `metrics-overhead`: what publishing to the Heapmon meter adds to a snapshot of 1,000 classes; `monitor-cost`: heapmon monitor against heapmon track in the watched program.
 if (args.FirstOrDefault() == "metrics-overhead") return Heapmon.Benchmarks.MetricsOverheadBenchmark.Run(args[1..]);
 if (args.FirstOrDefault() == "monitor-cost") return Heapmon.Benchmarks.MonitorCostBenchmark.Run(args[1..]);
+// `alloc-overhead`: allocation sampling against plain and dotnet-trace, process against process.
+if (args.FirstOrDefault() == "alloc-overhead") return Heapmon.Benchmarks.AllocOverheadScenario.Run(args[1..]);
 
 // Every benchmark class in this assembly; pick with --filter, e.g. --filter '*Sizing*'.
 BenchmarkSwitcher.FromAssembly(typeof(Heapmon.Benchmarks.AttachCensusBenchmark).Assembly).Run(args);

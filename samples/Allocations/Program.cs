@@ -37,8 +37,14 @@ internal static class Program
             case "leak" when args.Length > 1:
                 Leak.Run(args[1]);
                 return 0;
+            case "two-sites":
+                TwoSites.Run();
+                return 0;
+            case "loop" when args.Length > 1:
+                Loop.Run(args);
+                return 0;
             default:
-                Console.Error.WriteLine("usage: Allocations [top [scale] | types | snapshot FILE | accuracy DIR ROUNDS | leak DIR]");
+                Console.Error.WriteLine("usage: Allocations [top [scale] | types | snapshot FILE | accuracy DIR ROUNDS | leak DIR | two-sites | loop ROUNDS [--tracer] [--wait FILE]]");
                 return 2;
         }
     }

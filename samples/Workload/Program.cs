@@ -10,7 +10,8 @@ using Workload.Nodes;
 //   wait                      builds 5 x 10, prints "ready PID", then waits to be killed
 //   late PATH TYPE N          after start, loads the assembly at PATH and holds N instances of TYPE (ctor(int))
 //   assemblies                prints the names of the loaded assemblies
-//   env                       prints DOTNET_STARTUP_HOOKS and the HEAPMON_* variables as this process sees them
+//   env                       prints DOTNET_STARTUP_HOOKS, DOTNET_DiagnosticPorts and the HEAPMON_* variables as this process sees them
+//   child                     runs this program's `quick` mode as a child process and exits with its code
 string mode = args.Length > 0 ? args[0] : "build";
 switch (mode)
 {
@@ -56,9 +57,16 @@ switch (mode)
         return 0;
     case "env":
         foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
-            if (e.Key is string key && (key.StartsWith("HEAPMON_", StringComparison.Ordinal) || key == "DOTNET_STARTUP_HOOKS"))
+            if (e.Key is string key && (key.StartsWith("HEAPMON_", StringComparison.Ordinal) || key is "DOTNET_STARTUP_HOOKS" or "DOTNET_DiagnosticPorts"))
                 Console.WriteLine($"{key}={e.Value}");
         return 0;
+    case "child":
+        using (var child = System.Diagnostics.Process.Start(Environment.ProcessPath!, ["exec", typeof(Program).Assembly.Location, "quick"]))
+        {
+            child.WaitForExit();
+            Console.WriteLine($"child exited with {child.ExitCode}");
+            return child.ExitCode;
+        }
     default:
         Console.Error.WriteLine($"workload: unknown mode '{mode}'");
         return 64;

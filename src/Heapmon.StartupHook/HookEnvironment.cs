@@ -12,7 +12,7 @@ internal static class HookEnvironment
     [
         "HEAPMON_TRACK", "HEAPMON_RESOLUTION", "HEAPMON_TRACE", "HEAPMON_SNAPSHOT_AT", "HEAPMON_INTERVAL",
         "HEAPMON_SNAPSHOT_ON_SIGNAL", "HEAPMON_ALLOC", "HEAPMON_TRACEBACK_LIMIT", "HEAPMON_OUTPUT", "HEAPMON_GARBAGE",
-        "HEAPMON_QUIET", "HEAPMON_LOADED_MARKER",
+        "HEAPMON_QUIET", "HEAPMON_LOADED_MARKER", "HEAPMON_DIAGNOSTIC_PORT",
     ];
 
     /// <summary>The variables that are set, or null when none is (the hook then does nothing).</summary>
@@ -36,6 +36,8 @@ internal static class HookEnvironment
     /// <summary>Removes the settings and this hook from the environment that processes started from here inherit.</summary>
     public static void RemoveFromInheritedEnvironment(string hookPath)
     {
+        // heapmon's diagnostic port (heapmon run --alloc) serves this process only: a child that inherited it would wait on it at startup.
+        if (Environment.GetEnvironmentVariable("HEAPMON_DIAGNOSTIC_PORT") is { Length: > 0 } port) RemoveDiagnosticPort(port);
         foreach (string name in Names) Environment.SetEnvironmentVariable(name, null);
         string? hooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
         if (hooks is null) return;
@@ -43,6 +45,17 @@ internal static class HookEnvironment
         foreach (string entry in hooks.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
             if (!string.Equals(Path.GetFullPath(entry), hookPath, StringComparison.Ordinal)) rest.Add(entry);
         Environment.SetEnvironmentVariable("DOTNET_STARTUP_HOOKS", rest.Count == 0 ? null : string.Join(Path.PathSeparator, rest));
+    }
+
+    /// <summary>Removes the entries naming <paramref name="port"/> from DOTNET_DiagnosticPorts (entries: <c>address[,connect|listen][,suspend|nosuspend]</c>, separated by ';').</summary>
+    private static void RemoveDiagnosticPort(string port)
+    {
+        string? ports = Environment.GetEnvironmentVariable("DOTNET_DiagnosticPorts");
+        if (ports is null) return;
+        var rest = new List<string>();
+        foreach (string entry in ports.Split(';', StringSplitOptions.RemoveEmptyEntries))
+            if (!string.Equals(entry.Split(',')[0], port, StringComparison.Ordinal)) rest.Add(entry);
+        Environment.SetEnvironmentVariable("DOTNET_DiagnosticPorts", rest.Count == 0 ? null : string.Join(";", rest));
     }
 
     /// <summary>

@@ -4,12 +4,19 @@ using Heapmon.Allocations;
 
 namespace Heapmon.Cli.Commands;
 
-/// <summary>`heapmon alloc SNAPSHOT...`: display and compare allocation snapshots (tracemalloc: python -m tracemalloc).</summary>
+/// <summary>
+/// `heapmon alloc SNAPSHOT...`: display and compare allocation snapshots (tracemalloc: python -m tracemalloc);
+/// `heapmon alloc --pid PID`: sample the allocations of a running process, then write or show its snapshot.
+/// </summary>
 internal static class AllocCommand
 {
     public static Command Create(CliContext context)
     {
-        var files = new Argument<string[]>("SNAPSHOT") { Arity = ArgumentArity.OneOrMore, Description = "Snapshot files written by AllocationSnapshot.Write or TakeSnapshotTask; several are compared in turn." };
+        var files = new Argument<string[]>("SNAPSHOT") { Arity = ArgumentArity.ZeroOrMore, Description = "Snapshot files written by AllocationSnapshot.Write, TakeSnapshotTask, heapmon run --alloc or heapmon alloc --pid; several are compared in turn." };
+        var pid = CliOptions.Pid("Sample the allocations of this running .NET 10 process instead (heapmon ps lists them); its runtime writes the events, heapmon reads them.");
+        var duration = CliOptions.Duration("With --pid: stop after SECONDS (default: at Ctrl-C, or when the process exits).");
+        var output = CliOptions.Output("With --pid: write the snapshot to FILE (heapmon alloc FILE shows it later) instead of printing its top lines.");
+        var tracebackLimit = CliOptions.WholeNumberOrNone("--traceback-limit", null, "N", "With --pid: frames kept per sample (tracemalloc: start(N)); default 1.", minimum: 1);
         var address = new Option<bool>("--address", "-a") { Description = "Group allocations by sampled object (address) instead of by line; needs traces." };
         var file = new Option<bool>("--file") { Description = "Group allocations by file instead of by line." };
         var type = new Option<bool>("--type") { Description = "Group allocations by allocated type instead of by line." };
@@ -31,7 +38,7 @@ internal static class AllocCommand
 
         var command = new Command("alloc", "Display the top allocations of snapshot files, and compare several in turn (tracemalloc's display_top and compare_to).")
         {
-            files, address, file, type, top, first, cumulative, block, traceback, include, includeTraceback,
+            files, pid, duration, output, tracebackLimit, address, file, type, top, first, cumulative, block, traceback, include, includeTraceback,
             exclude, excludeTraceback, hideSize, hideCount, hideAverage, hideMetrics, parts, color,
         };
         command.WithExamples(
@@ -39,7 +46,9 @@ internal static class AllocCommand
             "heapmon alloc --type --top 5 snap1.json       top 5 types",
             "heapmon alloc snap1.json snap2.json           what grew between them",
             "heapmon alloc -i '*/Data/*' -x '*Cache.cs' snap.json",
-            "heapmon alloc --traceback -n 3 snap.json      biggest samples with tracebacks");
+            "heapmon alloc --traceback -n 3 snap.json      biggest samples with tracebacks",
+            "heapmon alloc --pid 1234 --duration 30        top lines of a running process",
+            "heapmon alloc -p 1234 --duration 60 -o app.alloc.json --traceback-limit 5");
 
         command.SetAction(parse =>
         {
@@ -71,26 +80,49 @@ internal static class AllocCommand
                 Color = useColor,
             };
 
+            var view = new View(display, n, groupBy, parse.GetValue(cumulative), blockAddress, showTracebacks, filenameParts, filters);
+            string[] paths = parse.GetValue(files) ?? [];
+            if (parse.GetValue(pid) is { } processId)
+            {
+                if (paths.Length > 0) throw new CliUsageException("give either SNAPSHOT files or --pid, not both.");
+                string? outputPath = parse.GetValue(output);
+                if (outputPath is not null) OutputFiles.Check([outputPath]);
+                return AllocOfProcess.Run(context, processId, parse.GetValue(duration), outputPath, parse.GetValue(tracebackLimit) ?? 1, needTraces,
+                    snapshot => view.Render(context, [snapshot.ApplyFilters(filters)]));
+            }
+            if (paths.Length == 0) throw new CliUsageException("missing SNAPSHOT: give snapshot files to show, or --pid PID to sample a running process.");
+            if (parse.GetValue(duration) is not null || parse.GetValue(output) is not null || parse.GetValue(tracebackLimit) is not null)
+                throw new CliUsageException("--duration, --output and --traceback-limit apply to --pid.");
+
             // Every file is loaded and every report rendered before anything is printed: a bad second file costs the first nothing.
             var snapshots = new List<AllocationSnapshot>();
-            foreach (string path in parse.GetValue(files)!)
+            foreach (string path in paths)
             {
                 AllocationSnapshot snapshot = AllocationSnapshot.Load(path, traces: needTraces);
                 if (needTraces && snapshot.Traces is null)
                     throw new CliUsageException($"{path}: this snapshot has no traces, which --address, --traceback, --block, --cumulative and traceback filters need; take it with traces: true.");
                 snapshots.Add(snapshot.ApplyFilters(filters));
             }
-            var buffer = new StringWriter { NewLine = "\n" };
-            foreach (AllocationSnapshot snapshot in snapshots)
-            {
-                if (blockAddress is { } blockAt) TracebackWriter.WriteBlock(buffer, snapshot, blockAt, filenameParts);
-                else if (showTracebacks) TracebackWriter.WriteTracebacks(buffer, snapshot, n, filenameParts);
-                else display.DisplaySnapshot(snapshot, n, groupBy, parse.GetValue(cumulative), buffer);
-            }
-            context.Output.Write(buffer.ToString());
+            view.Render(context, snapshots);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>How the snapshots are shown, fixed once the options are read.</summary>
+    private sealed record View(DisplayTop Display, int Top, GroupBy GroupBy, bool Cumulative, long? Block, bool Tracebacks, int FilenameParts, List<Filter> Filters)
+    {
+        public void Render(CliContext context, List<AllocationSnapshot> snapshots)
+        {
+            var buffer = new StringWriter { NewLine = "\n" };
+            foreach (AllocationSnapshot snapshot in snapshots)
+            {
+                if (Block is { } blockAt) TracebackWriter.WriteBlock(buffer, snapshot, blockAt, FilenameParts);
+                else if (Tracebacks) TracebackWriter.WriteTracebacks(buffer, snapshot, Top, FilenameParts);
+                else Display.DisplaySnapshot(snapshot, Top, GroupBy, Cumulative, buffer);
+            }
+            context.Output.Write(buffer.ToString());
+        }
     }
 
     private static void AddFilters(List<Filter> filters, string[]? specs, bool include, bool traceback)

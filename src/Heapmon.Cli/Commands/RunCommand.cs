@@ -39,6 +39,8 @@ internal static class RunCommand
             (bool atStart, bool atExit) = ParseSnapshotAt(parse.GetValue(snapshotAt) ?? []);
             if (parse.GetValue(tracebackLimit) is not null && !parse.GetValue(alloc))
                 throw new CliUsageException("--traceback-limit applies to the allocation tracer: add --alloc.");
+            bool sampleAllocations = parse.GetValue(alloc);
+            StatsOutput[] outputs = (parse.GetValue(output) ?? []).Select(StatsOutput.Parse).ToArray();
             var options = new RunOptions
             {
                 Track = parse.GetValue(track) ?? [],
@@ -48,14 +50,15 @@ internal static class RunCommand
                 SnapshotAtExit = atExit,
                 Interval = parse.GetValue(interval),
                 SnapshotOnSignal = parse.GetValue(onSignal),
-                Alloc = parse.GetValue(alloc),
+                // Sampled from here (RunAllocations), not by a tracer in the program.
+                Alloc = false,
                 TracebackLimit = parse.GetValue(tracebackLimit) ?? 1,
-                Outputs = (parse.GetValue(output) ?? []).Select(StatsOutput.Parse).ToArray(),
+                Outputs = outputs,
                 Garbage = parse.GetValue(garbage),
                 Quiet = context.Quiet,
             }.Validate();
             // Refused before the program runs, not after: an output the program could never write would lose the whole run.
-            IEnumerable<string> allocOutputs = options.Alloc ? ProfilerSession.AllocationOutputs(options.Outputs) : [];
+            string[] allocOutputs = sampleAllocations ? [.. ProfilerSession.AllocationOutputs(options.Outputs)] : [];
             OutputFiles.Check(options.Outputs.Select(o => o.Path).Concat(allocOutputs).Append(options.Garbage).OfType<string>());
 
             string hook = Launcher.DefaultHookPath;
@@ -66,20 +69,7 @@ internal static class RunCommand
                 context.Error.WriteLine($"heapmon: error: cannot start '{string.Join(' ', program)}': {missing} does not exist.");
                 return ExitCodes.CommandNotFound;
             }
-            // The hook creates this file when it loads: if it never appears, nothing was profiled, and the user is told.
-            string marker = Path.Combine(Path.GetTempPath(), $"heapmon-run-{Environment.ProcessId}-{Guid.NewGuid():N}.loaded");
-            try
-            {
-                int exit = Launcher.Run(Launcher.CreateStartInfo(program, options, hook, marker), context.Error, options.SnapshotOnSignal);
-                if (exit != ExitCodes.CommandNotFound && !File.Exists(marker))
-                    context.Warn($"nothing was profiled: '{program[0]}' never loaded Heapmon's startup hook. heapmon run profiles .NET programs " +
-                        "(dotnet app.dll, app.dll, or the app's own launcher); a native program, a Native AOT app or one built with StartupHookSupport=false cannot load it.");
-                return exit;
-            }
-            finally
-            {
-                File.Delete(marker);
-            }
+            return Launch(context, program, options, hook, sampleAllocations ? allocOutputs : null);
         });
         return run;
     }
@@ -96,6 +86,40 @@ internal static class RunCommand
                 : null;
         return dll is not null && dll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) && !File.Exists(dll) ? dll : null;
     }
+
+    /// <summary>Runs the program under the hook and, with <c>--alloc</c>, samples its allocations from here; warns when nothing was profiled.</summary>
+    private static int Launch(CliContext context, string[] program, RunOptions options, string hook, string[]? allocOutputs)
+    {
+        // The hook creates this file when it loads: if it never appears, nothing was profiled, and the user is told.
+        string marker = Path.Combine(Path.GetTempPath(), $"heapmon-run-{Environment.ProcessId}-{Guid.NewGuid():N}.loaded");
+        try
+        {
+            int exit = allocOutputs is null
+                ? Launcher.Run(Launcher.CreateStartInfo(program, options, hook, marker), context.Error, options.SnapshotOnSignal)
+                : RunSampled(context, program, options, hook, marker, allocOutputs);
+            if (exit != ExitCodes.CommandNotFound && !File.Exists(marker))
+                context.Warn($"nothing was profiled: '{program[0]}' never loaded Heapmon's startup hook. heapmon run profiles .NET programs " +
+                    "(dotnet app.dll, app.dll, or the app's own launcher); a native program, a Native AOT app or one built with StartupHookSupport=false cannot load it.");
+            return exit;
+        }
+        finally
+        {
+            File.Delete(marker);
+        }
+    }
+
+    private static int RunSampled(CliContext context, string[] program, RunOptions options, string hook, string marker, string[] allocOutputs)
+    {
+        using var allocations = new RunAllocations(context, options.TracebackLimit, [.. allocOutputs.Select(Path.GetFullPath)], options.Interval is null ? null : RewriteEvery(options.Interval.Value));
+        var info = Launcher.CreateStartInfo(program, options with { DiagnosticPort = allocations.Port }, hook, marker);
+        allocations.AddTo(info);
+        int exitCode = Launcher.Run(info, context.Error, options.SnapshotOnSignal, allocations.Attach);
+        allocations.Finish();
+        return exitCode;
+    }
+
+    /// <summary>As the agent rewrites its outputs: every interval, but at most once a second.</summary>
+    private static TimeSpan RewriteEvery(TimeSpan interval) => interval > TimeSpan.FromSeconds(1) ? interval : TimeSpan.FromSeconds(1);
 
     private static (bool Start, bool Exit) ParseSnapshotAt(string[] values)
     {

@@ -40,8 +40,11 @@ internal static partial class Launcher
         return info;
     }
 
-    /// <summary>Runs the child to its end and returns its exit code (128 + signal when a signal ended it).</summary>
-    public static int Run(ProcessStartInfo info, TextWriter error, bool forwardSnapshotSignal)
+    /// <summary>
+    /// Runs the child to its end and returns its exit code (128 + signal when a signal ended it);
+    /// <paramref name="started"/> runs once it has started, with signals already passed on to it.
+    /// </summary>
+    public static int Run(ProcessStartInfo info, TextWriter error, bool forwardSnapshotSignal, Action<Process>? started = null)
     {
         Process child;
         try
@@ -56,6 +59,7 @@ internal static partial class Launcher
         using (child)
         using (SignalRelay.Create(child.Id, forwardSnapshotSignal))
         {
+            started?.Invoke(child);
             child.WaitForExit();
             return child.ExitCode;
         }

@@ -22,6 +22,12 @@ internal sealed record RunOptions
     public string? Garbage { get; init; }
     public bool Quiet { get; init; }
 
+    /// <summary>
+    /// The diagnostic port heapmon listens on when it samples allocations from outside (<c>heapmon run --alloc</c>);
+    /// the hook keeps it from the processes the program starts, which would otherwise wait on it at startup.
+    /// </summary>
+    public string? DiagnosticPort { get; init; }
+
     // Variable names; docs/run.md documents each one, and the hook's bootstrap keeps the same list.
     public const string TrackVariable = "HEAPMON_TRACK";
     public const string ResolutionVariable = "HEAPMON_RESOLUTION";
@@ -36,13 +42,15 @@ internal sealed record RunOptions
     public const string QuietVariable = "HEAPMON_QUIET";
     /// <summary>Set by the launcher, not by options: the file the hook creates when it loads.</summary>
     public const string LoadedMarkerVariable = "HEAPMON_LOADED_MARKER";
+    /// <summary>Set by the launcher under <c>--alloc</c>: the diagnostics port heapmon samples through, kept from the program's children.</summary>
+    public const string DiagnosticPortVariable = "HEAPMON_DIAGNOSTIC_PORT";
 
     /// <summary>Every variable, in documentation order.</summary>
     public static IReadOnlyList<string> VariableNames { get; } =
     [
         TrackVariable, ResolutionVariable, TraceVariable, SnapshotAtVariable, IntervalVariable,
         SnapshotOnSignalVariable, AllocVariable, TracebackLimitVariable, OutputVariable, GarbageVariable, QuietVariable,
-        LoadedMarkerVariable,
+        LoadedMarkerVariable, DiagnosticPortVariable,
     ];
 
     /// <summary>Patterns are separated by ';', which no type name contains.</summary>
@@ -87,6 +95,7 @@ internal sealed record RunOptions
         if (Outputs.Count > 0) variables[OutputVariable] = string.Join(Path.PathSeparator, Outputs.Select(o => Path.GetFullPath(o.Path)));
         if (Garbage is not null) variables[GarbageVariable] = Path.GetFullPath(Garbage);
         if (Quiet) variables[QuietVariable] = "1";
+        if (DiagnosticPort is not null) variables[DiagnosticPortVariable] = DiagnosticPort;
         return variables;
     }
 
@@ -125,6 +134,7 @@ internal sealed record RunOptions
             Outputs = Get(OutputVariable)?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(StatsOutput.Parse).ToArray() ?? [],
             Garbage = Get(GarbageVariable),
             Quiet = Get(QuietVariable) is { } q && ParseFlag(QuietVariable, q),
+            DiagnosticPort = Get(DiagnosticPortVariable),
         }.Validate();
     }
 

@@ -1,4 +1,5 @@
 using Heapmon.Model;
+using Heapmon.Sampling;
 
 namespace Heapmon.Allocations;
 
@@ -61,6 +62,13 @@ public sealed class AllocationSnapshot
         // Said, not hidden: the session had not delivered every sample allocated before the snapshot.
         if (!complete) snapshot.AddMetric("tracer.incomplete", 1, MetricFormat.Int);
         return snapshot;
+    }
+
+    /// <summary>A snapshot of samples read from another process (<c>heapmon alloc --pid</c>, <c>heapmon run --alloc</c>), with the metrics given.</summary>
+    internal static AllocationSnapshot FromSamples(SampleStore store, int processId, int tracebackLimit, bool traces, IEnumerable<Metric> metrics)
+    {
+        List<AllocationTrace> all = store.Export();
+        return new AllocationSnapshot(DateTimeOffset.Now, processId, tracebackLimit, BuildRows(all), traces ? all : null, metrics);
     }
 
     /// <summary>Writes the snapshot atomically to <paramref name="path"/> (tracemalloc: Snapshot.write).</summary>

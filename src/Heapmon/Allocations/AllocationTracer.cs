@@ -82,6 +82,8 @@ public static class AllocationTracer
 
     private static void SetFilters(Filter[] filters)
     {
+        // Samples taken before the change are settled under the old filters: a filter applies from now on.
+        Flush();
         s_filters = filters;
         Store.SetAcceptor(filters.Length == 0 ? null : frames => Filter.Accepts(filters, frames));
     }

@@ -5,22 +5,27 @@ namespace Heapmon.Sampling;
 /// <summary>
 /// Turns raw stacks (return addresses, innermost first) into tracebacks: methods from the JIT's
 /// events, file:line from portable PDBs, cached per address. Native frames (the allocator) are
-/// skipped, and so are the runtime's own frames unless asked; a stack through the tracer is the
-/// tracer's own allocation. Used by the reader thread only.
+/// skipped, and so are the runtime's own frames unless asked; a stack through Heapmon (or the ClrMD,
+/// TraceEvent and diagnostics-client code it runs on) is Heapmon's own allocation. Used by the reader thread only.
 /// </summary>
-internal sealed class FrameResolver(JitLineMap jit, PdbLines pdbs, bool includeRuntimeFrames)
+internal sealed class FrameResolver(JitLineMap jit, PdbLines pdbs, bool includeRuntimeFrames, string? runtimeDirectory)
 {
-    // .../shared/Microsoft.NETCore.App/10.0.x/ → .../shared/: every shared framework (ASP.NET Core too) is "the runtime".
-    private static readonly string SharedFrameworks = Path.GetFullPath(Path.Combine(System.Runtime.InteropServices.RuntimeEnvironment.GetRuntimeDirectory(), "..", ".."));
+    // Heapmon's own code in the measured process: the library, the agent, and what they run on.
+    private static readonly HashSet<string> s_tracerModules = new(StringComparer.Ordinal)
+    {
+        "Heapmon", "Heapmon.StartupHook", "Heapmon.StartupHook.Session", "Heapmon.Channel",
+        "Microsoft.Diagnostics.Runtime", "Microsoft.Diagnostics.Tracing.TraceEvent", "Microsoft.Diagnostics.NETCore.Client",
+    };
 
     private readonly Dictionary<ulong, (Kind Kind, TraceFrame? Frame)> _byAddress = [];
     private readonly Dictionary<(string, int, string), TraceFrame> _interned = [];
+    private string? _sharedFrameworks;
 
     private enum Kind { User, Runtime, Tracer, Unknown }
 
     /// <summary>
     /// Fills <paramref name="frames"/> with the traceback, most recent first, and returns how many;
-    /// −1 when the allocation is the tracer's own. Allocates nothing once its addresses are known.
+    /// −1 when the allocation is Heapmon's own. Allocates nothing once its addresses are known.
     /// </summary>
     public int Resolve(ReadOnlySpan<ulong> stack, Span<TraceFrame> frames)
     {
@@ -45,21 +50,17 @@ internal sealed class FrameResolver(JitLineMap jit, PdbLines pdbs, bool includeR
 
     private (Kind, TraceFrame?) Classify(ulong ip)
     {
-        JitLineMap.CodeRange? range = jit.Find(ip);
-        if (range is null) return (Kind.Unknown, null); // native code, stubs, precompiled code without rundown
-        string name = range.Name;
-        if (name.StartsWith("Heapmon.Allocations.", StringComparison.Ordinal)
-            || name.StartsWith("Heapmon.Sampling.", StringComparison.Ordinal)
-            || name.StartsWith("Microsoft.Diagnostics.Tracing.", StringComparison.Ordinal)
-            || name.StartsWith("Microsoft.Diagnostics.NETCore.Client.", StringComparison.Ordinal))
-            return (Kind.Tracer, null);
-        string? modulePath = jit.ModulePath(range.ModuleId);
-        Kind kind = modulePath is not null && modulePath.StartsWith(SharedFrameworks, StringComparison.Ordinal) ? Kind.Runtime : Kind.User;
+        int body = jit.Find(ip);
+        if (body < 0) return (Kind.Unknown, null); // native code, stubs, precompiled code without rundown
+        string name = jit.Name(body);
+        string? modulePath = jit.ModulePath(jit.ModuleId(body));
+        if (IsTracer(modulePath, name)) return (Kind.Tracer, null);
+        Kind kind = modulePath is not null && SharedFrameworks() is { } shared && modulePath.StartsWith(shared, StringComparison.Ordinal) ? Kind.Runtime : Kind.User;
 
         string file;
         int line;
-        int ilOffset = range.HasMap ? JitLineMap.ILOffset(range, ip) : -1;
-        if (ilOffset >= 0 && modulePath is not null && pdbs.TryGetLine(modulePath, range.Token, ilOffset, out string source, out int sourceLine))
+        int ilOffset = jit.ILOffset(body, ip);
+        if (ilOffset >= 0 && modulePath is not null && pdbs.TryGetLine(modulePath, jit.Token(body), ilOffset, out string source, out int sourceLine))
         {
             file = source;
             line = sourceLine;
@@ -76,5 +77,19 @@ internal sealed class FrameResolver(JitLineMap jit, PdbLines pdbs, bool includeR
             _interned.Add((file, line, name), frame);
         }
         return (kind, frame);
+    }
+
+    private static bool IsTracer(string? modulePath, string method) => modulePath is not null
+        ? s_tracerModules.Contains(Path.GetFileNameWithoutExtension(modulePath))
+        // Module unknown (its load was missed): fall back to the namespaces.
+        : method.StartsWith("Heapmon.", StringComparison.Ordinal) && !method.StartsWith("Heapmon.Tests", StringComparison.Ordinal)
+            || method.StartsWith("Microsoft.Diagnostics.", StringComparison.Ordinal);
+
+    /// <summary>.../shared/Microsoft.NETCore.App/10.0.x/ → .../shared/: every shared framework (ASP.NET Core too) is "the runtime".</summary>
+    private string? SharedFrameworks()
+    {
+        if (_sharedFrameworks is null && (runtimeDirectory ?? jit.RuntimeDirectory) is { } runtime)
+            _sharedFrameworks = Path.GetFullPath(Path.Combine(runtime, "..", "..")).TrimEnd('/') + "/";
+        return _sharedFrameworks;
     }
 }

@@ -18,9 +18,8 @@ internal static class ObjectTraceLookup
         {
             // Any GC changes one of these counts (a background gen2 GC only the gen2 one).
             int before = GcTicks();
-            // After the flush the session has seen every GC that started before this call.
+            // After the flush the session has read every GC that started before this call.
             session.Flush(TimeSpan.FromSeconds(10));
-            int lastGc = session.GcIndex, lastGen2 = session.Gen2Index;
             long address = AddressOf(obj);
             var found = store.Find(address);
             if (GcTicks() != before) continue; // a GC may have moved the object while we looked
@@ -36,8 +35,7 @@ internal static class ObjectTraceLookup
                 return false;
             }
             // Small objects move or die in any GC; large and pinned ones only in a gen2 GC.
-            bool certain = hit.Row.Kind == 0 ? hit.Row.GcIndex == lastGc : hit.Row.Gen2Index == lastGen2;
-            if (!certain)
+            if (session.AnyGcSince(hit.Row.Timestamp, gen2Only: hit.Row.Kind != 0))
             {
                 whyNot = "a GC has moved or freed objects since its address was sampled, so the sample cannot be matched to it";
                 return false;

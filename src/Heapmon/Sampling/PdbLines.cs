@@ -4,8 +4,12 @@ using System.Reflection.PortableExecutable;
 
 namespace Heapmon.Sampling;
 
-/// <summary>(module, method token, IL offset) → source file and line from the module's portable PDB (beside it or embedded).</summary>
-internal sealed class PdbLines : IDisposable
+/// <summary>
+/// (module, method token, IL offset) → source file and line from the module's portable PDB (beside it or
+/// embedded). Module paths are the traced process's; <paramref name="root"/> reaches its files from here
+/// (<c>/proc/PID/root</c> for a process in another mount namespace, empty otherwise).
+/// </summary>
+internal sealed class PdbLines(string root = "") : IDisposable
 {
     private readonly Dictionary<string, MetadataReaderProvider?> _readers = new(StringComparer.Ordinal);
 
@@ -35,13 +39,14 @@ internal sealed class PdbLines : IDisposable
         if (!_readers.TryGetValue(modulePath, out MetadataReaderProvider? provider))
         {
             provider = null;
+            string local = root + modulePath;
             try
             {
-                if (File.Exists(modulePath))
+                if (File.Exists(local))
                 {
-                    using var stream = File.OpenRead(modulePath);
+                    using var stream = File.OpenRead(local);
                     using var pe = new PEReader(stream);
-                    if (pe.TryOpenAssociatedPortablePdb(modulePath, path => File.Exists(path) ? File.OpenRead(path) : null, out provider, out _) is false)
+                    if (pe.TryOpenAssociatedPortablePdb(local, path => File.Exists(path) ? File.OpenRead(path) : null, out provider, out _) is false)
                         provider = null;
                 }
             }

@@ -1,22 +1,27 @@
+using System.Runtime.InteropServices;
 using Heapmon.Model;
 
 namespace Heapmon.Sampling;
 
 /// <summary>
-/// The live tracer's samples: compact rows with interned type names and tracebacks, appended by the
-/// reader thread and copied out under one lock by snapshots.
+/// The samples: compact rows with interned type names and tracebacks, appended by the reader thread and
+/// copied out under one lock by snapshots. Rows live in native memory, in fixed chunks: a store that grows
+/// for hours never reallocates, never lands on the large object heap and never ages into gen2, so the GC of
+/// the measured program does not see it.
 /// </summary>
-internal sealed class SampleStore
+internal sealed unsafe class SampleStore : IDisposable
 {
-    internal readonly record struct Row(long Address, nint TypeHandle, int Type, long Size, int Stack, int GcIndex, int Gen2Index, byte Kind);
+    internal readonly record struct Row(long Address, nint TypeHandle, int Type, long Size, int Stack, long Timestamp, byte Kind);
+
+    private const int ChunkRows = 4096;
 
     private readonly Lock _gate = new();
     private readonly List<string> _types = [];
     private readonly Dictionary<string, int> _typeIndex = new(StringComparer.Ordinal);
     private readonly List<TraceFrame[]> _stacks = [];
+    private readonly List<nint> _chunks = [];
     private Func<TraceFrame[], bool>? _accept;
     private readonly Dictionary<int, bool> _accepted = [];
-    private Row[] _rows = new Row[1024];
     private int _count;
     private int _epoch; // counts clears, so a mark taken before one is known to be stale
     private double _estimatedBytes;
@@ -29,13 +34,28 @@ internal sealed class SampleStore
 
     public double PeakBytes { get { lock (_gate) return _peakBytes; } }
 
-    /// <summary>Interns a traceback; called by the reader thread only.</summary>
+    /// <summary>Interns a traceback.</summary>
     public int AddStack(TraceFrame[] frames)
     {
         lock (_gate)
         {
             _stacks.Add(frames);
             return _stacks.Count - 1;
+        }
+    }
+
+    /// <summary>Interns a type name.</summary>
+    public int AddType(string typeName)
+    {
+        lock (_gate)
+        {
+            if (!_typeIndex.TryGetValue(typeName, out int type))
+            {
+                type = _types.Count;
+                _types.Add(typeName);
+                _typeIndex.Add(typeName, type);
+            }
+            return type;
         }
     }
 
@@ -52,26 +72,24 @@ internal sealed class SampleStore
         }
     }
 
+    /// <summary>Adds a sample of a type name not interned yet.</summary>
+    public void Add(long address, nint typeHandle, string typeName, long size, int stack, long timestamp = 0, byte kind = 0) =>
+        Add(new Row(address, typeHandle, AddType(typeName), size, stack, timestamp, kind));
+
     /// <summary>Adds a sample unless the filters reject its traceback (decided once per traceback).</summary>
-    public void Add(long address, nint typeHandle, string typeName, long size, int stack, int gcIndex = 0, int gen2Index = 0, byte kind = 0)
+    public void Add(in Row row)
     {
         lock (_gate)
         {
             if (_accept is not null)
             {
-                if (!_accepted.TryGetValue(stack, out bool accepted))
-                    _accepted[stack] = accepted = _accept(_stacks[stack]);
+                if (!_accepted.TryGetValue(row.Stack, out bool accepted))
+                    _accepted[row.Stack] = accepted = _accept(_stacks[row.Stack]);
                 if (!accepted) return;
             }
-            if (!_typeIndex.TryGetValue(typeName, out int type))
-            {
-                type = _types.Count;
-                _types.Add(typeName);
-                _typeIndex.Add(typeName, type);
-            }
-            if (_count == _rows.Length) Array.Resize(ref _rows, _rows.Length * 2);
-            _rows[_count++] = new Row(address, typeHandle, type, size, stack, gcIndex, gen2Index, kind);
-            _estimatedBytes += size * SamplingMath.CountWeight(size);
+            if (_count == _chunks.Count * ChunkRows) _chunks.Add((nint)NativeMemory.Alloc(ChunkRows, (nuint)sizeof(Row)));
+            *At(_count++) = row;
+            _estimatedBytes += row.Size * SamplingMath.CountWeight(row.Size);
             _peakBytes = Math.Max(_peakBytes, _estimatedBytes);
         }
     }
@@ -94,7 +112,7 @@ internal sealed class SampleStore
         {
             _epoch++;
             _count = 0;
-            _rows = new Row[1024];
+            FreeChunks();
             _estimatedBytes = 0;
             _peakBytes = 0;
         }
@@ -118,9 +136,9 @@ internal sealed class SampleStore
             var traces = new List<AllocationTrace>(_count - start);
             for (int i = start; i < _count; i++)
             {
-                Row row = _rows[i];
+                Row row = *At(i);
                 if (typeFilter is not null && !typeFilter(row.TypeHandle)) continue;
-                traces.Add(new AllocationTrace(row.Address, _types[row.Type], row.Size, _stacks[row.Stack]) { TypeHandle = row.TypeHandle });
+                traces.Add(Trace(row));
             }
             return traces;
         }
@@ -132,23 +150,38 @@ internal sealed class SampleStore
         lock (_gate)
         {
             for (int i = _count - 1; i >= 0; i--)
-                if (_rows[i].Address == address)
-                {
-                    Row row = _rows[i];
-                    return (new AllocationTrace(row.Address, _types[row.Type], row.Size, _stacks[row.Stack]) { TypeHandle = row.TypeHandle }, row);
-                }
+                if (At(i)->Address == address) return (Trace(*At(i)), *At(i));
             return null;
         }
     }
 
-    /// <summary>Bytes held by the store's own arrays and strings (an estimate).</summary>
+    /// <summary>Bytes held by the store's rows, strings and tracebacks (an estimate).</summary>
     public long MemoryUsage()
     {
         lock (_gate)
         {
-            long bytes = (long)_rows.Length * 40 + _types.Sum(t => 24L + 2 * t.Length) + _types.Count * 32L;
+            long bytes = (long)_chunks.Count * ChunkRows * sizeof(Row) + _types.Sum(t => 24L + 2 * t.Length) + _types.Count * 32L;
             foreach (TraceFrame[] stack in _stacks) bytes += 24 + 8L * stack.Length + 48L * stack.Length;
             return bytes;
         }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _count = 0;
+            FreeChunks();
+        }
+    }
+
+    private AllocationTrace Trace(in Row row) => new(row.Address, _types[row.Type], row.Size, _stacks[row.Stack]) { TypeHandle = row.TypeHandle };
+
+    private Row* At(int index) => (Row*)_chunks[index / ChunkRows] + index % ChunkRows;
+
+    private void FreeChunks()
+    {
+        foreach (nint chunk in _chunks) NativeMemory.Free((void*)chunk);
+        _chunks.Clear();
     }
 }

@@ -74,6 +74,21 @@ internal sealed class RunningProgram : IDisposable
         RunHarness.WaitFor(() => _out.Count >= target, timeout, $"{more} more lines from the program");
     }
 
+    /// <summary>Writes a line to the program's stdin.</summary>
+    public void Send(string line)
+    {
+        _process.StandardInput.WriteLine(line);
+        _process.StandardInput.Flush();
+    }
+
+    /// <summary>Waits for the program to end by itself and returns its exit code.</summary>
+    public int WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout)) throw new TimeoutException("the program did not end");
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
     /// <summary>Asks the program to end (a "quit" line) and returns its exit code.</summary>
     public int Quit()
     {
