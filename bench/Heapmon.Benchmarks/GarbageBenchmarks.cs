@@ -58,12 +58,12 @@ public class GarbageBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "ClrMD heap walk (FindAmongInstancesOf)")]
-    public int ClrMdEnumeration() => Check(CycleFinder.FindAmongInstancesOf(typeof(BenchNode), options: Options));
+    public int ClrMdEnumeration() => Check(CycleFinder.FindAmongInstancesOf(typeof(BenchNode), options: s_options));
 
     [Benchmark(Description = "Live references (FindAmong)")]
-    public int LiveReferences() => Check(CycleFinder.FindAmong([_root], Options));
+    public int LiveReferences() => Check(CycleFinder.FindAmong([_root], s_options));
 
-    private static readonly CycleOptions Options = new() { MaxCycles = Rings, MaxObjectsPerCycle = 1 };
+    private static readonly CycleOptions s_options = new() { MaxCycles = Rings, MaxObjectsPerCycle = 1 };
 
     private static int Check(CycleReport report)
     {

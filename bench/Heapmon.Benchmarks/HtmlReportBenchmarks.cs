@@ -63,14 +63,14 @@ public class HtmlReportBenchmarks
     /// <summary>Figures measured once per parameter set in the host process: the report written to disk and opened in Chromium.</summary>
     private sealed record BrowserMeasure(long Bytes, double LoadMilliseconds)
     {
-        private static readonly Dictionary<(int, string), BrowserMeasure> Cache = [];
+        private static readonly Dictionary<(int, string), BrowserMeasure> s_cache = [];
 
         public static BrowserMeasure For(int snapshots, string shape)
         {
-            lock (Cache)
+            lock (s_cache)
             {
-                if (!Cache.TryGetValue((snapshots, shape), out BrowserMeasure? m))
-                    Cache[(snapshots, shape)] = m = Measure(snapshots, shape).GetAwaiter().GetResult();
+                if (!s_cache.TryGetValue((snapshots, shape), out BrowserMeasure? m))
+                    s_cache[(snapshots, shape)] = m = Measure(snapshots, shape).GetAwaiter().GetResult();
                 return m;
             }
         }

@@ -10,7 +10,7 @@ namespace Heapmon.Benchmarks;
 /// </summary>
 internal static class NaiveWalker
 {
-    private static readonly Dictionary<Type, FieldInfo[]> Fields = [];
+    private static readonly Dictionary<Type, FieldInfo[]> s_fields = [];
 
     public static long Deep(object root)
     {
@@ -39,11 +39,11 @@ internal static class NaiveWalker
 
     private static FieldInfo[] FieldsOf(Type type)
     {
-        if (Fields.TryGetValue(type, out FieldInfo[]? fields)) return fields;
+        if (s_fields.TryGetValue(type, out FieldInfo[]? fields)) return fields;
         var list = new List<FieldInfo>();
         for (Type? t = type; t is not null; t = t.BaseType)
             list.AddRange(t.GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly)
                 .Where(f => !f.FieldType.IsValueType));
-        return Fields[type] = [.. list];
+        return s_fields[type] = [.. list];
     }
 }

@@ -142,7 +142,7 @@ public class StatsFileBenchmarks
     /// </summary>
     private static class CpuTime
     {
-        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<double>> Seconds = new();
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, List<double>> s_seconds = new();
 
         public static T Measure<T>(string method, int changePercent, Func<T> operation)
         {
@@ -150,7 +150,7 @@ public class StatsFileBenchmarks
             TimeSpan before = self.TotalProcessorTime;
             T result = operation();
             self.Refresh();
-            List<double> list = Seconds.GetOrAdd($"{method}|{changePercent}", _ => []);
+            List<double> list = s_seconds.GetOrAdd($"{method}|{changePercent}", _ => []);
             lock (list) list.Add((self.TotalProcessorTime - before).TotalSeconds);
             return result;
         }
@@ -172,7 +172,7 @@ public class StatsFileBenchmarks
             public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
             {
                 string key = $"{benchmarkCase.Descriptor.WorkloadMethod.Name}|{benchmarkCase.Parameters["ChangePercent"]}";
-                if (!Seconds.TryGetValue(key, out List<double>? runs) || runs.Count == 0) return "?";
+                if (!s_seconds.TryGetValue(key, out List<double>? runs) || runs.Count == 0) return "?";
                 // The last three are the measured iterations; earlier ones are the pilot and warm-up.
                 double[] measured = [.. runs.TakeLast(3).Order()];
                 return measured[measured.Length / 2].ToString("F2", System.Globalization.CultureInfo.InvariantCulture);

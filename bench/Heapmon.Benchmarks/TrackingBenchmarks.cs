@@ -29,7 +29,7 @@ public class TrackingBenchmarks
     }
 
     private const int Instances = 100_000;
-    private static readonly TimeSpan Duration = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan s_duration = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// How the instances are announced: one by one, or found by class tracking's heap walks (in an idle
@@ -59,7 +59,7 @@ public class TrackingBenchmarks
         WarmUp(tracker);
         tracker.CreateSnapshot("warm-up");
 
-        TimeSpan idleCpu = CpuDuring(() => Thread.Sleep(Duration)); // the baseline: same process, same heap, same program, no snapshots
+        TimeSpan idleCpu = CpuDuring(() => Thread.Sleep(s_duration)); // the baseline: same process, same heap, same program, no snapshots
         TimeSpan snapshotWall = tracker.Diagnostics.SnapshotTime;
         int snapshotsBefore = tracker.Snapshots.Count;
         long discoveryBytesBefore = discovery.Allocated;
@@ -71,7 +71,7 @@ public class TrackingBenchmarks
         TimeSpan busyCpu = CpuDuring(() =>
         {
             tracker.StartPeriodicSnapshots(TimeSpan.FromMilliseconds(100));
-            Thread.Sleep(Duration);
+            Thread.Sleep(s_duration);
             tracker.StopPeriodicSnapshots();
         });
         (TimeSpan Time, long Methods) jit = (System.Runtime.JitInfo.GetCompilationTime() - jitBefore.Time, System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore.Methods);
@@ -85,11 +85,11 @@ public class TrackingBenchmarks
         Report(
             $"mode                          {Mode}",
             $"tracked instances             {last.Classes.Sum(c => c.Active):N0}",
-            $"snapshots in {Duration.TotalSeconds:0} s              {taken} (target 50)",
-            $"time in snapshots (wall)      {snapshotWall.TotalMilliseconds:N0} ms = {snapshotWall / Duration:P1} of the run, {snapshotWall.TotalMilliseconds / taken:N1} ms per snapshot",
+            $"snapshots in {s_duration.TotalSeconds:0} s              {taken} (target 50)",
+            $"time in snapshots (wall)      {snapshotWall.TotalMilliseconds:N0} ms = {snapshotWall / s_duration:P1} of the run, {snapshotWall.TotalMilliseconds / taken:N1} ms per snapshot",
             $"process CPU, snapshots on     {busyCpu.TotalMilliseconds:N0} ms",
             $"process CPU, baseline (idle)  {idleCpu.TotalMilliseconds:N0} ms",
-            $"CPU share of snapshots        {(busyCpu - idleCpu) / Duration:P1} of one core (target < 10%)",
+            $"CPU share of snapshots        {(busyCpu - idleCpu) / s_duration:P1} of one core (target < 10%)",
             $"bookkeeping per object        {(double)bookkeeping / Instances:N1} B managed (columns + index: {(double)tracker.Diagnostics.BookkeepingBytes / Instances:N1} B) + 8 B weak handle slot (target < 64 B)",
             $"CPU per snapshot              {(busyCpu - idleCpu).TotalMilliseconds / taken:N1} ms: at 10 Hz that is {(busyCpu - idleCpu) / taken * 10 / TimeSpan.FromSeconds(1):P1} of a core",
             $"phases (wall ms per snapshot) {string.Join(" / ", tracker.Diagnostics.PhaseTimes.Zip(phasesBefore, (a, b) => ((a - b).TotalMilliseconds / Math.Max(1, taken)).ToString("0.0", CultureInfo.InvariantCulture)))} (discovery, registration, gathering, sizing, recording)",

@@ -9,14 +9,14 @@ namespace AllocationsSample;
 /// </summary>
 internal static class Leak
 {
-    private static readonly List<byte[]> Cache = [];
+    private static readonly List<byte[]> s_cache = [];
     public static object? Sink;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static long Step(int leakedBlocks)
     {
         long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < leakedBlocks; i++) Cache.Add(new byte[100_000]); // site:leak
+        for (int i = 0; i < leakedBlocks; i++) s_cache.Add(new byte[100_000]); // site:leak
         long leaked = GC.GetAllocatedBytesForCurrentThread() - before;
         for (int i = 0; i < 20_000; i++) Sink = new Node(i, i); // site:churn
         return leaked;
@@ -28,7 +28,7 @@ internal static class Leak
         AllocationTracer.Start(tracebackLimit: 4);
         try
         {
-            Cache.Capacity = 1000; // the list's own growth would otherwise show at the leak line too
+            s_cache.Capacity = 1000; // the list's own growth would otherwise show at the leak line too
             long first = Step(50);
             AllocationSnapshot.Take(traces: true).Write(Path.Combine(directory, "leak-1.json"));
             long second = Step(200);

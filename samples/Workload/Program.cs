@@ -16,24 +16,24 @@ string mode = args.Length > 0 ? args[0] : "build";
 switch (mode)
 {
     case "build":
-        Hold = Tree.Build(Arg(1, 10), Arg(2, 100));
-        Console.WriteLine($"built {Hold.Count} dirs of {Arg(2, 100)} files");
+        s_hold = Tree.Build(Arg(1, 10), Arg(2, 100));
+        Console.WriteLine($"built {s_hold.Count} dirs of {Arg(2, 100)} files");
         Thread.Sleep(Arg(3, 0));
         return 0;
     case "quick":
-        Hold = Tree.Build(5, 10);
+        s_hold = Tree.Build(5, 10);
         return 0;
     case "cycles":
-        Hold = Tree.Build(5, 10);
-        foreach (DirNode dir in Hold)
+        s_hold = Tree.Build(5, 10);
+        foreach (DirNode dir in s_hold)
             foreach (FileNode file in dir.Files) file.Dependencies.Add(dir);
         return 0;
     case "exit3":
-        Hold = Tree.Build(5, 10);
+        s_hold = Tree.Build(5, 10);
         Environment.Exit(3);
         return 0;
     case "crash":
-        Hold = Tree.Build(5, 10);
+        s_hold = Tree.Build(5, 10);
         throw new InvalidOperationException("the workload crashed on purpose");
     case "echo":
         using (Stream stdin = Console.OpenStandardInput(), stdout = Console.OpenStandardOutput())
@@ -41,7 +41,7 @@ switch (mode)
         Console.Error.WriteLine("workload: a line on stderr");
         return 7;
     case "wait":
-        Hold = Tree.Build(5, 10);
+        s_hold = Tree.Build(5, 10);
         Console.WriteLine($"ready {Environment.ProcessId}");
         Console.Out.Flush();
         Thread.Sleep(Timeout.Infinite);
@@ -49,8 +49,8 @@ switch (mode)
     case "late":
         Thread.Sleep(100);
         Type late = System.Reflection.Assembly.LoadFrom(args[1]).GetType(args[2], throwOnError: true)!;
-        for (int i = 0; i < Arg(3, 100); i++) Late.Add(Activator.CreateInstance(late, i)!);
-        Console.WriteLine($"loaded {late.Assembly.GetName().Name} late and made {Late.Count} {late.Name}");
+        for (int i = 0; i < Arg(3, 100); i++) s_late.Add(Activator.CreateInstance(late, i)!);
+        Console.WriteLine($"loaded {late.Assembly.GetName().Name} late and made {s_late.Count} {late.Name}");
         return 0;
     case "assemblies":
         foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies()) Console.WriteLine(assembly.GetName().Name);
@@ -77,8 +77,8 @@ int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index],
 partial class Program
 {
     /// <summary>Keeps the tree alive until the process ends, so exit snapshots see it.</summary>
-    static List<DirNode>? Hold;
+    static List<DirNode>? s_hold;
 
     /// <summary>Instances of a type from an assembly loaded after start.</summary>
-    static readonly List<object> Late = [];
+    static readonly List<object> s_late = [];
 }

@@ -42,7 +42,7 @@ internal sealed class HookLoadContext(string directory) : AssemblyLoadContext("H
         entry.Invoke(null, arguments);
     }
 
-    private static readonly string FrameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+    private static readonly string s_frameworkDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
 
     /// <summary>The folder the context loads from.</summary>
     public string Directory { get; } = directory;
@@ -52,7 +52,7 @@ internal sealed class HookLoadContext(string directory) : AssemblyLoadContext("H
         if (name.Name is null) return null;
         // The shared framework stays shared: System.Type and friends must be one type on both sides,
         // since the session is handed the host's types to track.
-        if (File.Exists(Path.Combine(FrameworkDirectory, name.Name + ".dll"))) return null;
+        if (File.Exists(Path.Combine(s_frameworkDirectory, name.Name + ".dll"))) return null;
         string path = Path.Combine(Directory, name.Name + ".dll");
         return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
     }

@@ -8,10 +8,10 @@ namespace Heapmon;
 /// </summary>
 internal static class TypeNames
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> Cache = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<Type, string> s_cache = new();
 
     /// <summary>The full display name of <paramref name="type"/>, with generic arguments written out.</summary>
-    public static string Display(Type type) => Cache.GetOrAdd(type, static t =>
+    public static string Display(Type type) => s_cache.GetOrAdd(type, static t =>
     {
         var text = new StringBuilder();
         Append(text, t, full: true);

@@ -13,13 +13,13 @@ namespace Heapmon.Cli.Commands;
 /// </summary>
 internal static class DemoCommand
 {
-    private static readonly string[] DefaultOutputs = ["heapmon-demo.json.gz", "heapmon-demo.html"];
+    private static readonly string[] s_defaultOutputs = ["heapmon-demo.json.gz", "heapmon-demo.html"];
 
     public static Command Create(CliContext context)
     {
         var outputs = CliOptions.Outputs(
             "Where to write the workload's results; the extension picks the kind: .json.gz/.dat (stats dump), .html (report), .txt (summary). Repeatable.",
-            DefaultOutputs);
+            s_defaultOutputs);
         var command = new Command("demo", "Run the built-in ClassTracker demo: print its summaries and write the stats dump and the HTML report.")
         {
             outputs,

@@ -10,7 +10,7 @@ namespace Heapmon.Cli.Commands;
 /// </summary>
 internal static class GarbageCommand
 {
-    private static readonly string[] GraphExtensions = [".dot", ".svg", ".pdf"];
+    private static readonly string[] s_graphExtensions = [".dot", ".svg", ".pdf"];
 
     public static Command Create(CliContext context)
     {
@@ -49,7 +49,7 @@ internal static class GarbageCommand
             string[] paths = parse.GetValue(outputs) ?? [];
             // Checked before the demo heap is built: a bad name, folder or a missing Graphviz costs nothing.
             foreach (string path in paths)
-                if (!GraphExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
+                if (!s_graphExtensions.Any(e => path.EndsWith(e, StringComparison.OrdinalIgnoreCase)))
                     throw new CliUsageException($"--output '{path}': unknown kind of graph file; use .dot (Graphviz source), .svg or .pdf");
             OutputFiles.Check(paths);
             if (paths.Any(p => !p.EndsWith(".dot", StringComparison.OrdinalIgnoreCase)) && !GraphvizWriter.IsDotInstalled)

@@ -11,7 +11,7 @@ namespace Heapmon.StartupHook.Session;
 internal sealed class TypePattern
 {
     /// <summary>C#'s keywords for the built-in types, as users write them in <c>byte[]</c>.</summary>
-    private static readonly Dictionary<string, string> Keywords = new(StringComparer.Ordinal)
+    private static readonly Dictionary<string, string> s_keywords = new(StringComparer.Ordinal)
     {
         ["bool"] = "System.Boolean", ["byte"] = "System.Byte", ["sbyte"] = "System.SByte", ["char"] = "System.Char",
         ["short"] = "System.Int16", ["ushort"] = "System.UInt16", ["int"] = "System.Int32", ["uint"] = "System.UInt32",
@@ -48,7 +48,7 @@ internal sealed class TypePattern
         foreach (char c in element)
             if (char.IsWhiteSpace(c) || c is ',' or '[' or ']' or '<' or '>' or '(' or ')' or ';' or '/' or '\\')
                 throw new ArgumentException($"--track '{text}': '{c}' cannot appear in a type name pattern.");
-        element = Keywords.GetValueOrDefault(element, element);
+        element = s_keywords.GetValueOrDefault(element, element);
         if (ranks.Length == 0 && !element.Contains('*') && Type.GetType(element) is { IsValueType: true } valueType)
             throw new ArgumentException(ValueTypeMessage(text, valueType.FullName!));
         return new TypePattern(trimmed, element, ranks);

@@ -2,51 +2,51 @@ namespace Heapmon.Allocations;
 
 /// <summary>
 /// Runs scheduled tasks from one timer that checks every 100 ms whether a task's delay has passed or
-/// traced memory has moved by its threshold. Tasks never run concurrently with themselves.
+/// traced memory has moved by its threshold. s_tasks never run concurrently with themselves.
 /// </summary>
 internal static class AllocationTaskScheduler
 {
-    private static readonly Lock Gate = new();
-    private static readonly List<AllocationTask> Tasks = [];
-    private static Timer? _timer;
-    private static int _ticking;
+    private static readonly Lock s_gate = new();
+    private static readonly List<AllocationTask> s_tasks = [];
+    private static Timer? s_timer;
+    private static int s_ticking;
 
-    public static bool IsScheduled(AllocationTask task) { lock (Gate) return Tasks.Contains(task); }
+    public static bool IsScheduled(AllocationTask task) { lock (s_gate) return s_tasks.Contains(task); }
 
-    public static IReadOnlyList<AllocationTask> Scheduled() { lock (Gate) return [.. Tasks]; }
+    public static IReadOnlyList<AllocationTask> Scheduled() { lock (s_gate) return [.. s_tasks]; }
 
     public static void Add(AllocationTask task, int? repeat)
     {
-        lock (Gate)
+        lock (s_gate)
         {
             task.Remaining = repeat;
             task.LastError = null;
             Start(task);
-            if (!Tasks.Contains(task)) Tasks.Add(task);
-            _timer ??= new Timer(_ => Tick(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+            if (!s_tasks.Contains(task)) s_tasks.Add(task);
+            s_timer ??= new Timer(_ => Tick(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
         }
     }
 
     public static void Reset(AllocationTask task)
     {
-        lock (Gate)
-            if (Tasks.Contains(task)) Start(task);
+        lock (s_gate)
+            if (s_tasks.Contains(task)) Start(task);
     }
 
     public static void Remove(AllocationTask task)
     {
-        lock (Gate)
+        lock (s_gate)
         {
-            Tasks.Remove(task);
-            if (Tasks.Count == 0) StopTimer();
+            s_tasks.Remove(task);
+            if (s_tasks.Count == 0) StopTimer();
         }
     }
 
     public static void CancelAll()
     {
-        lock (Gate)
+        lock (s_gate)
         {
-            Tasks.Clear();
+            s_tasks.Clear();
             StopTimer();
         }
     }
@@ -59,14 +59,14 @@ internal static class AllocationTaskScheduler
 
     private static void StopTimer()
     {
-        _timer?.Dispose();
-        _timer = null;
+        s_timer?.Dispose();
+        s_timer = null;
     }
 
     /// <summary>One check; public for tests, which drive it without waiting for the timer.</summary>
     internal static void Tick()
     {
-        if (Interlocked.Exchange(ref _ticking, 1) == 1) return;
+        if (Interlocked.Exchange(ref s_ticking, 1) == 1) return;
         try
         {
             long memory = (long)AllocationTracer.Samples.EstimatedBytes;
@@ -94,7 +94,7 @@ internal static class AllocationTaskScheduler
         }
         finally
         {
-            Volatile.Write(ref _ticking, 0);
+            Volatile.Write(ref s_ticking, 0);
         }
     }
 }

@@ -17,13 +17,13 @@ internal readonly record struct TopStyle(bool On)
 /// <summary>Renders a <see cref="StatsDiff"/> in tracemalloc's top layout (pytracemalloc DisplayTop._display_top_diff).</summary>
 internal sealed class TopWriter(DisplayTop options, TopStyle style, TextWriter writer)
 {
-    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+    private static readonly CultureInfo s_invariant = CultureInfo.InvariantCulture;
 
     public void Write(StatsDiff diff, int count)
     {
         GroupedStats current = diff.NewStats;
         GroupedStats? old = diff.OldStats;
-        string title = string.Create(Invariant, $"{(current.Cumulative ? "Cumulative top" : "Top")} {count} allocations per {Describe(current.GroupBy)}");
+        string title = string.Create(s_invariant, $"{(current.Cumulative ? "Cumulative top" : "Top")} {count} allocations per {Describe(current.GroupBy)}");
         if (old is not null) title += " (compared to " + Stamp(old.Timestamp) + ")";
         writer.WriteLine($"{Stamp(current.Timestamp)}: {style.Bold}{title}{style.Reset}");
 
@@ -33,7 +33,7 @@ internal sealed class TopWriter(DisplayTop options, TopStyle style, TextWriter w
         {
             StatsDifference d = differences[i];
             string key = d.Key.Format(options.FilenameParts);
-            writer.WriteLine(string.Create(Invariant, $"#{i + 1}: {style.Key}{key}{style.Reset}: {Figures(d.SizeDiff, d.Size, d.CountDiff, d.Count, d.Stats?.Size, old is not null)}"));
+            writer.WriteLine(string.Create(s_invariant, $"#{i + 1}: {style.Key}{key}{style.Reset}: {Figures(d.SizeDiff, d.Size, d.CountDiff, d.Count, d.Stats?.Size, old is not null)}"));
         }
 
         if (differences.Count > shown)
@@ -46,7 +46,7 @@ internal sealed class TopWriter(DisplayTop options, TopStyle style, TextWriter w
                 countDiff += differences[i].CountDiff;
                 n += differences[i].Count;
             }
-            writer.WriteLine(string.Create(Invariant, $"{differences.Count - shown} more: {Figures(sizeDiff, size, countDiff, n, null, old is not null)}"));
+            writer.WriteLine(string.Create(s_invariant, $"{differences.Count - shown} more: {Figures(sizeDiff, size, countDiff, n, null, old is not null)}"));
         }
 
         AllocationStats total = current.Total;
@@ -84,8 +84,8 @@ internal sealed class TopWriter(DisplayTop options, TopStyle style, TextWriter w
         long roundedCountDiff = (long)Math.Round(countDiff);
         if (options.Count && (roundedCount != 0 || roundedCountDiff != 0))
         {
-            string text = "count=" + roundedCount.ToString(Invariant);
-            if (compare) text += " (" + Colored(countDiff, roundedCountDiff.ToString("+0;-0;+0", Invariant)) + ")";
+            string text = "count=" + roundedCount.ToString(s_invariant);
+            if (compare) text += " (" + Colored(countDiff, roundedCountDiff.ToString("+0;-0;+0", s_invariant)) + ")";
             parts.Add(text);
         }
         if (options.Average && roundedCount > 1)
@@ -99,11 +99,11 @@ internal sealed class TopWriter(DisplayTop options, TopStyle style, TextWriter w
     private static string Signed(double value, MetricFormat format) => format switch
     {
         MetricFormat.Size => ByteUnits.Compact(value, sign: true),
-        MetricFormat.Percent => (value * 100).ToString("+0.0;-0.0", Invariant) + "%",
-        _ => value.ToString("+0.##;-0.##", Invariant),
+        MetricFormat.Percent => (value * 100).ToString("+0.0;-0.0", s_invariant) + "%",
+        _ => value.ToString("+0.##;-0.##", s_invariant),
     };
 
-    internal static string Stamp(DateTimeOffset timestamp) => timestamp.ToString("yyyy-MM-dd HH:mm:ss", Invariant);
+    internal static string Stamp(DateTimeOffset timestamp) => timestamp.ToString("yyyy-MM-dd HH:mm:ss", s_invariant);
 
     internal static string Describe(GroupBy groupBy) => groupBy switch
     {

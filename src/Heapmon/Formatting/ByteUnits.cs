@@ -5,7 +5,7 @@ namespace Heapmon;
 /// <summary>Byte counts in human units (B, KiB, MiB, GiB, TiB), in the two layouts Pympler and tracemalloc print.</summary>
 public static class ByteUnits
 {
-    private static readonly string[] Units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+    private static readonly string[] s_units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
 
     /// <summary>
     /// Fixed-width, column-aligned form for tables (Pympler: pp): <c>"    344   B"</c>,
@@ -15,14 +15,14 @@ public static class ByteUnits
     {
         double value = bytes;
         int unit = 0;
-        while (Math.Abs(value) >= 1024 && unit < Units.Length - 1)
+        while (Math.Abs(value) >= 1024 && unit < s_units.Length - 1)
         {
             value /= 1024;
             unit++;
         }
         return unit == 0
             ? string.Create(CultureInfo.InvariantCulture, $"{bytes,7}   B")
-            : string.Create(CultureInfo.InvariantCulture, $"{value,7:F2} {Units[unit],3}");
+            : string.Create(CultureInfo.InvariantCulture, $"{value,7:F2} {s_units[unit],3}");
     }
 
     /// <summary>
@@ -37,9 +37,9 @@ public static class ByteUnits
         {
             bool last = unit == 4; // TiB is the largest unit tracemalloc prints
             if (Math.Abs(value) < 100 && unit != 0)
-                return string.Create(CultureInfo.InvariantCulture, $"{value.ToString(plus + "0.0;-0.0;" + plus + "0.0", CultureInfo.InvariantCulture)} {Units[unit]}");
+                return string.Create(CultureInfo.InvariantCulture, $"{value.ToString(plus + "0.0;-0.0;" + plus + "0.0", CultureInfo.InvariantCulture)} {s_units[unit]}");
             if (Math.Abs(value) < 10 * 1024 || last)
-                return string.Create(CultureInfo.InvariantCulture, $"{Math.Round(value).ToString(plus + "0;-0;" + plus + "0", CultureInfo.InvariantCulture)} {Units[unit]}");
+                return string.Create(CultureInfo.InvariantCulture, $"{Math.Round(value).ToString(plus + "0;-0;" + plus + "0", CultureInfo.InvariantCulture)} {s_units[unit]}");
             value /= 1024;
         }
     }

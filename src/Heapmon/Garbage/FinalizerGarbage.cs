@@ -25,7 +25,7 @@ public static class FinalizerGarbage
     /// Runtime types that stay reachable only through finalization by design: their finalizer
     /// re-registers them (ArrayPool trimming runs from Gen2GcCallback). Not leaks, so not reported.
     /// </summary>
-    private static readonly string[] RuntimeResurrectors =
+    private static readonly string[] s_runtimeResurrectors =
         ["System.Gen2GcCallback", "System.Reflection.Emit.DynamicResolver+DestroyScout"];
 
     private static FinalizerGarbageReport Analyse(ClrRuntime runtime, CancellationToken cancel)
@@ -41,7 +41,7 @@ public static class FinalizerGarbage
         bool Count(ClrObject obj)
         {
             string type = obj.Type?.Name ?? "<unknown type>";
-            if (Array.IndexOf(RuntimeResurrectors, type) >= 0) return false;
+            if (Array.IndexOf(s_runtimeResurrectors, type) >= 0) return false;
             (int count, long bytes) = byType.GetValueOrDefault(type);
             byType[type] = (count + 1, bytes + (long)((obj.Size + 7) & ~7UL));
             return true;

@@ -10,7 +10,7 @@ namespace Heapmon.Garbage;
 /// </summary>
 public static class GraphvizWriter
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly CultureInfo s_inv = CultureInfo.InvariantCulture;
 
     /// <summary>Writes the cycles of <paramref name="report"/> to <paramref name="path"/> as DOT (atomically).</summary>
     public static void Write(string path, CycleReport report) => AtomicFile.WriteAllText(path, ToDot(report));
@@ -26,12 +26,12 @@ public static class GraphvizWriter
         for (int c = 0; c < report.Cycles.Count; c++)
         {
             ReferenceCycle cycle = report.Cycles[c];
-            sb.AppendLine(Inv, $"  subgraph cluster_{c} {{");
-            sb.AppendLine(Inv, $"    label={Quote($"cycle {c + 1}: {cycle.ObjectCount} object{(cycle.ObjectCount == 1 ? "" : "s")}, {ByteUnits.Compact(cycle.TotalSize)}")};");
-            foreach (HeapObjectInfo o in cycle.Objects) sb.AppendLine(Inv, $"    {Node(o)};");
+            sb.AppendLine(s_inv, $"  subgraph cluster_{c} {{");
+            sb.AppendLine(s_inv, $"    label={Quote($"cycle {c + 1}: {cycle.ObjectCount} object{(cycle.ObjectCount == 1 ? "" : "s")}, {ByteUnits.Compact(cycle.TotalSize)}")};");
+            foreach (HeapObjectInfo o in cycle.Objects) sb.AppendLine(s_inv, $"    {Node(o)};");
             sb.AppendLine("  }");
             foreach (ObjectReference r in cycle.References)
-                sb.AppendLine(Inv, $"  {Id(cycle.Objects[r.From])} -> {Id(cycle.Objects[r.To])} [label={Quote(r.Field)}];");
+                sb.AppendLine(s_inv, $"  {Id(cycle.Objects[r.From])} -> {Id(cycle.Objects[r.To])} [label={Quote(r.Field)}];");
         }
         return End(sb);
     }
@@ -43,17 +43,17 @@ public static class GraphvizWriter
         var sb = Begin("retention", $"what keeps {report.Target.TypeName} alive" + (report.IncludesStackRoots ? "" : " (no stack roots)"));
         var nodes = new HashSet<ulong>();
         var edges = new HashSet<string>(StringComparer.Ordinal);
-        sb.AppendLine(Inv, $"  {Id(report.Target)} [label={Quote(NodeLabel(report.Target))}, style=bold, color=red];");
+        sb.AppendLine(s_inv, $"  {Id(report.Target)} [label={Quote(NodeLabel(report.Target))}, style=bold, color=red];");
         nodes.Add(report.Target.Address);
         for (int p = 0; p < report.Paths.Count; p++)
         {
             RetentionPath path = report.Paths[p];
-            string root = "root" + p.ToString(Inv);
-            sb.AppendLine(Inv, $"  {root} [shape=ellipse, style=filled, fillcolor=lightyellow, label={Quote(path.Root.Label)}];");
-            sb.AppendLine(Inv, $"  {root} -> {Id(path.Objects[0])};");
+            string root = "root" + p.ToString(s_inv);
+            sb.AppendLine(s_inv, $"  {root} [shape=ellipse, style=filled, fillcolor=lightyellow, label={Quote(path.Root.Label)}];");
+            sb.AppendLine(s_inv, $"  {root} -> {Id(path.Objects[0])};");
             for (int i = 0; i < path.Objects.Count; i++)
             {
-                if (nodes.Add(path.Objects[i].Address)) sb.AppendLine(Inv, $"  {Node(path.Objects[i])};");
+                if (nodes.Add(path.Objects[i].Address)) sb.AppendLine(s_inv, $"  {Node(path.Objects[i])};");
                 if (i == 0) continue;
                 string edge = $"  {Id(path.Objects[i - 1])} -> {Id(path.Objects[i])} [label={Quote(path.Fields[i - 1])}];";
                 if (edges.Add(edge)) sb.AppendLine(edge);
@@ -148,13 +148,13 @@ public static class GraphvizWriter
 
     private static string Node(HeapObjectInfo o) => $"{Id(o)} [label={Quote(NodeLabel(o))}]";
 
-    private static string Id(HeapObjectInfo o) => "o" + o.Address.ToString("x", Inv);
+    private static string Id(HeapObjectInfo o) => "o" + o.Address.ToString("x", s_inv);
 
     private static StringBuilder Begin(string name, string label)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(Inv, $"digraph {name} {{");
-        sb.AppendLine(Inv, $"  label={Quote(label)};");
+        sb.AppendLine(s_inv, $"digraph {name} {{");
+        sb.AppendLine(s_inv, $"  label={Quote(label)};");
         sb.AppendLine("  labelloc=t;");
         sb.AppendLine("  node [shape=box, fontname=\"monospace\", fontsize=10];");
         sb.AppendLine("  edge [fontname=\"monospace\", fontsize=9];");

@@ -13,7 +13,7 @@ namespace Heapmon.Garbage;
 /// </summary>
 internal sealed class LiveReferences
 {
-    private static readonly ConcurrentDictionary<Type, LiveReferences> Cache = new();
+    private static readonly ConcurrentDictionary<Type, LiveReferences> s_cache = new();
     private const int CompileAfter = 256;
 
     private readonly Type _type;
@@ -50,7 +50,7 @@ internal sealed class LiveReferences
     /// <summary>True when objects of this type can hold no references (strings, primitive arrays, plain data).</summary>
     public bool IsLeaf { get; }
 
-    public static LiveReferences For(Type type) => Cache.GetOrAdd(type, static t => new LiveReferences(t));
+    public static LiveReferences For(Type type) => s_cache.GetOrAdd(type, static t => new LiveReferences(t));
 
     /// <summary>Calls <paramref name="visit"/> for each non-null reference held by <paramref name="obj"/>.</summary>
     public void Visit<TState>(object obj, ref TState state, Visitor<TState> visit)

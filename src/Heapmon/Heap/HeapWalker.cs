@@ -35,7 +35,7 @@ internal readonly record struct WalkOutcome(bool Complete, long ObjectsWalked, s
 internal static unsafe class HeapWalker
 {
     private const int ChunkSize = 1 << 20;
-    private static readonly ulong MinObjectSize = 3 * (ulong)IntPtr.Size;
+    private static readonly ulong s_minObjectSize = 3 * (ulong)IntPtr.Size;
 
     // On the pinned object heap: its address never changes, so no pinning per walk.
     private static readonly byte[] s_chunk = GC.AllocateUninitializedArray<byte>(ChunkSize, pinned: true);
@@ -65,12 +65,12 @@ internal static unsafe class HeapWalker
                     // Not objects yet: the allocating thread owns this space, and the minimum object's
                     // worth past its limit, kept for the free object that closes the context when it is
                     // retired (until then it holds whatever was there, e.g. a reused free-list item).
-                    pos = Math.Min(contexts[ci].End + MinObjectSize, end);
+                    pos = Math.Min(contexts[ci].End + s_minObjectSize, end);
                     continue;
                 }
 
                 ulong word;
-                if (end - pos < MinObjectSize)
+                if (end - pos < s_minObjectSize)
                 {
                     // Too short for an object: only zero padding may be left.
                     if (SelfDataReader.ReadSelf(pos, new Span<byte>(&word, 8)) != 8 || word != 0)
@@ -78,7 +78,7 @@ internal static unsafe class HeapWalker
                     pos += 8;
                     continue;
                 }
-                if (pos < bufStart || pos + MinObjectSize > bufEnd)
+                if (pos < bufStart || pos + s_minObjectSize > bufEnd)
                 {
                     int want = (int)Math.Min(ChunkSize, end - pos);
                     if (SelfDataReader.ReadSelf(pos, new Span<byte>(buffer, want)) != want)
@@ -123,18 +123,18 @@ internal static unsafe class HeapWalker
                 size = (size + 7) & ~7UL;
                 if (size > end - pos && range.EndsAtObject)
                     return WalkOutcome.Failed(walked, $"the object at {pos:x} ({info.Name}) crosses the end of a gen0 region as the GC left it ({end:x})");
-                if ((size < MinObjectSize || size > end - pos) && range.KeptAroundPins)
+                if ((size < s_minObjectSize || size > end - pos) && range.KeptAroundPins)
                 {
                     if (!ResumeAtAnchor(layout.Anchors, ref pos, end, ref unfinished)) break;
                     continue;
                 }
-                if (size > end - pos && size >= MinObjectSize && range.Generation is HeapGeneration.Gen0 or HeapGeneration.Large or HeapGeneration.Pinned)
+                if (size > end - pos && size >= s_minObjectSize && range.Generation is HeapGeneration.Gen0 or HeapGeneration.Large or HeapGeneration.Pinned)
                 {
                     // Every object that existed when the range's end was read ends at or before it:
                     // this one was allocated since (often by the layout read itself). The range is done.
                     break;
                 }
-                if (size < MinObjectSize || size > end - pos)
+                if (size < s_minObjectSize || size > end - pos)
                     return WalkOutcome.Failed(walked, $"the object at {pos:x} ({range.Generation}, range {range.Start:x}-{range.End:x}, {info.Name}) has a size ({size}) past the end of its range");
 
                 visitor.Visit(pos, info, size, range.Generation);

@@ -9,7 +9,7 @@ namespace Heapmon.Heap;
 /// <summary>Reads the process's memory and the GC's figures for a snapshot (Pympler: ProcessMemoryInfo).</summary>
 internal static class ProcessFigures
 {
-    private static readonly string[] GenerationNames = ["gen0", "gen1", "gen2", "loh", "poh"];
+    private static readonly string[] s_generationNames = ["gen0", "gen1", "gen2", "loh", "poh"];
 
     /// <summary>Resident and virtual size: /proc/self/statm on Linux, else <see cref="Process"/>.</summary>
     [MethodImpl(SnapshotCode.OncePerCall)]
@@ -26,9 +26,9 @@ internal static class ProcessFigures
     {
         GCMemoryInfo info = GC.GetGCMemoryInfo(GCKind.Any);
         ReadOnlySpan<GCGenerationInfo> generations = info.GenerationInfo;
-        var perGeneration = new GenerationFigures[Math.Min(generations.Length, GenerationNames.Length)];
+        var perGeneration = new GenerationFigures[Math.Min(generations.Length, s_generationNames.Length)];
         for (int g = 0; g < perGeneration.Length; g++)
-            perGeneration[g] = new GenerationFigures(GenerationNames[g], generations[g].SizeAfterBytes, generations[g].FragmentationAfterBytes);
+            perGeneration[g] = new GenerationFigures(s_generationNames[g], generations[g].SizeAfterBytes, generations[g].FragmentationAfterBytes);
         int[] counts = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
         return new GcFigures(info.HeapSizeBytes, info.TotalCommittedBytes, info.FragmentedBytes, perGeneration, counts,
             GC.GetTotalAllocatedBytes(precise: true));

@@ -13,10 +13,10 @@ internal static class SamplingMath
     /// <summary>Mean distance between samples in bytes; fixed by the runtime (no knob).</summary>
     public const double MeanSamplingDistance = 102_400;
 
-    private static readonly double LogQ = Math.Log(1 - 1 / MeanSamplingDistance);
+    private static readonly double s_logQ = Math.Log(1 - 1 / MeanSamplingDistance);
 
     /// <summary>Probability that an object of <paramref name="size"/> bytes is sampled.</summary>
-    public static double SampledProbability(long size) => size <= 0 ? 1 : Math.Max(-double.ExpM1(size * LogQ), double.Epsilon);
+    public static double SampledProbability(long size) => size <= 0 ? 1 : Math.Max(-double.ExpM1(size * s_logQ), double.Epsilon);
 
     /// <summary>Objects one sample of this size stands for (1/π).</summary>
     public static double CountWeight(long size) => 1 / SampledProbability(size);

@@ -10,25 +10,25 @@ internal static class TracerLeases
     /// <summary>Frames kept per instantiation site when a lease starts the tracer.</summary>
     public const int TracebackLimit = 5;
 
-    private static readonly Lock Gate = new();
-    private static int _holders;
-    private static long _ownedSession; // the session a lease started; 0 if none
+    private static readonly Lock s_gate = new();
+    private static int s_holders;
+    private static long s_ownedSession; // the session a lease started; 0 if none
 
-    public static int Holders { get { lock (Gate) return _holders; } }
+    public static int Holders { get { lock (s_gate) return s_holders; } }
 
     /// <summary>Takes a lease, starting the tracer if nobody runs it.</summary>
     /// <exception cref="InvalidOperationException">The tracer could not start (the lease is not taken).</exception>
     /// <exception cref="PlatformNotSupportedException">Allocation sampling is not available here.</exception>
     public static void Acquire()
     {
-        lock (Gate)
+        lock (s_gate)
         {
             if (!AllocationSampler.IsRunning)
             {
                 try
                 {
                     AllocationSampler.Start(new SamplerSettings(TracebackLimit, IncludeRuntimeFrames: false, BufferSizeMB: 256));
-                    _ownedSession = AllocationSampler.RunningSession;
+                    s_ownedSession = AllocationSampler.RunningSession;
                 }
                 catch (InvalidOperationException) when (AllocationSampler.IsRunning)
                 {
@@ -39,7 +39,7 @@ internal static class TracerLeases
                     throw new InvalidOperationException($"Instantiation traces need the allocation tracer, which could not start: {e.Message}", e);
                 }
             }
-            _holders++;
+            s_holders++;
         }
     }
 
@@ -47,11 +47,11 @@ internal static class TracerLeases
     public static void Release()
     {
         long owned;
-        lock (Gate)
+        lock (s_gate)
         {
-            if (_holders == 0 || --_holders > 0) return;
-            owned = _ownedSession;
-            _ownedSession = 0;
+            if (s_holders == 0 || --s_holders > 0) return;
+            owned = s_ownedSession;
+            s_ownedSession = 0;
             if (owned != 0) AllocationSampler.Stop(owned);
         }
     }

@@ -11,7 +11,7 @@ public sealed partial class Sizer
     // attempts a call falls back to a reference-equality set, which is slower but GC-proof.
     private const int FastAttempts = 3;
 
-    [ThreadStatic] private static Sizer? t_default;
+    [ThreadStatic] private static Sizer? s_threadDefault;
 
     private readonly GraphWalker _walker;
     private readonly AddressBitmap _bits = new();
@@ -116,7 +116,7 @@ public sealed partial class Sizer
     {
         if (options is not null && !ReferenceEquals(options, SizingOptions.Default))
             return new Sizer(options, remember: false);
-        Sizer sizer = t_default ??= new Sizer(SizingOptions.Default, remember: false);
+        Sizer sizer = s_threadDefault ??= new Sizer(SizingOptions.Default, remember: false);
         sizer.Reset();
         return sizer;
     }

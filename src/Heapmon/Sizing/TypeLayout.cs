@@ -82,7 +82,7 @@ internal sealed class TypeLayout
         if (options.DelegateTargets != DelegateTargets.All && typeof(Delegate).IsAssignableFrom(type) && kind == ReferenceKind.Fixed)
         {
             // Delegate._target is the first reference field of every delegate.
-            targetOffset = DelegateTargetOffset;
+            targetOffset = s_delegateTargetOffset;
             offsets = offsets.Where(o => o != targetOffset).ToArray();
         }
 
@@ -109,7 +109,7 @@ internal sealed class TypeLayout
         };
     }
 
-    private static readonly nint DelegateTargetOffset = FieldNames.OffsetOf(
+    private static readonly nint s_delegateTargetOffset = FieldNames.OffsetOf(
         typeof(Delegate).GetField("_target", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!);
 
     private static bool IsStopType(Type type, IReadOnlyList<Type> stopAt)

@@ -9,7 +9,7 @@ namespace Heapmon.Stats;
 /// </summary>
 internal sealed class ClassFilter
 {
-    private static readonly ClassFilter All = new(null, null);
+    private static readonly ClassFilter s_all = new(null, null);
     private readonly string? _substring;
     private readonly Regex? _wildcard;
 
@@ -18,7 +18,7 @@ internal sealed class ClassFilter
     /// <summary>The filter for <paramref name="pattern"/>; null or empty matches every class.</summary>
     public static ClassFilter Parse(string? pattern)
     {
-        if (string.IsNullOrEmpty(pattern)) return All;
+        if (string.IsNullOrEmpty(pattern)) return s_all;
         if (!pattern.Contains('*')) return new ClassFilter(pattern, null);
         string regex = "^" + string.Join(".*", pattern.Split('*').Select(Regex.Escape)) + "$";
         return new ClassFilter(null, new Regex(regex, RegexOptions.CultureInvariant | RegexOptions.Singleline));

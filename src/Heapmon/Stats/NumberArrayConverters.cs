@@ -13,12 +13,12 @@ namespace Heapmon.Stats;
 internal sealed class NumberArrayConverter<T> : JsonConverter<T[]> where T : unmanaged
 {
     [ThreadStatic]
-    private static T[]? t_buffer;
+    private static T[]? s_threadBuffer;
 
     public override T[] Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.StartArray) throw new JsonException("expected an array of numbers");
-        T[] buffer = t_buffer ??= new T[1024];
+        T[] buffer = s_threadBuffer ??= new T[1024];
         int n = 0;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -26,7 +26,7 @@ internal sealed class NumberArrayConverter<T> : JsonConverter<T[]> where T : unm
             if (n == buffer.Length)
             {
                 Array.Resize(ref buffer, buffer.Length * 2);
-                t_buffer = buffer;
+                s_threadBuffer = buffer;
             }
             buffer[n++] = value;
         }

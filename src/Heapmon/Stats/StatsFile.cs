@@ -17,13 +17,13 @@ internal static class StatsFile
     /// <summary>The newest version this build writes and reads.</summary>
     public static int FormatVersion => FileFormat.Stats.Version;
 
-    private static readonly JsonTypeInfo<StatsFileDto> TypeInfo = CreateTypeInfo();
+    private static readonly JsonTypeInfo<StatsFileDto> s_typeInfo = CreateTypeInfo();
 
     public static void Write(string path, TrackerData data)
     {
         ArgumentNullException.ThrowIfNull(data);
         StatsFileDto dto = StatsCodec.Encode(data);
-        VersionedFile.Write(path, FileFormat.Stats, stream => JsonSerializer.Serialize(stream, dto, TypeInfo));
+        VersionedFile.Write(path, FileFormat.Stats, stream => JsonSerializer.Serialize(stream, dto, s_typeInfo));
     }
 
     public static TrackerData Read(string path)
@@ -31,7 +31,7 @@ internal static class StatsFile
         ArgumentNullException.ThrowIfNull(path);
         return VersionedFile.Read(path, FileFormat.Stats, content =>
         {
-            StatsFileDto dto = JsonSerializer.Deserialize(content.Bytes.Span, TypeInfo)
+            StatsFileDto dto = JsonSerializer.Deserialize(content.Bytes.Span, s_typeInfo)
                 ?? throw new InvalidDataException("empty document");
             return StatsCodec.Decode(dto);
         });

@@ -19,7 +19,7 @@ public enum StatsOutputKind
 /// </summary>
 public sealed record StatsOutput(string Path, StatsOutputKind Kind)
 {
-    private static readonly (string Extension, StatsOutputKind Kind)[] Extensions =
+    private static readonly (string Extension, StatsOutputKind Kind)[] s_extensions =
     [
         (".json.gz", StatsOutputKind.Dump), (".dat", StatsOutputKind.Dump),
         (".html", StatsOutputKind.Html), (".htm", StatsOutputKind.Html),
@@ -27,7 +27,7 @@ public sealed record StatsOutput(string Path, StatsOutputKind Kind)
     ];
 
     /// <summary>The path without its output extension: <c>x.json.gz</c> gives <c>x</c> (for files written beside it).</summary>
-    public string Stem => Path[..^Extensions.First(e => Path.EndsWith(e.Extension, StringComparison.OrdinalIgnoreCase)).Extension.Length];
+    public string Stem => Path[..^s_extensions.First(e => Path.EndsWith(e.Extension, StringComparison.OrdinalIgnoreCase)).Extension.Length];
 
     /// <summary>Recognises the kind from the extension.</summary>
     /// <exception cref="ArgumentException">The extension is not .json.gz, .dat, .html, .htm or .txt, or the path names a folder.</exception>
@@ -36,7 +36,7 @@ public sealed record StatsOutput(string Path, StatsOutputKind Kind)
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         string name = System.IO.Path.GetFileName(path).ToLowerInvariant();
         if (name.Length == 0) throw new ArgumentException($"--output '{path}' names a folder, not a file.");
-        foreach ((string extension, StatsOutputKind kind) in Extensions)
+        foreach ((string extension, StatsOutputKind kind) in s_extensions)
             if (name.EndsWith(extension, StringComparison.Ordinal)) return new StatsOutput(path, kind);
         throw new ArgumentException(
             $"--output '{path}': unknown kind of file; use .json.gz or .dat (stats dump), .html (report) or .txt (summary).");

@@ -10,7 +10,7 @@ namespace Heapmon.Tracking;
 internal sealed class PeriodicSnapshots
 {
     [ThreadStatic]
-    private static bool t_snapshotThread;
+    private static bool s_onSnapshotThread;
 
     private readonly SnapshotPipeline _pipeline;
     private readonly TrackerDiagnostics _diagnostics;
@@ -27,7 +27,7 @@ internal sealed class PeriodicSnapshots
     }
 
     /// <summary>Whether the calling thread is a periodic-snapshot thread, where only the tracker's own code runs.</summary>
-    public static bool OnSnapshotThread => t_snapshotThread;
+    public static bool OnSnapshotThread => s_onSnapshotThread;
 
     /// <summary>Starts the thread; failures are counted in <paramref name="diagnostics"/>.</summary>
     public static PeriodicSnapshots Start(SnapshotPipeline pipeline, TrackerDiagnostics diagnostics, TimeSpan interval)
@@ -46,7 +46,7 @@ internal sealed class PeriodicSnapshots
 
     private void Loop()
     {
-        t_snapshotThread = true;
+        s_onSnapshotThread = true;
         long next = Stopwatch.GetTimestamp();
         while (true)
         {

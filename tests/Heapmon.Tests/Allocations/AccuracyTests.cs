@@ -16,7 +16,7 @@ public sealed class AccuracyTests
 
     private const long OneMB = 1_000_000;
 
-    private static readonly Lazy<string> Run = new(() =>
+    private static readonly Lazy<string> s_run = new(() =>
     {
         string dir = TestPaths.NewTempDirectory("alloc-accuracy");
         ChildResult result = ChildProcess.RunDotnet(TestPaths.Assembly("Allocations"), ["accuracy", dir, "6"], timeout: TimeSpan.FromMinutes(4));
@@ -24,7 +24,7 @@ public sealed class AccuracyTests
         return dir;
     });
 
-    private static List<Truth> ReadTruth(string name) => JsonSerializer.Deserialize<List<Truth>>(File.ReadAllText(Path.Combine(Run.Value, name)))!;
+    private static List<Truth> ReadTruth(string name) => JsonSerializer.Deserialize<List<Truth>>(File.ReadAllText(Path.Combine(s_run.Value, name)))!;
 
     private static Dictionary<string, AllocationStats> SitesByLine(AllocationSnapshot snapshot)
     {
@@ -40,27 +40,27 @@ public sealed class AccuracyTests
     }
 
     [Fact]
-    public void Top_by_line_names_every_site_above_1_MB_in_the_right_order()
+    public void TopByLineNamesEverySiteAbove1MBInTheRightOrder()
     {
         List<Truth> truth = ReadTruth("sites.truth.json");
-        Dictionary<string, AllocationStats> estimated = SitesByLine(AllocationSnapshot.Load(Path.Combine(Run.Value, "sites.json")));
+        Dictionary<string, AllocationStats> estimated = SitesByLine(AllocationSnapshot.Load(Path.Combine(s_run.Value, "sites.json")));
         string[] expected = [.. truth.Where(t => t.Bytes > OneMB).OrderByDescending(t => t.Bytes).Select(t => t.Site)];
         Assert.Equal(7, expected.Length);
         Assert.All(expected, site => Assert.True(estimated.ContainsKey(site), $"site {site} missing from the top"));
         Assert.Equal(expected, expected.OrderByDescending(site => estimated[site].Size.Value));
 
         // And in the printed top, the sites appear in that order (other lines may sit between them).
-        var top = AllocationSnapshot.Load(Path.Combine(Run.Value, "sites.json")).TopBy(GroupBy.Line).Top();
+        var top = AllocationSnapshot.Load(Path.Combine(s_run.Value, "sites.json")).TopBy(GroupBy.Line).Top();
         Dictionary<string, int> lines = SourceLines.Sites("samples/Allocations/Accuracy.cs");
         int[] ranks = [.. expected.Select(site => top.ToList().FindIndex(p => p.Key.FileName!.EndsWith("Accuracy.cs") && p.Key.LineNumber == lines[site]))];
         Assert.Equal(ranks.Order(), ranks);
     }
 
     [Fact]
-    public void Top_by_type_names_every_type_above_1_MB_in_the_right_order()
+    public void TopByTypeNamesEveryTypeAbove1MBInTheRightOrder()
     {
         var truthByType = ReadTruth("sites.truth.json").GroupBy(t => t.Type).ToDictionary(g => g.Key, g => g.Sum(t => t.Bytes));
-        var estimated = AllocationSnapshot.Load(Path.Combine(Run.Value, "sites.json")).TopBy(GroupBy.Type).Stats.ToDictionary(p => p.Key.TypeName!, p => p.Value);
+        var estimated = AllocationSnapshot.Load(Path.Combine(s_run.Value, "sites.json")).TopBy(GroupBy.Type).Stats.ToDictionary(p => p.Key.TypeName!, p => p.Value);
         string[] expected = [.. truthByType.Where(p => p.Value > OneMB).OrderByDescending(p => p.Value).Select(p => p.Key)];
         Assert.Equal(["System.Int64[]", "System.Byte[]", "System.Int32[]", "System.String", "AllocationsSample.Node", "System.Object"], expected);
         Assert.All(expected, type => Assert.True(estimated.ContainsKey(type), $"type {type} missing"));
@@ -68,7 +68,7 @@ public sealed class AccuracyTests
     }
 
     [Fact]
-    public void Intervals_hold_the_true_size_and_count_for_at_least_90_percent_of_sites()
+    public void IntervalsHoldTheTrueSizeAndCountForAtLeast90PercentOfSites()
     {
         var misses = new List<string>();
         int checks = 0, unsampled = 0;
@@ -86,11 +86,11 @@ public sealed class AccuracyTests
             if (!stats.Count.Contains(truth.Count)) misses.Add($"{what} count {truth.Count} not in {stats.Count}");
         }
 
-        Dictionary<string, AllocationStats> sites = SitesByLine(AllocationSnapshot.Load(Path.Combine(Run.Value, "sites.json")));
+        Dictionary<string, AllocationStats> sites = SitesByLine(AllocationSnapshot.Load(Path.Combine(s_run.Value, "sites.json")));
         foreach (Truth truth in ReadTruth("sites.truth.json")) Check(truth.Site, sites.GetValueOrDefault(truth.Site), truth);
         for (int round = 0; round < 6; round++)
         {
-            var byType = AllocationSnapshot.Load(Path.Combine(Run.Value, $"tagged-{round}.json")).TopBy(GroupBy.Type).Stats.ToDictionary(p => p.Key.TypeName!, p => p.Value);
+            var byType = AllocationSnapshot.Load(Path.Combine(s_run.Value, $"tagged-{round}.json")).TopBy(GroupBy.Type).Stats.ToDictionary(p => p.Key.TypeName!, p => p.Value);
             foreach (Truth truth in ReadTruth($"tagged-{round}.truth.json")) Check($"round {round} {truth.Site}", byType.GetValueOrDefault(truth.Type), truth);
         }
         Assert.True(checks >= 300, $"only {checks} checks ({unsampled} groups unsampled)");

@@ -48,7 +48,7 @@ public sealed class AllocCommandTests
     }
 
     [Fact]
-    public void Default_is_the_top_10_lines_with_metrics()
+    public void DefaultIsTheTop10LinesWithMetrics()
     {
         string text = Ok(First);
         Assert.StartsWith("2026-03-01 12:30:45: Top 10 allocations per filename and line number\n#1: .../app/data/Cache.cs:33: size=16.0 MiB, count=2, average=8192 KiB\n", text);
@@ -56,19 +56,19 @@ public sealed class AllocCommandTests
     }
 
     [Fact]
-    public void Address_groups_by_sampled_object() => Assert.Contains("per address\n#1: memory block 0x2001 (System.Int64[]): size=8192 KiB", Ok("-a", First));
+    public void AddressGroupsBySampledObject() => Assert.Contains("per address\n#1: memory block 0x2001 (System.Int64[]): size=8192 KiB", Ok("-a", First));
 
     [Fact]
-    public void File_groups_by_file() => Assert.Contains("per filename\n#1: .../app/data/Loader.cs: size=16.0 MiB, count=4", Ok("--file", First));
+    public void FileGroupsByFile() => Assert.Contains("per filename\n#1: .../app/data/Loader.cs: size=16.0 MiB, count=4", Ok("--file", First));
 
     [Fact]
-    public void Type_groups_by_allocated_type() => Assert.Contains("per type\n#1: System.Byte[]: size=16.0 MiB, count=4", Ok("--type", First));
+    public void TypeGroupsByAllocatedType() => Assert.Contains("per type\n#1: System.Byte[]: size=16.0 MiB, count=4", Ok("--type", First));
 
     [Fact]
-    public void Number_limits_the_top() => Assert.Contains("Top 1 allocations per filename and line number\n#1: .../app/data/Cache.cs:33: size=16.0 MiB, count=2, average=8192 KiB\n2 more: size=16.0 MiB, count=4", Ok("-n", "1", First));
+    public void NumberLimitsTheTop() => Assert.Contains("Top 1 allocations per filename and line number\n#1: .../app/data/Cache.cs:33: size=16.0 MiB, count=2, average=8192 KiB\n2 more: size=16.0 MiB, count=4", Ok("-n", "1", First));
 
     [Fact]
-    public void Several_files_are_compared_each_with_the_previous()
+    public void SeveralFilesAreComparedEachWithThePrevious()
     {
         string text = Ok("-M", First, Second, Third);
         Assert.Contains("12:30:45: Top 10 allocations per filename and line number\n", text);
@@ -77,18 +77,18 @@ public sealed class AllocCommandTests
     }
 
     [Fact]
-    public void First_compares_every_file_with_the_first()
+    public void FirstComparesEveryFileWithTheFirst()
     {
         string text = Ok("--first", "-M", First, Second, Third);
         Assert.Contains("12:32:45: Top 10 allocations per filename and line number (compared to 2026-03-01 12:30:45)\n#1: .../app/data/Loader.cs:120: size=36.0 MiB (+24.0 MiB), count=9 (+6)", text);
     }
 
     [Fact]
-    public void Cumulative_counts_callers_too() =>
+    public void CumulativeCountsCallersToo() =>
         Assert.Contains("Cumulative top 1 allocations per filename and line number\n#1: .../src/app/Program.cs:10: size=16.0 MiB, count=4", Ok("-c", "-n", "1", First));
 
     [Fact]
-    public void Block_shows_one_sample_with_its_traceback()
+    public void BlockShowsOneSampleWithItsTraceback()
     {
         Assert.Equal("Memory block 0x2001: size=8192 KiB, type=System.Int64[]\n  at App.Work in .../app/data/Cache.cs:33\n  at App.Main in .../src/app/Program.cs:11\n", Ok("-b", "0x2001", First));
         Assert.Equal("Memory block 0x2001: size=8192 KiB, type=System.Int64[]\n  at App.Work in .../app/data/Cache.cs:33\n  at App.Main in .../src/app/Program.cs:11\n", Ok("--block", "8193", First));
@@ -96,7 +96,7 @@ public sealed class AllocCommandTests
     }
 
     [Fact]
-    public void Traceback_shows_the_biggest_samples_with_their_frames()
+    public void TracebackShowsTheBiggestSamplesWithTheirFrames()
     {
         string text = Ok("--traceback", "-n", "2", First);
         Assert.Equal("""
@@ -114,7 +114,7 @@ public sealed class AllocCommandTests
     }
 
     [Fact]
-    public void Include_keeps_matching_most_recent_frames_with_optional_line()
+    public void IncludeKeepsMatchingMostRecentFramesWithOptionalLine()
     {
         string text = Ok("-i", "*Loader.cs", "-M", First);
         Assert.Contains("Loader.cs:120", text);
@@ -128,7 +128,7 @@ public sealed class AllocCommandTests
     }
 
     [Fact]
-    public void Include_traceback_matches_any_frame()
+    public void IncludeTracebackMatchesAnyFrame()
     {
         string text = Ok("-I", "*Program.cs:11", "-M", First);
         Assert.Contains("Cache.cs:33", text);
@@ -137,7 +137,7 @@ public sealed class AllocCommandTests
     }
 
     [Fact]
-    public void Exclude_drops_matching_most_recent_frames()
+    public void ExcludeDropsMatchingMostRecentFrames()
     {
         string text = Ok("-x", "*Cache.cs", "-M", First);
         Assert.DoesNotContain("Cache.cs", text);
@@ -147,7 +147,7 @@ public sealed class AllocCommandTests
     }
 
     [Fact]
-    public void Exclude_traceback_drops_on_any_frame()
+    public void ExcludeTracebackDropsOnAnyFrame()
     {
         string text = Ok("-X", "*Program.cs:10", "-M", First);
         Assert.Contains("Cache.cs:33", text);
@@ -155,7 +155,7 @@ public sealed class AllocCommandTests
     }
 
     [Fact]
-    public void Hide_options_remove_their_figure()
+    public void HideOptionsRemoveTheirFigure()
     {
         Assert.DoesNotContain("size=", Ok("-S", First));
         Assert.DoesNotContain("count=", Ok("-C", First));
@@ -166,14 +166,14 @@ public sealed class AllocCommandTests
     }
 
     [Fact]
-    public void Filename_parts_shorten_paths()
+    public void FilenamePartsShortenPaths()
     {
         Assert.Contains("#1: .../Cache.cs:33:", Ok("-P", "1", First));
         Assert.Contains("#1: /src/app/data/Cache.cs:33:", Ok("--filename-parts", "0", First));
     }
 
     [Fact]
-    public void Color_options_and_NO_COLOR()
+    public void ColorOptionsAndNOCOLOR()
     {
         Assert.Contains("\e[1;36m.../app/data/Cache.cs:33\e[0m", Ok("--color", First));
         Assert.DoesNotContain("\e[", Ok("--no-color", First));
@@ -193,7 +193,7 @@ public sealed class AllocCommandTests
     [InlineData("unknown option '--number' (did you mean '--top'?)", "--number", "3", "FIRST")]
     [InlineData("this snapshot has no traces", "-a", "STATS")]
     [InlineData("this snapshot has no traces", "-I", "*x.cs", "STATS")]
-    public void Bad_input_is_one_line_on_stderr_and_exit_code_2(string message, params string[] args)
+    public void BadInputIsOneLineOnStderrAndExitCode2(string message, params string[] args)
     {
         string[] resolved = [.. args.Select(a => a == "FIRST" ? First : a == "STATS" ? StatsOnly : a)];
         (int exit, string output, string error) = Run(resolved);
@@ -205,7 +205,7 @@ public sealed class AllocCommandTests
     }
 
     [Fact]
-    public void A_corrupt_file_among_several_is_named()
+    public void ACorruptFileAmongSeveralIsNamed()
     {
         string bad = Path.Combine(_dir, "bad.json");
         File.WriteAllText(bad, "{\"format\":\"heapmon-allocations\",\"version\":1,");

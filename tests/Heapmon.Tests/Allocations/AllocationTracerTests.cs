@@ -10,8 +10,8 @@ namespace Heapmon.Tests.Allocations;
 public sealed class AllocationTracerTests : IDisposable
 {
     private const int MiB = 1024 * 1024;
-    private static readonly Dictionary<string, int> Lines = SourceLines.Sites("tests/Heapmon.Tests/Allocations/AllocationTracerTests.cs");
-    private static object? _sink;
+    private static readonly Dictionary<string, int> s_lines = SourceLines.Sites("tests/Heapmon.Tests/Allocations/AllocationTracerTests.cs");
+    private static object? s_sink;
 
     public void Dispose()
     {
@@ -20,16 +20,16 @@ public sealed class AllocationTracerTests : IDisposable
     }
 
     private static bool IsHere(AllocationKey key, string site) =>
-        key.FileName is { } file && file.EndsWith("/Allocations/AllocationTracerTests.cs", StringComparison.Ordinal) && key.LineNumber == Lines[site];
+        key.FileName is { } file && file.EndsWith("/Allocations/AllocationTracerTests.cs", StringComparison.Ordinal) && key.LineNumber == s_lines[site];
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void AllocateMegabytes(int count)
     {
-        for (int i = 0; i < count; i++) _sink = new byte[MiB]; // site:megabytes
+        for (int i = 0; i < count; i++) s_sink = new byte[MiB]; // site:megabytes
     }
 
     [Fact]
-    public void Start_and_stop_set_the_state_and_options_are_checked()
+    public void StartAndStopSetTheStateAndOptionsAreChecked()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => AllocationTracer.Start(tracebackLimit: 0));
         AllocationTracer.Start(tracebackLimit: 3);
@@ -42,7 +42,7 @@ public sealed class AllocationTracerTests : IDisposable
     }
 
     [Fact]
-    public void Megabyte_arrays_at_a_known_line_are_counted_nearly_exactly()
+    public void MegabyteArraysAtAKnownLineAreCountedNearlyExactly()
     {
         AllocationTracer.Start(tracebackLimit: 2);
         AllocateMegabytes(30);
@@ -51,7 +51,7 @@ public sealed class AllocationTracerTests : IDisposable
         // A 1 MiB object is sampled with probability 1 − e^−10.24: the interval is ±0.3% and holds 30.
         Assert.True(line.Count.Contains(30), line.Count.ToString());
         Assert.True(line.Size.Contains(30.0 * (MiB + 24)), line.Size.ToString());
-        Assert.All(snapshot.Traces!.Where(t => t.Traceback.Count > 0 && t.Traceback[0].LineNumber == Lines["megabytes"] && t.Traceback[0].FileName.EndsWith("AllocationTracerTests.cs")), t =>
+        Assert.All(snapshot.Traces!.Where(t => t.Traceback.Count > 0 && t.Traceback[0].LineNumber == s_lines["megabytes"] && t.Traceback[0].FileName.EndsWith("AllocationTracerTests.cs")), t =>
         {
             Assert.Equal("System.Byte[]", t.TypeName);
             Assert.Equal(MiB + 24, t.Size);
@@ -67,17 +67,17 @@ public sealed class AllocationTracerTests : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void AllocateStrings()
     {
-        for (int i = 0; i < 20; i++) _sink = new string('x', 500_000); // site:strings
+        for (int i = 0; i < 20; i++) s_sink = new string('x', 500_000); // site:strings
     }
 
     [Fact]
-    public void Runtime_frames_are_skipped_unless_asked_for()
+    public void RuntimeFramesAreSkippedUnlessAskedFor()
     {
         // new string(char, int) allocates inside System.Private.CoreLib (String.Ctor).
         AllocationTracer.Start(tracebackLimit: 2);
         AllocateStrings();
         AllocationTrace skipped = AllocationSnapshot.Take(traces: true).Traces!.First(t => t.TypeName == "System.String" && t.Size > 1_000_000);
-        Assert.Equal(Lines["strings"], skipped.Traceback[0].LineNumber);
+        Assert.Equal(s_lines["strings"], skipped.Traceback[0].LineNumber);
         AllocationTracer.Stop();
 
         AllocationTracer.Start(AllocationTracerOptions.Default with { TracebackLimit = 2, IncludeRuntimeFrames = true });
@@ -85,11 +85,11 @@ public sealed class AllocationTracerTests : IDisposable
         AllocationTrace kept = AllocationSnapshot.Take(traces: true).Traces!.First(t => t.TypeName == "System.String" && t.Size > 1_000_000);
         Assert.Equal("<System.Private.CoreLib>", kept.Traceback[0].FileName);
         Assert.StartsWith("System.String.", kept.Traceback[0].Method);
-        Assert.Equal(Lines["strings"], kept.Traceback[1].LineNumber);
+        Assert.Equal(s_lines["strings"], kept.Traceback[1].LineNumber);
     }
 
     [Fact]
-    public void Clear_traces_forgets_earlier_samples()
+    public void ClearTracesForgetsEarlierSamples()
     {
         AllocationTracer.Start();
         AllocateMegabytes(5);
@@ -99,7 +99,7 @@ public sealed class AllocationTracerTests : IDisposable
     }
 
     [Fact]
-    public void Filters_select_what_is_traced_from_then_on()
+    public void FiltersSelectWhatIsTracedFromThenOn()
     {
         AllocationTracer.Start();
         AllocationTracer.AddExcludeFilter("*/Allocations/AllocationTracerTests.cs");
@@ -108,10 +108,10 @@ public sealed class AllocationTracerTests : IDisposable
         Assert.DoesNotContain(AllocationSnapshot.Take().TopBy(GroupBy.Line).Stats.Keys, k => IsHere(k, "megabytes"));
 
         AllocationTracer.ClearFilters();
-        AllocationTracer.AddIncludeFilter("*/Allocations/AllocationTracerTests.cs", Lines["megabytes"]);
+        AllocationTracer.AddIncludeFilter("*/Allocations/AllocationTracerTests.cs", s_lines["megabytes"]);
         AllocationTracer.ClearTraces();
         AllocateMegabytes(5);
-        _sink = new byte[2 * MiB]; // site:other
+        s_sink = new byte[2 * MiB]; // site:other
         var keys = AllocationSnapshot.Take().TopBy(GroupBy.Line).Stats.Keys.ToList();
         Assert.Contains(keys, k => IsHere(k, "megabytes"));
         Assert.DoesNotContain(keys, k => IsHere(k, "other"));
@@ -119,7 +119,7 @@ public sealed class AllocationTracerTests : IDisposable
     }
 
     [Fact]
-    public void An_object_whose_allocation_was_sampled_has_its_trace()
+    public void AnObjectWhoseAllocationWasSampledHasItsTrace()
     {
         AllocationTracer.Start();
         bool found = false;
@@ -134,7 +134,7 @@ public sealed class AllocationTracerTests : IDisposable
                 Assert.Equal("System.Byte[]", trace!.TypeName);
                 Assert.Equal(MiB + 24, trace.Size);
                 Assert.EndsWith("AllocationTracerTests.cs", trace.Traceback[0].FileName);
-                Assert.Equal(Lines["objecttrace"], trace.Traceback[0].LineNumber);
+                Assert.Equal(s_lines["objecttrace"], trace.Traceback[0].LineNumber);
             }
             GC.KeepAlive(big);
         }
@@ -161,18 +161,18 @@ public sealed class AllocationTracerTests : IDisposable
     }
 
     [Fact]
-    public void Instantiation_sites_of_a_class_and_its_subclasses_have_estimated_counts()
+    public void InstantiationSitesOfAClassAndItsSubclassesHaveEstimatedCounts()
     {
         AllocationTracer.Start(tracebackLimit: 2);
-        for (int i = 0; i < 60_000; i++) _sink = new Shape(); // site:shapes
-        for (int i = 0; i < 60_000; i++) _sink = new Circle(); // site:circles
+        for (int i = 0; i < 60_000; i++) s_sink = new Shape(); // site:shapes
+        for (int i = 0; i < 60_000; i++) s_sink = new Circle(); // site:circles
 
         var own = InstantiationSites.Of(typeof(Shape), includeSubclasses: false);
-        Assert.Contains(own, s => s.Frames[0].EndsWith($"AllocationTracerTests.cs:{Lines["shapes"]})"));
-        Assert.DoesNotContain(own, s => s.Frames[0].EndsWith($"AllocationTracerTests.cs:{Lines["circles"]})"));
+        Assert.Contains(own, s => s.Frames[0].EndsWith($"AllocationTracerTests.cs:{s_lines["shapes"]})"));
+        Assert.DoesNotContain(own, s => s.Frames[0].EndsWith($"AllocationTracerTests.cs:{s_lines["circles"]})"));
 
         var all = InstantiationSites.Of(typeof(Shape), includeSubclasses: true);
-        var circles = Assert.Single(all, s => s.Frames[0].EndsWith($"AllocationTracerTests.cs:{Lines["circles"]})"));
+        var circles = Assert.Single(all, s => s.Frames[0].EndsWith($"AllocationTracerTests.cs:{s_lines["circles"]})"));
         Assert.Equal(2, circles.Frames.Count);
         Assert.True(circles.Samples > 0);
         Assert.True(circles.Low <= circles.EstimatedCount && circles.EstimatedCount <= circles.High);
@@ -182,7 +182,7 @@ public sealed class AllocationTracerTests : IDisposable
     }
 
     [Fact]
-    public void Snapshot_metrics_match_the_runtime_counters()
+    public void SnapshotMetricsMatchTheRuntimeCounters()
     {
         AllocationTracer.Start();
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
@@ -198,7 +198,7 @@ public sealed class AllocationTracerTests : IDisposable
     }
 
     [Fact]
-    public void Display_top_task_runs_on_memory_growth_the_scheduled_number_of_times()
+    public void DisplayTopTaskRunsOnMemoryGrowthTheScheduledNumberOfTimes()
     {
         AllocationTracer.Start();
         var output = new StringWriter();
@@ -221,7 +221,7 @@ public sealed class AllocationTracerTests : IDisposable
     }
 
     [Fact]
-    public void Delay_triggers_a_task_and_a_failing_task_is_cancelled()
+    public void DelayTriggersATaskAndAFailingTaskIsCancelled()
     {
         AllocationTracer.Start();
         int calls = 0;
@@ -241,7 +241,7 @@ public sealed class AllocationTracerTests : IDisposable
     }
 
     [Fact]
-    public void Take_snapshot_task_writes_numbered_files_from_its_template()
+    public void TakeSnapshotTaskWritesNumberedFilesFromItsTemplate()
     {
         AllocationTracer.Start();
         string dir = TestPaths.NewTempDirectory("alloc-task");
@@ -257,7 +257,7 @@ public sealed class AllocationTracerTests : IDisposable
     }
 
     [Fact]
-    public void Tasks_need_a_trigger_and_a_running_tracer_and_stop_cancels_them()
+    public void TasksNeedATriggerAndARunningTracerAndStopCancelsThem()
     {
         var task = new AllocationTask(() => { });
         Assert.Throws<InvalidOperationException>(() => task.Schedule()); // no delay, no threshold

@@ -15,7 +15,7 @@ public sealed class DisplayTopTests
     }
 
     [Fact]
-    public void Top_by_line_prints_the_seed_layout()
+    public void TopByLinePrintsTheSeedLayout()
     {
         string text = Render((d, w) => d.DisplaySnapshot(Exact(), output: w));
         Assert.Equal("""
@@ -33,7 +33,7 @@ public sealed class DisplayTopTests
     }
 
     [Fact]
-    public void Count_limits_the_lines_and_the_rest_is_summed_in_a_more_line()
+    public void CountLimitsTheLinesAndTheRestIsSummedInAMoreLine()
     {
         string text = Render((d, w) => d.DisplaySnapshot(Exact(), count: 1, output: w), new DisplayTop { Metrics = false });
         Assert.Equal("""
@@ -47,7 +47,7 @@ public sealed class DisplayTopTests
     }
 
     [Fact]
-    public void A_second_display_shows_changes_since_the_previous_snapshot()
+    public void ASecondDisplayShowsChangesSinceThePreviousSnapshot()
     {
         var display = new DisplayTop { Metrics = false };
         Render((d, w) => d.DisplaySnapshot(Exact(), output: w), display);
@@ -64,7 +64,7 @@ public sealed class DisplayTopTests
     }
 
     [Fact]
-    public void Compare_to_first_keeps_the_first_snapshot_as_reference()
+    public void CompareToFirstKeepsTheFirstSnapshotAsReference()
     {
         var display = new DisplayTop { Metrics = false, CompareToPrevious = false };
         Render((d, w) => d.DisplaySnapshot(Exact(), output: w), display);
@@ -82,7 +82,7 @@ public sealed class DisplayTopTests
     }
 
     [Fact]
-    public void Metric_changes_are_shown_next_to_the_metric()
+    public void MetricChangesAreShownNextToTheMetric()
     {
         var display = new DisplayTop();
         Render((d, w) => d.DisplaySnapshot(Exact(), output: w), display);
@@ -93,7 +93,7 @@ public sealed class DisplayTopTests
     }
 
     [Fact]
-    public void Groupings_have_their_own_titles_and_keys()
+    public void GroupingsHaveTheirOwnTitlesAndKeys()
     {
         var quiet = new DisplayTop { Metrics = false };
         string byType = Render((d, w) => d.DisplaySnapshot(Exact(), groupBy: GroupBy.Type, output: w), quiet);
@@ -107,7 +107,7 @@ public sealed class DisplayTopTests
     }
 
     [Fact]
-    public void Hiding_size_count_average_and_metrics_removes_exactly_those()
+    public void HidingSizeCountAverageAndMetricsRemovesExactlyThose()
     {
         string text = Render((d, w) => d.DisplaySnapshot(Exact(), count: 1, output: w), new DisplayTop { Count = false, Average = false, Metrics = false });
         Assert.Contains("#1: .../app/data/Cache.cs:33: size=16.0 MiB\n", text);
@@ -117,7 +117,7 @@ public sealed class DisplayTopTests
     }
 
     [Fact]
-    public void Filename_parts_shorten_paths_and_zero_shows_them_whole()
+    public void FilenamePartsShortenPathsAndZeroShowsThemWhole()
     {
         Assert.Contains("#1: .../Cache.cs:33:", Render((d, w) => d.DisplaySnapshot(Exact(), output: w), new DisplayTop { FilenameParts = 1 }));
         Assert.Contains("#1: /src/app/data/Cache.cs:33:", Render((d, w) => d.DisplaySnapshot(Exact(), output: w), new DisplayTop { FilenameParts = 0 }));
@@ -125,7 +125,7 @@ public sealed class DisplayTopTests
     }
 
     [Fact]
-    public void Colour_marks_keys_growth_and_shrinkage_only_when_asked()
+    public void ColourMarksKeysGrowthAndShrinkageOnlyWhenAsked()
     {
         var display = new DisplayTop { Color = true, Metrics = false };
         Render((d, w) => d.DisplaySnapshot(Exact(), output: w), display);
@@ -140,7 +140,7 @@ public sealed class DisplayTopTests
     }
 
     [Fact]
-    public void Estimates_from_few_samples_show_their_interval()
+    public void EstimatesFromFewSamplesShowTheirInterval()
     {
         // 10 samples of 24-byte objects: about 42,700 objects, ±50% and more.
         AllocationSnapshot few = Make([.. Enumerable.Range(0, 10).Select(i => Trace(i, "System.Object", 24, Frame("Hot.cs", 3)))]);

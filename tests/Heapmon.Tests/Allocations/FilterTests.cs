@@ -5,7 +5,7 @@ namespace Heapmon.Tests.Allocations;
 
 public sealed class FilterTests
 {
-    private static readonly TraceFrame[] Stack =
+    private static readonly TraceFrame[] s_stack =
     [
         new("/src/app/data/Loader.cs", 120, "App.Load"),
         new("/src/app/Program.cs", 10, "App.Main"),
@@ -21,7 +21,7 @@ public sealed class FilterTests
         Assert.Equal(expected, new Filter(true, pattern).MatchFilename("/src/app/data/Loader.cs"));
 
     [Fact]
-    public void Line_numbers_narrow_a_match_and_zero_means_any()
+    public void LineNumbersNarrowAMatchAndZeroMeansAny()
     {
         Assert.True(new Filter(true, "*Loader.cs", 120).Match("/x/Loader.cs", 120));
         Assert.False(new Filter(true, "*Loader.cs", 121).Match("/x/Loader.cs", 120));
@@ -30,23 +30,23 @@ public sealed class FilterTests
     }
 
     [Fact]
-    public void Most_recent_frame_only_unless_traceback_is_set()
+    public void MostRecentFrameOnlyUnlessTracebackIsSet()
     {
-        Assert.False(new Filter(true, "*Program.cs").MatchTraceback(Stack));
-        Assert.True(new Filter(true, "*Program.cs", traceback: true).MatchTraceback(Stack));
+        Assert.False(new Filter(true, "*Program.cs").MatchTraceback(s_stack));
+        Assert.True(new Filter(true, "*Program.cs", traceback: true).MatchTraceback(s_stack));
         Assert.True(new Filter(true, Filter.UnknownFile).MatchTraceback([]));
     }
 
     [Fact]
-    public void Includes_are_alternatives_and_any_exclude_wins()
+    public void IncludesAreAlternativesAndAnyExcludeWins()
     {
         Filter[] filters = [new(true, "*Other.cs"), new(true, "*Loader.cs")];
-        Assert.True(Filter.Accepts(filters, Stack));
-        Assert.False(Filter.Accepts([.. filters, new Filter(false, "*Main*"), new Filter(false, "*Program.cs", traceback: true)], Stack));
-        Assert.False(Filter.Accepts([new Filter(true, "*Other.cs")], Stack));
-        Assert.True(Filter.Accepts([], Stack));
+        Assert.True(Filter.Accepts(filters, s_stack));
+        Assert.False(Filter.Accepts([.. filters, new Filter(false, "*Main*"), new Filter(false, "*Program.cs", traceback: true)], s_stack));
+        Assert.False(Filter.Accepts([new Filter(true, "*Other.cs")], s_stack));
+        Assert.True(Filter.Accepts([], s_stack));
     }
 
     [Fact]
-    public void Empty_pattern_is_refused() => Assert.Throws<ArgumentException>(() => new Filter(true, ""));
+    public void EmptyPatternIsRefused() => Assert.Throws<ArgumentException>(() => new Filter(true, ""));
 }

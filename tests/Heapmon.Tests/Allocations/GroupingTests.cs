@@ -7,7 +7,7 @@ namespace Heapmon.Tests.Allocations;
 public sealed class GroupingTests
 {
     [Fact]
-    public void Top_by_line_file_type_and_address_sum_the_exact_objects()
+    public void TopByLineFileTypeAndAddressSumTheExactObjects()
     {
         AllocationSnapshot snapshot = Exact();
         var byLine = snapshot.TopBy(GroupBy.Line).Stats;
@@ -30,7 +30,7 @@ public sealed class GroupingTests
     }
 
     [Fact]
-    public void Cumulative_counts_each_frame_once_per_trace_and_needs_traces()
+    public void CumulativeCountsEachFrameOncePerTraceAndNeedsTraces()
     {
         TraceFrame recursive = Frame("Rec.cs", 5);
         AllocationSnapshot snapshot = Make([Trace(1, "T", Big, recursive, recursive, Frame("Main.cs", 1)), Trace(2, "T", Big, Frame("Main.cs", 1))]);
@@ -47,7 +47,7 @@ public sealed class GroupingTests
     }
 
     [Fact]
-    public void Compare_to_lists_new_grown_and_vanished_groups_and_sorts_them_as_the_seed_says()
+    public void CompareToListsNewGrownAndVanishedGroupsAndSortsThemAsTheSeedSays()
     {
         GroupedStats old = Make([
             Trace(1, "A", Big, Frame("a.cs", 1)),
@@ -76,7 +76,7 @@ public sealed class GroupingTests
     }
 
     [Fact]
-    public void Ties_are_broken_by_key_descending()
+    public void TiesAreBrokenByKeyDescending()
     {
         GroupedStats stats = Make([Trace(1, "A", Big, Frame("a.cs", 1)), Trace(2, "A", Big, Frame("b.cs", 1))]).TopBy(GroupBy.Line);
         StatsDiff diff = stats.CompareTo(null);
@@ -85,7 +85,7 @@ public sealed class GroupingTests
     }
 
     [Fact]
-    public void Apply_filters_keeps_matching_traces_and_rebuilds_statistics()
+    public void ApplyFiltersKeepsMatchingTracesAndRebuildsStatistics()
     {
         AllocationSnapshot snapshot = Exact();
         AllocationSnapshot loaderOnly = snapshot.ApplyFilters([new Filter(true, "*Loader.cs")]);
@@ -106,7 +106,7 @@ public sealed class GroupingTests
     }
 
     [Fact]
-    public void Metrics_can_be_added_once_per_name()
+    public void MetricsCanBeAddedOncePerName()
     {
         AllocationSnapshot snapshot = Exact();
         Metric added = snapshot.AddMetric("app.users", 7, MetricFormat.Int);
@@ -119,7 +119,7 @@ public sealed class GroupingTests
     }
 
     [Fact]
-    public void Get_trace_finds_the_newest_sample_at_an_address()
+    public void GetTraceFindsTheNewestSampleAtAnAddress()
     {
         AllocationSnapshot snapshot = Make([Trace(0x10, "Old", Big), Trace(0x10, "New", Big)]);
         Assert.Equal("New", snapshot.GetTrace(0x10)!.TypeName);

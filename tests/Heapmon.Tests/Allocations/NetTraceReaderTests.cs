@@ -16,7 +16,7 @@ namespace Heapmon.Tests.Allocations;
 [Collection(AllocationTracerCollection.Name)]
 public sealed class NetTraceReaderTests
 {
-    private static object? _sink;
+    private static object? s_sink;
 
     private sealed class Recorder : TraceEventSink
     {
@@ -40,9 +40,9 @@ public sealed class NetTraceReaderTests
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Allocate()
     {
-        for (int i = 0; i < 3_000; i++) _sink = new byte[1000 + i % 7];
+        for (int i = 0; i < 3_000; i++) s_sink = new byte[1000 + i % 7];
         // 32 MB of large arrays: GCs of their own (a forced one would break a heap walk in a parallel test).
-        for (int i = 0; i < 200; i++) _sink = new long[20_000];
+        for (int i = 0; i < 200; i++) s_sink = new long[20_000];
     }
 
     private static string Record()

@@ -6,7 +6,7 @@ namespace Heapmon.Tests.Allocations;
 public sealed class SamplingMathTests
 {
     [Fact]
-    public void Weights_follow_the_runtime_design_formula()
+    public void WeightsFollowTheRuntimeDesignFormula()
     {
         // π(S) = 1 − (1 − 1/102400)^S; an object of exactly the mean distance is sampled with 1 − e^−1 (to 5e−6).
         Assert.Equal(1 / (1 - Math.Exp(-1)), SamplingMath.CountWeight(102_400), 4);
@@ -16,7 +16,7 @@ public sealed class SamplingMathTests
     }
 
     [Fact]
-    public void Interval_is_degenerate_when_every_object_is_sampled_and_wide_for_few_samples()
+    public void IntervalIsDegenerateWhenEveryObjectIsSampledAndWideForFewSamples()
     {
         Estimate exact = SamplingMath.Interval(100, 0);
         Assert.Equal((100.0, 100.0, 100.0), (exact.Low, exact.Value, exact.High));
@@ -28,7 +28,7 @@ public sealed class SamplingMathTests
     }
 
     [Fact]
-    public void Intervals_hold_the_truth_at_least_95_percent_of_the_time_under_the_sampling_model()
+    public void IntervalsHoldTheTruthAtLeast95PercentOfTheTimeUnderTheSamplingModel()
     {
         // Oracle: the sampling model itself. Each object of S bytes is sampled with π(S), independently.
         var random = new Random(12345);
@@ -52,7 +52,7 @@ public sealed class SamplingMathTests
     }
 
     [Fact]
-    public void Estimates_of_mixed_groups_add_up()
+    public void EstimatesOfMixedGroupsAddUp()
     {
         var a = new AllocationStats.Builder();
         a.Add(24);

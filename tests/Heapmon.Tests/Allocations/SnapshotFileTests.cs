@@ -12,7 +12,7 @@ public sealed class SnapshotFileTests
     ], metrics: [new Metric("gc.heap_size", 123_456, MetricFormat.Size), new Metric("frag", 0.25, MetricFormat.Percent)]);
 
     [Fact]
-    public void Written_snapshot_reads_back_identically()
+    public void WrittenSnapshotReadsBackIdentically()
     {
         string path = Path.Combine(TestPaths.NewTempDirectory("alloc-file"), "s.json");
         AllocationSnapshot original = Sample();
@@ -37,7 +37,7 @@ public sealed class SnapshotFileTests
     }
 
     [Fact]
-    public void Loading_without_traces_keeps_statistics_only()
+    public void LoadingWithoutTracesKeepsStatisticsOnly()
     {
         string path = Path.Combine(TestPaths.NewTempDirectory("alloc-file"), "s.json");
         Sample().Write(path);
@@ -58,7 +58,7 @@ public sealed class SnapshotFileTests
 
     [Theory]
     [MemberData(nameof(BadFiles))]
-    public void Bad_files_are_refused_with_the_path_and_the_problem(string content, string problem)
+    public void BadFilesAreRefusedWithThePathAndTheProblem(string content, string problem)
     {
         string path = Path.Combine(TestPaths.NewTempDirectory("alloc-bad"), "bad.json");
         File.WriteAllText(path, content);
@@ -68,7 +68,7 @@ public sealed class SnapshotFileTests
     }
 
     [Fact]
-    public void Truncated_file_is_refused()
+    public void TruncatedFileIsRefused()
     {
         string path = Path.Combine(TestPaths.NewTempDirectory("alloc-bad"), "cut.json");
         Sample().Write(path);
@@ -79,11 +79,11 @@ public sealed class SnapshotFileTests
     }
 
     [Fact]
-    public void Missing_file_is_refused() =>
+    public void MissingFileIsRefused() =>
         Assert.Contains("no such file", Assert.Throws<HeapmonFormatException>(() => AllocationSnapshot.Load("/nonexistent/x.json")).Problem);
 
     [Fact]
-    public void A_failed_write_leaves_the_old_file_intact_and_no_temp_file()
+    public void AFailedWriteLeavesTheOldFileIntactAndNoTempFile()
     {
         string dir = TestPaths.NewTempDirectory("alloc-fail");
         string path = Path.Combine(dir, "s.json");
@@ -97,6 +97,6 @@ public sealed class SnapshotFileTests
     }
 
     [Fact]
-    public void Writing_into_a_missing_folder_is_an_IO_error() =>
+    public void WritingIntoAMissingFolderIsAnIOError() =>
         Assert.ThrowsAny<IOException>(() => Sample().Write("/nonexistent-heapmon-dir/s.json"));
 }

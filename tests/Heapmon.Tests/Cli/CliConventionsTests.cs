@@ -8,7 +8,7 @@ namespace Heapmon.Tests.Cli;
 /// <summary>One convention for every command: names, placeholders, global options, help, examples, exit codes.</summary>
 public sealed partial class CliConventionsTests
 {
-    private static readonly Command Root = HeapmonCli.Build(new CliContext(TextWriter.Null, TextWriter.Null));
+    private static readonly Command s_root = HeapmonCli.Build(new CliContext(TextWriter.Null, TextWriter.Null));
 
     private static IEnumerable<Command> Commands(Command command) => command.Subcommands.SelectMany(c => Commands(c).Prepend(c));
 
@@ -16,7 +16,7 @@ public sealed partial class CliConventionsTests
     public void OneMeaningHasOneLongAndShortNameAcrossCommands()
     {
         var shortToLong = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (Command command in Commands(Root))
+        foreach (Command command in Commands(s_root))
             foreach (Option option in command.Options)
             {
                 string[] shorts = [.. option.Aliases.Where(a => !a.StartsWith("--", StringComparison.Ordinal))];
@@ -37,7 +37,7 @@ public sealed partial class CliConventionsTests
     [Fact]
     public void EveryValueHasAnUpperCasePlaceholder()
     {
-        foreach (Command command in Commands(Root))
+        foreach (Command command in Commands(s_root))
         {
             foreach (Option option in command.Options.Where(o => o.ValueType != typeof(bool) && o.Arity.MaximumNumberOfValues > 0 && !o.Hidden))
                 Assert.True(option.HelpName is { } name && Placeholder().IsMatch(name), $"{command.Name} {option.Name}: placeholder '{option.HelpName}'");
@@ -49,9 +49,9 @@ public sealed partial class CliConventionsTests
     [Fact]
     public void QuietAndNoColorAreAcceptedByEveryCommand()
     {
-        foreach (Command command in Commands(Root))
+        foreach (Command command in Commands(s_root))
         {
-            ParseResult parse = Root.Parse([command.Name, "--quiet", "--no-color", "-q"]);
+            ParseResult parse = s_root.Parse([command.Name, "--quiet", "--no-color", "-q"]);
             Assert.DoesNotContain(parse.Errors, e => e.Message.Contains("--quiet") || e.Message.Contains("--no-color") || e.Message.Contains("'-q'"));
             (int exit, string help, string error) = RunCli(command.Name, "--help");
             Assert.True(exit == 0 && error == "", $"{command.Name} --help: exit {exit}, {error}");
@@ -64,13 +64,13 @@ public sealed partial class CliConventionsTests
     public void EveryExampleInHelpParsesWithoutError()
     {
         int examples = 0;
-        foreach (Command command in Commands(Root).Prepend(Root))
+        foreach (Command command in Commands(s_root).Prepend(s_root))
             foreach (string example in CliHelp.ExamplesOf(command))
             {
                 string[] words = ShellWords(Comment().Replace(example, ""));
                 if (words.Contains("<command>")) continue;
                 Assert.Equal("heapmon", words[0]);
-                ParseResult parse = Root.Parse(words[1..]);
+                ParseResult parse = s_root.Parse(words[1..]);
                 Assert.True(parse.Errors.Count == 0, $"{example}: {string.Join("; ", parse.Errors.Select(e => e.Message))}");
                 examples++;
             }

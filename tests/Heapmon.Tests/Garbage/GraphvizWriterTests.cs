@@ -5,7 +5,7 @@ namespace Heapmon.Tests.Garbage;
 
 public sealed class GraphvizWriterTests
 {
-    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+    private static readonly XNamespace s_svg = "http://www.w3.org/2000/svg";
 
     /// <summary>A fixed report: a ring of two and a self-reference, with names that need escaping.</summary>
     private static CycleReport FixedReport()
@@ -68,14 +68,14 @@ public sealed class GraphvizWriterTests
         GraphvizWriter.Render(dotFile, svgFile);
 
         XDocument svg = XDocument.Load(svgFile);
-        var titles = svg.Descendants(Svg + "g")
+        var titles = svg.Descendants(s_svg + "g")
             .Where(g => (string?)g.Attribute("class") is "node" or "edge")
-            .Select(g => (Class: (string)g.Attribute("class")!, Title: (string)g.Element(Svg + "title")!))
+            .Select(g => (Class: (string)g.Attribute("class")!, Title: (string)g.Element(s_svg + "title")!))
             .ToList();
         Assert.Equal(["o1000", "o1020", "o2000"], titles.Where(t => t.Class == "node").Select(t => t.Title).Order());
         Assert.Equal(["o1000->o1020", "o1020->o1000", "o2000->o2000"], titles.Where(t => t.Class == "edge").Select(t => t.Title.Replace("&#45;", "-")).Order());
         // The escaped texts come back out of dot exactly as they went in.
-        string[] texts = svg.Descendants(Svg + "text").Select(t => t.Value).ToArray();
+        string[] texts = svg.Descendants(s_svg + "text").Select(t => t.Value).ToArray();
         Assert.Contains("\"quoted\" \\ back\\slash", texts);
         Assert.Contains("\\N is not a node name", texts);
         Assert.Contains("<Next>k__Field\"x\"", texts);

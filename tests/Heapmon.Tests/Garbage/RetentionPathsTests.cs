@@ -7,7 +7,7 @@ namespace Heapmon.Tests.Garbage;
 [Collection(HeapWalkCollection.Name)]
 public sealed class RetentionPathsTests
 {
-    private static readonly string LeakyName = typeof(Leaky).FullName!;
+    private static readonly string s_leakyName = typeof(Leaky).FullName!;
 
     [Fact]
     public void AnObjectHeldByAStaticEventHandlerThroughAClosureShowsTheWholePath()
@@ -26,7 +26,7 @@ public sealed class RetentionPathsTests
             Assert.Equal("System.EventHandler", path.Objects[0].TypeName);
             Assert.Contains("<Subscribe>", path.Objects[0].Name);
             Assert.StartsWith(typeof(Program).FullName + "+<>c__DisplayClass", path.Objects[1].TypeName);
-            Assert.Equal(LeakyName, path.Objects[2].TypeName);
+            Assert.Equal(s_leakyName, path.Objects[2].TypeName);
             Assert.Equal(["_target", "leaky"], path.Fields);
             Assert.Equal(report.Target, path.Objects[2]);
             Assert.False(report.IncludesStackRoots);
@@ -53,7 +53,7 @@ public sealed class RetentionPathsTests
             Assert.Equal(GcRootKind.StrongHandle, path.Root.Kind);
             // The label carries the handle's own address: the handle table slot GCHandle.ToIntPtr gives.
             Assert.Equal($"strong GC handle 0x{GCHandle.ToIntPtr(handle):x}", path.Root.Label);
-            Assert.Equal(LeakyName, Assert.Single(path.Objects).TypeName);
+            Assert.Equal(s_leakyName, Assert.Single(path.Objects).TypeName);
             Assert.Empty(path.Fields);
         }
         finally
@@ -75,7 +75,7 @@ public sealed class RetentionPathsTests
 
             RetentionPath path = Assert.Single(report.Paths, p => p.Root.Kind == GcRootKind.StaticField);
             Assert.Equal($"static {typeof(Attachments).FullName}.Key", path.Root.Label);
-            Assert.Equal(["System.Object", LeakyName], path.Objects.Select(o => o.TypeName));
+            Assert.Equal(["System.Object", s_leakyName], path.Objects.Select(o => o.TypeName));
             Assert.Equal("(dependent handle: ConditionalWeakTable value)", Assert.Single(path.Fields));
         }
         finally
@@ -139,7 +139,7 @@ public sealed class RetentionPathsTests
             RetentionPath path = Assert.Single(report.Paths);
             Assert.Equal(GcRootKind.ThreadStatic, path.Root.Kind);
             Assert.Equal($"thread-static {typeof(PerThread).FullName}.Current (thread {threadId})", path.Root.Label);
-            Assert.Equal(LeakyName, Assert.Single(path.Objects).TypeName);
+            Assert.Equal(s_leakyName, Assert.Single(path.Objects).TypeName);
         }
         finally
         {

@@ -15,7 +15,7 @@ namespace Heapmon.Tests.Html;
 public sealed class FactorySampleReportTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]
-    public async Task Factory_sample_report_opens_cleanly_and_charts_what_the_tracker_recorded()
+    public async Task FactorySampleReportOpensCleanlyAndChartsWhatTheTrackerRecorded()
     {
         TrackerData data;
         using (var tracker = new ClassTracker())

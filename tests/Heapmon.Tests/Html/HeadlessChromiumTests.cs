@@ -4,7 +4,7 @@ namespace Heapmon.Tests.Html;
 public sealed class HeadlessChromiumTests
 {
     [Fact]
-    public async Task A_missing_browser_is_an_error_that_says_how_to_install_one()
+    public async Task AMissingBrowserIsAnErrorThatSaysHowToInstallOne()
     {
         var e = await Assert.ThrowsAsync<InvalidOperationException>(() => HeadlessChromium.StartAsync("/nonexistent/chromium"));
         Assert.Contains("/nonexistent/chromium does not exist", e.Message);

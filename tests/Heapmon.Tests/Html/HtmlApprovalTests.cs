@@ -12,14 +12,14 @@ namespace Heapmon.Tests.Html;
 public sealed class HtmlApprovalTests
 {
     [Fact]
-    public void Small_report_matches_the_approved_html()
+    public void SmallReportMatchesTheApprovedHtml()
     {
         string actual = new HtmlStats(TrackerDataFixtures.Scale(snapshotCount: 3, objectCount: 10)).RenderToString();
         Approval.Verify("tests/Heapmon.Tests/Html/Approved/small-report.approved.html", actual);
     }
 
     [Fact]
-    public void Referents_with_the_same_name_stay_separate_rows()
+    public void ReferentsWithTheSameNameStaySeparateRows()
     {
         var twins = new ReferentNode("root", "Holder", 100, 20, [new("[?]", "System.String", 50, 50, []), new("[?]", "System.String", 30, 30, [])]);
         TrackerData data = TrackerDataFixtures.Factory() with

@@ -9,7 +9,7 @@ namespace Heapmon.Tests.Html;
 public sealed class HtmlCommandTests
 {
     [Fact]
-    public void A_dump_renders_exactly_like_the_live_data()
+    public void ADumpRendersExactlyLikeTheLiveData()
     {
         string dir = TestPaths.NewTempDirectory("html-cli");
         string dump = Path.Combine(dir, "profile.dat");
@@ -28,7 +28,7 @@ public sealed class HtmlCommandTests
     }
 
     [Fact]
-    public void Bad_input_gives_one_line_and_exit_code_2_and_loses_nothing()
+    public void BadInputGivesOneLineAndExitCode2AndLosesNothing()
     {
         string dir = TestPaths.NewTempDirectory("html-cli");
         string dump = Path.Combine(dir, "profile.dat");

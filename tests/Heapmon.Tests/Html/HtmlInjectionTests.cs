@@ -12,7 +12,7 @@ namespace Heapmon.Tests.Html;
 public sealed class HtmlInjectionTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>
 {
     [Fact]
-    public async Task Hostile_names_are_shown_as_text_and_no_dialog_ever_opens()
+    public async Task HostileNamesAreShownAsTextAndNoDialogEverOpens()
     {
         TrackerData data = TrackerDataFixtures.Hostile();
         string path = Path.Combine(ChromiumFixture.ArtefactDirectory, "hostile-report.html");
@@ -58,7 +58,7 @@ public sealed class HtmlInjectionTests(ChromiumFixture chromium) : IClassFixture
     }
 
     [Fact]
-    public async Task The_dialog_and_error_detectors_do_catch_an_injected_script()
+    public async Task TheDialogAndErrorDetectorsDoCatchAnInjectedScript()
     {
         // The control for the test above: the same kind of name, written raw, is caught.
         string path = Path.Combine(ChromiumFixture.ArtefactDirectory, "unescaped-control.html");
@@ -70,7 +70,7 @@ public sealed class HtmlInjectionTests(ChromiumFixture chromium) : IClassFixture
     }
 
     [Fact]
-    public void No_hostile_name_appears_unencoded_in_the_html()
+    public void NoHostileNameAppearsUnencodedInTheHtml()
     {
         string html = new HtmlStats(TrackerDataFixtures.Hostile()).RenderToString();
         foreach (string name in TrackerDataFixtures.HostileNames)

@@ -23,7 +23,7 @@ public sealed class HtmlReportBrowserTests(ChromiumFixture chromium) : IClassFix
     }
 
     [Fact]
-    public async Task Factory_report_loads_without_errors_draws_every_chart_and_is_screenshotted()
+    public async Task FactoryReportLoadsWithoutErrorsDrawsEveryChartAndIsScreenshotted()
     {
         TrackerData data = TrackerDataFixtures.Factory();
         (ChromiumPage page, _) = await OpenAsync(chromium, data, "factory-report");
@@ -112,7 +112,7 @@ public sealed class HtmlReportBrowserTests(ChromiumFixture chromium) : IClassFix
     }
 
     [Fact]
-    public async Task Summary_table_shows_every_snapshot_line_with_instances_and_sorts_by_a_clicked_column()
+    public async Task SummaryTableShowsEverySnapshotLineWithInstancesAndSortsByAClickedColumn()
     {
         TrackerData data = TrackerDataFixtures.Factory();
         (ChromiumPage page, _) = await OpenAsync(chromium, data, "factory-sort");
@@ -132,7 +132,7 @@ public sealed class HtmlReportBrowserTests(ChromiumFixture chromium) : IClassFix
     }
 
     [Fact]
-    public async Task Referent_tree_opens_and_closes_and_shows_sizes_at_each_snapshot()
+    public async Task ReferentTreeOpensAndClosesAndShowsSizesAtEachSnapshot()
     {
         TrackerData data = TrackerDataFixtures.Factory();
         (ChromiumPage page, _) = await OpenAsync(chromium, data, "factory-tree");
@@ -158,7 +158,7 @@ public sealed class HtmlReportBrowserTests(ChromiumFixture chromium) : IClassFix
     }
 
     [Fact]
-    public async Task Dark_scheme_and_print_media_change_the_page()
+    public async Task DarkSchemeAndPrintMediaChangeThePage()
     {
         TrackerData data = TrackerDataFixtures.Factory();
         const string look = """
@@ -187,7 +187,7 @@ public sealed class HtmlReportBrowserTests(ChromiumFixture chromium) : IClassFix
     }
 
     [Fact]
-    public async Task Report_without_snapshots_or_objects_still_opens_cleanly()
+    public async Task ReportWithoutSnapshotsOrObjectsStillOpensCleanly()
     {
         var empty = new TrackerData(new RunInfo("Empty", 1, "dotnet empty.dll", ".NET 10.0.0", "0.1.0", TrackerDataFixtures.Start), [], [], []);
         (ChromiumPage page, _) = await OpenAsync(chromium, empty, "empty-report");

@@ -11,7 +11,7 @@ namespace Heapmon.Tests.Html;
 public sealed class HtmlStatsTests
 {
     [Fact]
-    public void Report_is_self_contained_and_its_one_script_is_the_one_the_policy_allows()
+    public void ReportIsSelfContainedAndItsOneScriptIsTheOneThePolicyAllows()
     {
         string html = new HtmlStats(TrackerDataFixtures.Factory()).RenderToString();
         // Nothing to fetch: no external URL in any src or href (only in-page anchors and the data: icon).
@@ -27,13 +27,13 @@ public sealed class HtmlStatsTests
     }
 
     [Fact]
-    public void Rendering_is_deterministic()
+    public void RenderingIsDeterministic()
     {
         Assert.Equal(new HtmlStats(TrackerDataFixtures.Factory()).RenderToString(), new HtmlStats(TrackerDataFixtures.Factory()).RenderToString());
     }
 
     [Fact]
-    public void Summary_cells_carry_the_exact_recorded_numbers()
+    public void SummaryCellsCarryTheExactRecordedNumbers()
     {
         TrackerData data = TrackerDataFixtures.Factory();
         string html = new HtmlStats(data).RenderToString();
@@ -45,7 +45,7 @@ public sealed class HtmlStatsTests
     }
 
     [Fact]
-    public void Findings_name_the_largest_class_and_the_peak_from_the_recorded_totals()
+    public void FindingsNameTheLargestClassAndThePeakFromTheRecordedTotals()
     {
         TrackerData data = TrackerDataFixtures.Factory();
         string html = new HtmlStats(data).RenderToString();
@@ -56,7 +56,7 @@ public sealed class HtmlStatsTests
     }
 
     [Fact]
-    public void CreateHtml_replaces_an_existing_report_whole_and_leaves_no_temp_file()
+    public void CreateHtmlReplacesAnExistingReportWholeAndLeavesNoTempFile()
     {
         string dir = TestPaths.NewTempDirectory("html");
         string path = Path.Combine(dir, "report.html");
@@ -67,7 +67,7 @@ public sealed class HtmlStatsTests
     }
 
     [Fact]
-    public void A_cancelled_or_failed_render_keeps_the_previous_report_and_cleans_up()
+    public void ACancelledOrFailedRenderKeepsThePreviousReportAndCleansUp()
     {
         string dir = TestPaths.NewTempDirectory("html");
         string path = Path.Combine(dir, "report.html");
@@ -82,7 +82,7 @@ public sealed class HtmlStatsTests
     }
 
     [Fact]
-    public void Options_are_validated_up_front()
+    public void OptionsAreValidatedUpFront()
     {
         TrackerData data = TrackerDataFixtures.Factory();
         Assert.Throws<ArgumentOutOfRangeException>(() => new HtmlStats(data, new HtmlStatsOptions { LargestInstances = -1 }));
@@ -90,7 +90,7 @@ public sealed class HtmlStatsTests
     }
 
     [Fact]
-    public void Limits_bound_the_largest_instances_and_the_referent_trees()
+    public void LimitsBoundTheLargestInstancesAndTheReferentTrees()
     {
         TrackerData data = TrackerDataFixtures.Scale(snapshotCount: 10, objectCount: 200);
         string html = new HtmlStats(data, new HtmlStatsOptions { LargestInstances = 3, MaxReferentTrees = 2, MaxTreeNodes = 2 }).RenderToString();
@@ -119,7 +119,7 @@ public sealed class HtmlStatsTests
     }
 
     [Fact]
-    public void Scale_report_of_100_snapshots_and_1000_objects_stays_under_5_MB()
+    public void ScaleReportOf100SnapshotsAnd1000ObjectsStaysUnder5MB()
     {
         var stream = new MemoryStream();
         using (var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true))

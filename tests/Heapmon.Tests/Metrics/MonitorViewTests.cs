@@ -11,7 +11,7 @@ namespace Heapmon.Tests.Metrics;
 /// <summary>What heapmon monitor draws and serves, from fixed figures: the table, the plain lines, the Prometheus text and the endpoint's address.</summary>
 public sealed class MonitorViewTests
 {
-    private static readonly DateTimeOffset Start = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+    private static readonly DateTimeOffset s_start = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
     [Fact]
     public void TheFiguresKeepTheChangeSinceTheFirstSnapshotAndTheRecentCounts()
@@ -42,7 +42,7 @@ public sealed class MonitorViewTests
         var figures = new MonitorFigures();
         figures.Update(Snap(0, ("MyApp.Order", 1_000, 40_000)), 1, 0.01);
         figures.Update(Snap(1, ("MyApp.Order", 1_250, 50_000)), 2, 0.02);
-        string time = Start.AddSeconds(1).ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        string time = s_start.AddSeconds(1).ToLocalTime().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal([$"{time} MyApp.Order instances=1250 (+250) bytes=50000 (+10000)"], MonitorView.Lines(figures));
 
         var text = new StringWriter();
@@ -103,5 +103,5 @@ public sealed class MonitorViewTests
     }
 
     private static Snapshot Snap(int second, params (string Name, int Active, long Total)[] classes) =>
-        HeapmonMeterTests.SnapshotOf([.. classes.Select(c => new ClassSummary(c.Name, c.Active, c.Total, c.Active == 0 ? 0 : c.Total / c.Active, 0))]) with { Timestamp = Start.AddSeconds(second) };
+        HeapmonMeterTests.SnapshotOf([.. classes.Select(c => new ClassSummary(c.Name, c.Active, c.Total, c.Active == 0 ? 0 : c.Total / c.Active, 0))]) with { Timestamp = s_start.AddSeconds(second) };
 }

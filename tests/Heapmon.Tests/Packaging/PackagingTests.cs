@@ -16,7 +16,7 @@ public sealed class PackagingTests(PackedHeapmon packed, ITestOutputHelper outpu
     private const long MiB = 1024 * 1024;
 
     /// <summary>Files only Windows uses, and the symbol-server login Heapmon never makes.</summary>
-    private static readonly string[] Forbidden =
+    private static readonly string[] s_forbidden =
         ["msdia140.dll", "KernelTraceControl.dll", "Dia2Lib.dll", "TraceReloggerLib.dll", "Azure.Identity.dll", "Microsoft.Identity.Client",
          "System.ClientModel.dll", "ProtectedData.dll", "/runtimes/win", "/amd64/", "/x86/", "/arm64/"];
 
@@ -38,7 +38,7 @@ public sealed class PackagingTests(PackedHeapmon packed, ITestOutputHelper outpu
             Assert.Equal(Meta("projectUrl"), (string?)metadata.Elements().Single(e => e.Name.LocalName == "repository").Attribute("url"));
             Assert.Contains("memory", Meta("tags").Split(' '));
             Assert.Contains("dotnet-heapmon", PackedHeapmon.Read(package, "README.md") + PackedHeapmon.Read(packed.LibraryPackage, "README.md"));
-            Assert.DoesNotContain(entries.Keys, e => Forbidden.Any(f => e.Contains(f, StringComparison.OrdinalIgnoreCase)));
+            Assert.DoesNotContain(entries.Keys, e => s_forbidden.Any(f => e.Contains(f, StringComparison.OrdinalIgnoreCase)));
             Assert.DoesNotContain(entries.Keys, e => e.EndsWith(".pdb", StringComparison.Ordinal));
         }
 
@@ -101,7 +101,7 @@ public sealed class PackagingTests(PackedHeapmon packed, ITestOutputHelper outpu
         foreach (string file in Directory.EnumerateFiles(bin, "*", SearchOption.AllDirectories).OrderByDescending(f => new FileInfo(f).Length))
             output.WriteLine($"  {new FileInfo(file).Length,11:N0}  {Path.GetRelativePath(bin, file)}");
         Assert.True(size <= 6 * MiB, $"consumer bin/ is {size:N0} bytes");
-        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(bin, "*", SearchOption.AllDirectories), e => Forbidden.Any(f => (e + "/").Contains(f, StringComparison.OrdinalIgnoreCase)));
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(bin, "*", SearchOption.AllDirectories), e => s_forbidden.Any(f => (e + "/").Contains(f, StringComparison.OrdinalIgnoreCase)));
 
         ChildResult run = ChildProcess.RunDotnet(Path.Combine(bin, "Consumer.dll"), [], timeout: TimeSpan.FromMinutes(3));
 

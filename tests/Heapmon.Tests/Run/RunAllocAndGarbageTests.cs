@@ -14,7 +14,7 @@ public sealed class RunAllocAndGarbageTests
         || method is not null && (method.StartsWith("Heapmon.", StringComparison.Ordinal) || method.StartsWith("Microsoft.Diagnostics.", StringComparison.Ordinal));
 
     [Fact]
-    public void None_of_the_top_20_lines_under_run_alloc_is_Heapmons_own()
+    public void NoneOfTheTop20LinesUnderRunAllocIsHeapmonsOwn()
     {
         // The Attachee knows nothing of Heapmon; tracking its ledger at 5 snapshots a second keeps the agent's
         // heap walks busy in the same process while a thread churns small arrays.
@@ -38,7 +38,7 @@ public sealed class RunAllocAndGarbageTests
     }
 
     [Fact]
-    public void Under_run_alloc_the_programs_children_neither_see_nor_wait_on_heapmons_port()
+    public void UnderRunAllocTheProgramsChildrenNeitherSeeNorWaitOnHeapmonsPort()
     {
         // The runtime waits at startup on a suspending diagnostic port: a child that inherited it would hang.
         ChildResult child = RunHarness.Heapmon(["run", "--alloc", "--", RunHarness.Workload, "child"], timeout: TimeSpan.FromMinutes(1));
@@ -51,7 +51,7 @@ public sealed class RunAllocAndGarbageTests
     }
 
     [Fact]
-    public void Alloc_writes_a_snapshot_whose_top_lines_are_the_programs_allocations()
+    public void AllocWritesASnapshotWhoseTopLinesAreTheProgramsAllocations()
     {
         string dir = TestPaths.NewTempDirectory("run-alloc");
         string dump = Path.Combine(dir, "x.json.gz");
@@ -70,7 +70,7 @@ public sealed class RunAllocAndGarbageTests
     }
 
     [Fact]
-    public void Garbage_writes_the_cycles_among_tracked_objects_as_graphviz()
+    public void GarbageWritesTheCyclesAmongTrackedObjectsAsGraphviz()
     {
         string dir = TestPaths.NewTempDirectory("run-garbage");
         string dot = Path.Combine(dir, "leakgraph.dot");

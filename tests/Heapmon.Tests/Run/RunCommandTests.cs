@@ -30,7 +30,7 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public void A_read_only_output_folder_is_refused_before_the_program_starts()
+    public void AReadOnlyOutputFolderIsRefusedBeforeTheProgramStarts()
     {
         // /proc refuses new files even to root, unlike a folder without write permission.
         (int code, string error) = Run("run", "-o", "/proc/x.html", "--", "true");
@@ -39,7 +39,7 @@ public sealed class RunCommandTests
     }
 
     [Fact]
-    public void A_command_is_required()
+    public void ACommandIsRequired()
     {
         (int code, _) = Run("run", "--track", "A");
         Assert.NotEqual(0, code);

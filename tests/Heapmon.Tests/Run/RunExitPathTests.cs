@@ -10,7 +10,7 @@ public sealed class RunExitPathTests
     [InlineData("quick", 0, "exit")]
     [InlineData("exit3", 3, "exit")]
     [InlineData("crash", 134, "exit: unhandled System.InvalidOperationException")]
-    public void Every_way_of_ending_leaves_a_valid_dump_and_the_programs_exit_code(string mode, int exitCode, string lastSnapshot)
+    public void EveryWayOfEndingLeavesAValidDumpAndTheProgramsExitCode(string mode, int exitCode, string lastSnapshot)
     {
         string dir = TestPaths.NewTempDirectory("run-exit");
         string dump = Path.Combine(dir, "heap.json.gz");
@@ -33,7 +33,7 @@ public sealed class RunExitPathTests
     }
 
     [Fact]
-    public void Stdin_stdout_stderr_and_the_exit_code_pass_through_unchanged()
+    public void StdinStdoutStderrAndTheExitCodePassThroughUnchanged()
     {
         string dir = TestPaths.NewTempDirectory("run-echo");
         string input = "line one\nline two with ünïcode\n\nlast line without newline";
@@ -48,7 +48,7 @@ public sealed class RunExitPathTests
     }
 
     [Fact]
-    public void Only_the_launched_process_is_profiled_its_children_inherit_nothing()
+    public void OnlyTheLaunchedProcessIsProfiledItsChildrenInheritNothing()
     {
         string dir = TestPaths.NewTempDirectory("run-env");
         ChildResult result = RunHarness.Heapmon(["run", "--track", "X.*", "-o", Path.Combine(dir, "x.txt"), "--", RunHarness.Workload, "env"]);
@@ -60,7 +60,7 @@ public sealed class RunExitPathTests
     }
 
     [Fact]
-    public void The_hook_does_nothing_and_loads_nothing_when_not_configured()
+    public void TheHookDoesNothingAndLoadsNothingWhenNotConfigured()
     {
         var environment = new Dictionary<string, string?> { ["DOTNET_STARTUP_HOOKS"] = TestPaths.Assembly("Heapmon.StartupHook") };
         ChildResult hooked = ChildProcess.RunDotnet(RunHarness.Workload, ["assemblies"], environment);
@@ -74,7 +74,7 @@ public sealed class RunExitPathTests
     }
 
     [Fact]
-    public void A_bad_hand_set_variable_is_reported_and_the_program_runs_unprofiled()
+    public void ABadHandSetVariableIsReportedAndTheProgramRunsUnprofiled()
     {
         var environment = new Dictionary<string, string?>
         {
@@ -89,7 +89,7 @@ public sealed class RunExitPathTests
     }
 
     [Fact]
-    public void A_misspelt_variable_is_named_with_the_nearest_known_one()
+    public void AMisspeltVariableIsNamedWithTheNearestKnownOne()
     {
         var environment = new Dictionary<string, string?>
         {
@@ -105,7 +105,7 @@ public sealed class RunExitPathTests
     }
 
     [Fact]
-    public void A_command_that_cannot_start_returns_127()
+    public void ACommandThatCannotStartReturns127()
     {
         ChildResult result = RunHarness.Heapmon(["run", "--", "/no/such/program"]);
         Assert.Equal(127, result.ExitCode);

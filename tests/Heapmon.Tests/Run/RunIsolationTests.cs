@@ -18,7 +18,7 @@ public sealed class RunIsolationTests
     }
 
     [Fact]
-    public void A_host_with_its_own_older_ClrMD_keeps_it_while_Heapmon_uses_its_own()
+    public void AHostWithItsOwnOlderClrMDKeepsItWhileHeapmonUsesItsOwn()
     {
         string dir = TestPaths.NewTempDirectory("run-conflict");
         string dump = Path.Combine(dir, "heap.json.gz");
@@ -36,7 +36,7 @@ public sealed class RunIsolationTests
     }
 
     [Fact]
-    public void Types_in_an_assembly_loaded_after_start_are_tracked()
+    public void TypesInAnAssemblyLoadedAfterStartAreTracked()
     {
         string dir = TestPaths.NewTempDirectory("run-late");
         string dump = Path.Combine(dir, "heap.json.gz");

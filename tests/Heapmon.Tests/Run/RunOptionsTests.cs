@@ -7,7 +7,7 @@ namespace Heapmon.Tests.Run;
 public sealed class RunOptionsTests
 {
     [Fact]
-    public void Options_survive_the_trip_through_HEAPMON_variables()
+    public void OptionsSurviveTheTripThroughHEAPMONVariables()
     {
         var options = new RunOptions
         {
@@ -42,7 +42,7 @@ public sealed class RunOptionsTests
     }
 
     [Fact]
-    public void Defaults_take_snapshots_at_start_and_exit_only()
+    public void DefaultsTakeSnapshotsAtStartAndExitOnly()
     {
         RunOptions options = RunOptions.FromEnvironment(new Dictionary<string, string> { ["HEAPMON_OUTPUT"] = "/tmp/x.txt" });
         Assert.True(options.SnapshotAtStart);
@@ -61,28 +61,28 @@ public sealed class RunOptionsTests
     [InlineData("HEAPMON_OUTPUT", "/tmp/x.csv", "--output '/tmp/x.csv': unknown kind of file; use .json.gz or .dat (stats dump), .html (report) or .txt (summary).")]
     [InlineData("HEAPMON_TRACK", "My App.*", "--track 'My App.*': ' ' cannot appear in a type name pattern.")]
     [InlineData("HEAPMON_TRACEBACK_LIMIT", "0", "--traceback-limit must be 1 or more, not 0.")]
-    public void A_bad_variable_is_refused_with_its_name_and_value(string name, string value, string message)
+    public void ABadVariableIsRefusedWithItsNameAndValue(string name, string value, string message)
     {
         var e = Assert.ThrowsAny<ArgumentException>(() => RunOptions.FromEnvironment(new Dictionary<string, string> { [name] = value }));
         Assert.Equal(message, e.Message);
     }
 
     [Fact]
-    public void Resolution_without_a_tracked_class_is_refused()
+    public void ResolutionWithoutATrackedClassIsRefused()
     {
         var e = Assert.ThrowsAny<ArgumentException>(() => new RunOptions { Trace = true }.Validate());
         Assert.Contains("--track", e.Message);
     }
 
     [Fact]
-    public void The_hook_bootstrap_knows_every_variable_the_session_reads()
+    public void TheHookBootstrapKnowsEveryVariableTheSessionReads()
     {
         // The bootstrap cannot reference the session (it must load nothing), so it keeps its own list.
         Assert.Equal(RunOptions.VariableNames, HookEnvironment.Names);
     }
 
     [Fact]
-    public void The_hook_assembly_references_nothing_but_the_runtime()
+    public void TheHookAssemblyReferencesNothingButTheRuntime()
     {
         var references = typeof(HookEnvironment).Assembly.GetReferencedAssemblies().Select(a => a.Name!).ToArray();
         Assert.NotEmpty(references);

@@ -9,7 +9,7 @@ namespace Heapmon.Tests.Run;
 public sealed class RunSampleTests
 {
     [Fact]
-    public void The_sample_under_heapmon_run_gives_its_classes_and_counts_in_the_dump_and_the_report()
+    public void TheSampleUnderHeapmonRunGivesItsClassesAndCountsInTheDumpAndTheReport()
     {
         string dir = TestPaths.NewTempDirectory("run-sample");
         string html = Path.Combine(dir, "x.html");
@@ -53,7 +53,7 @@ public sealed class RunSampleTests
     }
 
     [Fact]
-    public void Without_an_output_file_the_summary_goes_to_stderr()
+    public void WithoutAnOutputFileTheSummaryGoesToStderr()
     {
         ChildResult result = RunHarness.Heapmon(["run", "--track", "Workload.Nodes.*", "--", RunHarness.Workload, "build", "2", "3"]);
 

@@ -10,7 +10,7 @@ public sealed class RunSignalTests
     private const int SigKill = 9, SigTerm = 15, SigUsr2 = 12;
 
     [Fact]
-    public void After_SIGKILL_the_last_periodic_dump_is_complete()
+    public void AfterSIGKILLTheLastPeriodicDumpIsComplete()
     {
         string dir = TestPaths.NewTempDirectory("run-kill");
         string dump = Path.Combine(dir, "heap.json.gz");
@@ -31,7 +31,7 @@ public sealed class RunSignalTests
     }
 
     [Fact]
-    public void SIGUSR2_sent_to_heapmon_reaches_the_program_and_takes_a_snapshot()
+    public void SIGUSR2SentToHeapmonReachesTheProgramAndTakesASnapshot()
     {
         string dir = TestPaths.NewTempDirectory("run-usr2");
         string dump = Path.Combine(dir, "heap.json.gz");

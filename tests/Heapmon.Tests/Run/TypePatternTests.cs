@@ -19,7 +19,7 @@ public sealed class TypePatternTests
     [InlineData("Inner", typeof(Inner), true)]
     [InlineData("System.Collections.Generic.List`1", typeof(List<>), true)]
     [InlineData("System.Collections.Generic.List*", typeof(List<>), true)]
-    public void Patterns_match_full_names_with_wildcards_and_simple_names_without_dots(string pattern, Type type, bool matches)
+    public void PatternsMatchFullNamesWithWildcardsAndSimpleNamesWithoutDots(string pattern, Type type, bool matches)
     {
         Assert.Equal(matches, TypePattern.Parse(pattern).Matches(type));
     }
@@ -59,7 +59,7 @@ public sealed class TypePatternTests
     [InlineData("byte", "System.Byte")]
     [InlineData("int", "System.Int32")]
     [InlineData("System.DateTime", "System.DateTime")]
-    public void Value_types_are_refused_with_what_to_track_instead(string pattern, string type)
+    public void ValueTypesAreRefusedWithWhatToTrackInstead(string pattern, string type)
     {
         var e = Assert.Throws<ArgumentException>(() => TypePattern.Parse(pattern));
         Assert.Equal($"--track '{pattern}': {type} is a value type: its values live inside other objects, not on the heap of their own; track the arrays ('{type}[]') or the classes that hold them.", e.Message);

@@ -13,7 +13,7 @@ internal sealed record EdgeRules(bool StopAtInfrastructure, bool FollowAllTarget
 /// <summary>Deep sizes by ClrMD: walk <c>EnumerateReferencesWithFields</c> from a root with the same edge rules.</summary>
 internal static class ReachabilityOracle
 {
-    private static readonly HashSet<string> Infrastructure =
+    private static readonly HashSet<string> s_infrastructure =
     [
         "System.Reflection.MemberInfo", "System.Reflection.ParameterInfo", "System.Reflection.Assembly",
         "System.Reflection.Module", "System.Runtime.Loader.AssemblyLoadContext", "System.Threading.SynchronizationContext",
@@ -62,7 +62,7 @@ internal static class ReachabilityOracle
     private static bool IsInfrastructure(ClrType? type)
     {
         for (ClrType? t = type; t is not null; t = t.BaseType)
-            if (t.Name is { } name && Infrastructure.Contains(name)) return true;
+            if (t.Name is { } name && s_infrastructure.Contains(name)) return true;
         return false;
     }
 }

@@ -12,7 +12,7 @@ internal static class StatsFixtures
 {
     public static readonly DateTimeOffset Started = new(2026, 11, 21, 6, 0, 0, TimeSpan.FromHours(1));
 
-    private static readonly RunInfo Run = new("Factory", 4242, "dotnet Factory.dll", "10.0.0", "0.1.0", Started);
+    private static readonly RunInfo s_run = new("Factory", 4242, "dotnet Factory.dll", "10.0.0", "0.1.0", Started);
 
     /// <summary>The seed's example: a tracked Factory and the Employee class, before and after populating it.</summary>
     public static TrackerData Factory()
@@ -40,7 +40,7 @@ internal static class StatsFixtures
         for (int i = 0; i < 1000; i++)
             objects.Add(new TrackedObjectRecord(2 + i, "__main__.Employee", $"Employee {i}", Started.AddSeconds(0.6 + i / 10_000.0), null, 0,
                 [new SizeSample(1, i == 0 ? 264 : 200, i == 0 ? 264 : 200)]));
-        return new TrackerData(Run, snapshots, [new TrackedClassRecord("Factory", 2, false, []), employee], objects);
+        return new TrackerData(s_run, snapshots, [new TrackedClassRecord("Factory", 2, false, []), employee], objects);
     }
 
     /// <summary>A seeded random run: <paramref name="objectCount"/> objects over <paramref name="snapshotCount"/> snapshots.</summary>
@@ -89,7 +89,7 @@ internal static class StatsFixtures
         }
         var tracked2 = classes.Select((name, i) => new TrackedClassRecord(name, levels[i], i == 2,
             i == 2 ? [new InstantiationSite(["Demo.Program.Populate (Program.cs:41)", "Demo.Program.Main (Program.cs:12)"], 57, 570.5, 420.25, 721.75)] : [])).ToList();
-        return new TrackerData(Run with { ProcessName = "Large" }, snapshots, tracked2, objects);
+        return new TrackerData(s_run with { ProcessName = "Large" }, snapshots, tracked2, objects);
     }
 
     private static ReferentNode Tree(Random random, string type, long size, long flat, int level)
@@ -116,9 +116,9 @@ internal static class StatsFixtures
             tracked, heap, classes);
 
     /// <summary>The whole model as JSON by the reflection serializer: an oracle for "the same data" independent of the stats format.</summary>
-    public static string Canonical(TrackerData data) => JsonSerializer.Serialize(data, CanonicalOptions);
+    public static string Canonical(TrackerData data) => JsonSerializer.Serialize(data, s_canonicalOptions);
 
-    private static readonly JsonSerializerOptions CanonicalOptions = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    private static readonly JsonSerializerOptions s_canonicalOptions = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Renders the summary and the full per-object stats, in the given sort order.</summary>
     public static string Render(TrackerData data, params string[] sort)

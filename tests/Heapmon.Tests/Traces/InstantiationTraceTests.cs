@@ -11,16 +11,16 @@ namespace Heapmon.Tests.Traces;
 
 /// <summary>
 /// <c>TrackClass(..., trace: true)</c> end to end: the live allocation tracer in this process, the heap walk,
-/// and the stats layer. Lines are this file's, found by their <c>// site:</c> marks.
+/// and the stats layer. s_lines are this file's, found by their <c>// site:</c> marks.
 /// </summary>
 [Collection(HeapWalkCollection.Name)] // walks the heap, and the tracer is process-wide
 public sealed class InstantiationTraceTests(ITestOutputHelper log) : IDisposable
 {
     private const string File = "tests/Heapmon.Tests/Traces/InstantiationTraceTests.cs";
     private const int Many = 60_000, Few = 20_000;
-    private static readonly Dictionary<string, int> Lines = SourceLines.Sites(File);
-    private static readonly Lazy<TrackerData> TwoLines = new(TrackTwoLines);
-    private static object? _sink;
+    private static readonly Dictionary<string, int> s_lines = SourceLines.Sites(File);
+    private static readonly Lazy<TrackerData> s_twoLines = new(TrackTwoLines);
+    private static object? s_sink;
 
     public void Dispose()
     {
@@ -49,9 +49,9 @@ public sealed class InstantiationTraceTests(ITestOutputHelper log) : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void MakeWidgets()
     {
-        for (int i = 0; i < Many; i++) _sink = new Widget(); // site:many
-        for (int i = 0; i < Few; i++) _sink = new Widget(); // site:few
-        _sink = null;
+        for (int i = 0; i < Many; i++) s_sink = new Widget(); // site:many
+        for (int i = 0; i < Few; i++) s_sink = new Widget(); // site:few
+        s_sink = null;
     }
 
     private static TrackerData TrackTwoLines()
@@ -66,12 +66,12 @@ public sealed class InstantiationTraceTests(ITestOutputHelper log) : IDisposable
     }
 
     private static bool Names(InstantiationSite site, string line) =>
-        site.Frames.Count > 0 && site.Frames[0].EndsWith($"/Traces/InstantiationTraceTests.cs:{Lines[line]})", StringComparison.Ordinal);
+        site.Frames.Count > 0 && site.Frames[0].EndsWith($"/Traces/InstantiationTraceTests.cs:{s_lines[line]})", StringComparison.Ordinal);
 
     [Fact]
-    public void Sites_name_both_lines_in_order_with_estimates_that_hold_the_truth()
+    public void SitesNameBothLinesInOrderWithEstimatesThatHoldTheTruth()
     {
-        IReadOnlyList<InstantiationSite> sites = TwoLines.Value.Classes.Single().Sites;
+        IReadOnlyList<InstantiationSite> sites = s_twoLines.Value.Classes.Single().Sites;
         Assert.All(sites, s => Assert.True(Names(s, "many") || Names(s, "few"), string.Join(" | ", s.Frames)));
         Assert.True(Names(sites[0], "many"), sites[0].Frames[0]);
         Assert.Contains(sites, s => Names(s, "few"));
@@ -91,9 +91,9 @@ public sealed class InstantiationTraceTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public void Sites_are_printed_dumped_and_loaded_and_shown_in_the_report()
+    public void SitesArePrintedDumpedAndLoadedAndShownInTheReport()
     {
-        TrackerData data = TwoLines.Value;
+        TrackerData data = s_twoLines.Value;
         var output = new StringWriter();
         new ConsoleStats(data, output).PrintStats();
         log.WriteLine(output.ToString());
@@ -102,8 +102,8 @@ public sealed class InstantiationTraceTests(ITestOutputHelper log) : IDisposable
         Assert.True(header >= 0, output.ToString());
         Assert.EndsWith("TraceTests+Widget:", printed[header].Split(' ')[0]); // cut from the left to fit
         Assert.Matches(@"^  ~[0-9,]+ \[[0-9,]+ \.\. [0-9,]+\] instances, [0-9,]+ samples$", printed[header + 1]);
-        Assert.Equal($"    at InstantiationTraceTests.MakeWidgets() (InstantiationTraceTests.cs:{Lines["many"]})", printed[header + 2]);
-        Assert.Contains(printed, l => l.EndsWith($"(InstantiationTraceTests.cs:{Lines["few"]})"));
+        Assert.Equal($"    at InstantiationTraceTests.MakeWidgets() (InstantiationTraceTests.cs:{s_lines["many"]})", printed[header + 2]);
+        Assert.Contains(printed, l => l.EndsWith($"(InstantiationTraceTests.cs:{s_lines["few"]})"));
 
         string path = Path.Combine(TestPaths.NewTempDirectory("traces"), "stats.json");
         new Heapmon.Stats.TrackerStats(data).DumpStats(path);
@@ -119,20 +119,20 @@ public sealed class InstantiationTraceTests(ITestOutputHelper log) : IDisposable
 
         string html = new HtmlStats(data).RenderToString();
         Assert.Contains("<h3>Instantiation sites</h3>", html);
-        Assert.Contains($"InstantiationTraceTests.cs:{Lines["many"]})", html);
-        Assert.Contains($"InstantiationTraceTests.cs:{Lines["few"]})", html);
+        Assert.Contains($"InstantiationTraceTests.cs:{s_lines["many"]})", html);
+        Assert.Contains($"InstantiationTraceTests.cs:{s_lines["few"]})", html);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void MakeWidgetsAndGadgets()
     {
-        for (int i = 0; i < 5_000; i++) _sink = new Widget(); // site:widgets
-        for (int i = 0; i < 5_000; i++) _sink = new Gadget(); // site:gadgets
-        _sink = null;
+        for (int i = 0; i < 5_000; i++) s_sink = new Widget(); // site:widgets
+        for (int i = 0; i < 5_000; i++) s_sink = new Gadget(); // site:gadgets
+        s_sink = null;
     }
 
     [Fact]
-    public void A_sample_belongs_to_the_most_specialised_tracked_class_and_untraced_classes_have_no_sites()
+    public void ASampleBelongsToTheMostSpecialisedTrackedClassAndUntracedClassesHaveNoSites()
     {
         using var tracker = new ClassTracker();
         tracker.TrackClass<Widget>(trace: true);
@@ -151,7 +151,7 @@ public sealed class InstantiationTraceTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public void The_tracker_stops_the_tracer_it_started_and_leaves_the_users_running()
+    public void TheTrackerStopsTheTracerItStartedAndLeavesTheUsersRunning()
     {
         Assert.False(AllocationTracer.IsTracing);
         using (var tracker = new ClassTracker())

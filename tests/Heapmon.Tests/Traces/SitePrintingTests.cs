@@ -11,7 +11,7 @@ public sealed class SitePrintingTests
     private static TrackerData WithSites(params TrackedClassRecord[] classes) => StatsFixtures.Factory() with { Classes = classes, Objects = [] };
 
     [Fact]
-    public void Sites_print_most_first_with_interval_samples_and_the_top_three_frames_shortened()
+    public void SitesPrintMostFirstWithIntervalSamplesAndTheTopThreeFramesShortened()
     {
         var data = WithSites(
             new TrackedClassRecord("Demo.Orders.Order", 0, false, []),
@@ -43,7 +43,7 @@ public sealed class SitePrintingTests
     }
 
     [Fact]
-    public void The_class_filter_applies_to_sites_and_classes_without_sites_print_nothing()
+    public void TheClassFilterAppliesToSitesAndClassesWithoutSitesPrintNothing()
     {
         var data = WithSites(new TrackedClassRecord("Demo.Orders.LineItem", 0, true, [new InstantiationSite(["Main (Program.cs:1)"], 3, 300, 100, 700)]),
             new TrackedClassRecord("Demo.Traced.ButNothingSampled", 0, true, []));

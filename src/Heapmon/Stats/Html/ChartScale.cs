@@ -5,7 +5,7 @@ namespace Heapmon.Stats;
 /// <summary>"Nice" axis ticks in 1, 2, 2.5, 5 steps: of counts, of seconds, and of bytes in the largest fitting unit (KiB, MiB, …).</summary>
 internal static class ChartScale
 {
-    private static readonly string[] ByteUnitNames = ["B", "KiB", "MiB", "GiB", "TiB"];
+    private static readonly string[] s_byteUnitNames = ["B", "KiB", "MiB", "GiB", "TiB"];
 
     /// <summary>Ticks from 0 to at least <paramref name="max"/>, about <paramref name="count"/> of them; the last tick is the axis top.</summary>
     public static (double Top, List<(double Value, string Label)> Ticks) Bytes(double max, int count = 5)
@@ -13,7 +13,7 @@ internal static class ChartScale
         if (max <= 0) max = 1;
         int unit = 0;
         double scale = 1;
-        while (max / scale >= 1024 && unit < ByteUnitNames.Length - 1)
+        while (max / scale >= 1024 && unit < s_byteUnitNames.Length - 1)
         {
             scale *= 1024;
             unit++;
@@ -23,7 +23,7 @@ internal static class ChartScale
         var ticks = new List<(double, string)>();
         double top = Math.Ceiling(max / step - 1e-9) * step;
         for (double v = 0; v <= top + step / 2; v += step)
-            ticks.Add((v, (v / scale).ToString("0.##", CultureInfo.InvariantCulture) + " " + ByteUnitNames[unit]));
+            ticks.Add((v, (v / scale).ToString("0.##", CultureInfo.InvariantCulture) + " " + s_byteUnitNames[unit]));
         return (top, ticks);
     }
 

@@ -9,10 +9,10 @@ internal sealed class HtmlReportWriter(TrackerData data, HtmlStatsOptions option
 {
     // The page runs exactly one script, allowed by its hash: even if some text escaped encoding,
     // an injected <script> or on* handler could not run, and nothing can be fetched from the network.
-    private static readonly string ScriptHash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(ReportAssets.Script)));
+    private static readonly string s_scriptHash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(ReportAssets.Script)));
 
     internal static string ContentSecurityPolicy =>
-        $"default-src 'none'; script-src 'sha256-{ScriptHash}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+        $"default-src 'none'; script-src 'sha256-{s_scriptHash}'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
     public void Write()
     {

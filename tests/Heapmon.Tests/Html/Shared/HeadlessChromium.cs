@@ -14,7 +14,7 @@ namespace Heapmon.Tests.Html;
 /// </summary>
 internal sealed class HeadlessChromium : IAsyncDisposable
 {
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan s_commandTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process _process;
     private readonly string _profile;
@@ -119,9 +119,9 @@ internal sealed class HeadlessChromium : IAsyncDisposable
         await _sending.WaitAsync();
         try { await _socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None); }
         finally { _sending.Release(); }
-        Task winner = await Task.WhenAny(reply.Task, Task.Delay(CommandTimeout));
+        Task winner = await Task.WhenAny(reply.Task, Task.Delay(s_commandTimeout));
         _pending.TryRemove(id, out _);
-        if (winner != reply.Task) throw new TimeoutException($"Chromium did not answer {method} within {CommandTimeout.TotalSeconds} s.");
+        if (winner != reply.Task) throw new TimeoutException($"Chromium did not answer {method} within {s_commandTimeout.TotalSeconds} s.");
         return await reply.Task;
     }
 
