@@ -60,16 +60,7 @@ internal static class RunCommand
             // Refused before the program runs, not after: an output the program could never write would lose the whole run.
             string[] allocOutputs = sampleAllocations ? [.. ProfilerSession.AllocationOutputs(options.Outputs)] : [];
             OutputFiles.Check(options.Outputs.Select(o => o.Path).Concat(allocOutputs).Append(options.Garbage).OfType<string>());
-
-            string hook = Launcher.DefaultHookPath;
-            Launcher.CheckHook(hook);
-            string[] program = parse.GetValue(command)!;
-            if (MissingAssembly(program) is { } missing)
-            {
-                context.Error.WriteLine($"heapmon: error: cannot start '{string.Join(' ', program)}': {missing} does not exist.");
-                return ExitCodes.CommandNotFound;
-            }
-            return Launch(context, program, options, hook, sampleAllocations ? allocOutputs : null);
+            return Launch(context, parse.GetValue(command)!, options, sampleAllocations ? allocOutputs : null);
         });
         return run;
     }
@@ -88,8 +79,15 @@ internal static class RunCommand
     }
 
     /// <summary>Runs the program under the hook and, with <c>--alloc</c>, samples its allocations from here; warns when nothing was profiled.</summary>
-    private static int Launch(CliContext context, string[] program, RunOptions options, string hook, string[]? allocOutputs)
+    private static int Launch(CliContext context, string[] program, RunOptions options, string[]? allocOutputs)
     {
+        string hook = Launcher.DefaultHookPath;
+        Launcher.CheckHook(hook);
+        if (MissingAssembly(program) is { } missing)
+        {
+            context.Error.WriteLine($"heapmon: error: cannot start '{string.Join(' ', program)}': {missing} does not exist.");
+            return ExitCodes.CommandNotFound;
+        }
         // The hook creates this file when it loads: if it never appears, nothing was profiled, and the user is told.
         string marker = Path.Combine(Path.GetTempPath(), $"heapmon-run-{Environment.ProcessId}-{Guid.NewGuid():N}.loaded");
         try

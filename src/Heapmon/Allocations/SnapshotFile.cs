@@ -55,36 +55,39 @@ internal static class SnapshotFile
             json.WriteEndArray();
         }
         json.WriteEndArray();
-        if (snapshot.Traces is { } traces)
+        if (snapshot.Traces is { } traces) WriteTraces(traces, json);
+        json.WriteEndObject();
+    }
+
+    /// <summary>Traces, with their types and frames interned into tables written after them.</summary>
+    private static void WriteTraces(IReadOnlyList<AllocationTrace> traces, Utf8JsonWriter json)
+    {
+        var frames = new Dictionary<TraceFrame, int>();
+        var types = new Dictionary<string, int>(StringComparer.Ordinal);
+        json.WriteStartArray("traces");
+        foreach (AllocationTrace trace in traces)
         {
-            var frames = new Dictionary<TraceFrame, int>();
-            var types = new Dictionary<string, int>(StringComparer.Ordinal);
-            json.WriteStartArray("traces");
-            foreach (AllocationTrace trace in traces)
-            {
-                json.WriteStartArray();
-                json.WriteNumberValue(trace.Address);
-                json.WriteNumberValue(Intern(types, trace.TypeName));
-                json.WriteNumberValue(trace.Size);
-                foreach (TraceFrame frame in trace.Traceback) json.WriteNumberValue(Intern(frames, frame));
-                json.WriteEndArray();
-            }
-            json.WriteEndArray();
-            json.WriteStartArray("types");
-            foreach (string type in types.OrderBy(p => p.Value).Select(p => p.Key)) json.WriteStringValue(type);
-            json.WriteEndArray();
-            json.WriteStartArray("frames");
-            foreach (TraceFrame frame in frames.OrderBy(p => p.Value).Select(p => p.Key))
-            {
-                json.WriteStartArray();
-                json.WriteStringValue(frame.FileName);
-                json.WriteNumberValue(frame.LineNumber);
-                json.WriteStringValue(frame.Method);
-                json.WriteEndArray();
-            }
+            json.WriteStartArray();
+            json.WriteNumberValue(trace.Address);
+            json.WriteNumberValue(Intern(types, trace.TypeName));
+            json.WriteNumberValue(trace.Size);
+            foreach (TraceFrame frame in trace.Traceback) json.WriteNumberValue(Intern(frames, frame));
             json.WriteEndArray();
         }
-        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteStartArray("types");
+        foreach (string type in types.OrderBy(p => p.Value).Select(p => p.Key)) json.WriteStringValue(type);
+        json.WriteEndArray();
+        json.WriteStartArray("frames");
+        foreach (TraceFrame frame in frames.OrderBy(p => p.Value).Select(p => p.Key))
+        {
+            json.WriteStartArray();
+            json.WriteStringValue(frame.FileName);
+            json.WriteNumberValue(frame.LineNumber);
+            json.WriteStringValue(frame.Method);
+            json.WriteEndArray();
+        }
+        json.WriteEndArray();
     }
 
     private static int Intern<T>(Dictionary<T, int> table, T value) where T : notnull

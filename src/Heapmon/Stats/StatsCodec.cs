@@ -19,58 +19,9 @@ internal static class StatsCodec
         for (int i = 0; i < data.Snapshots.Count; i++)
             if (data.Snapshots[i].Index != i) throw new ArgumentException($"snapshot {i} has index {data.Snapshots[i].Index}; snapshots must be numbered from 0 in order");
         var strings = new StringTable();
+        var encoder = new ObjectEncoder(strings, data.Run.Started, data.Snapshots.Count);
         var objects = new List<ObjectDto>(data.Objects.Count);
-        var refs = new List<int>();
-        var nodes = new List<long>();
-        TimeSpan runOffset = data.Run.Started.Offset;
-        long start = data.Run.Started.UtcTicks;
-        var snap = new List<int>();
-        var size = new List<long>();
-        var flat = new List<long>();
-        foreach (TrackedObjectRecord o in data.Objects)
-        {
-            snap.Clear();
-            size.Clear();
-            flat.Clear();
-            refs.Clear();
-            nodes.Clear();
-            bool anyTree = false;
-            int previous = -1;
-            long lastSize = 0, lastFlat = 0;
-            foreach (SizeSample s in o.Samples)
-            {
-                if (s.SnapshotIndex <= previous || s.SnapshotIndex >= data.Snapshots.Count)
-                    throw new ArgumentException($"object {o.Id}: samples must name existing snapshots in increasing order");
-                // Runs: consecutive snapshots as [first, count]; sizes and flats as runs of equal
-                // differences [delta, repeats]: a constant size and a steady growth both cost two numbers.
-                if (s.SnapshotIndex == previous + 1 && snap.Count > 0) snap[^1]++;
-                else snap.AddRange([s.SnapshotIndex, 1]);
-                AddRun(size, s.Size - lastSize);
-                AddRun(flat, s.Flat - lastFlat);
-                (lastSize, lastFlat) = (s.Size, s.Flat);
-                previous = s.SnapshotIndex;
-                int before = nodes.Count;
-                if (s.Referents is { } root) { AddTree(root, nodes, strings, 1); anyTree = true; }
-                refs.Add((nodes.Count - before) / NodeWidth);
-            }
-            objects.Add(new ObjectDto
-            {
-                Id = o.Id,
-                Class = strings.Add(o.ClassName),
-                Name = o.Name,
-                Birth = o.Birth.UtcTicks - start,
-                BirthOffset = o.Birth.Offset == runOffset ? null : (int)o.Birth.Offset.TotalMinutes,
-                Death = o.Death?.UtcTicks - start,
-                DeathOffset = o.Death is { } d && d.Offset != runOffset ? (int)d.Offset.TotalMinutes : null,
-                Level = o.ResolutionLevel,
-                Trace = o.Trace?.Select(strings.Add).ToArray(),
-                Snap = [.. snap],
-                Size = [.. size],
-                Flat = [.. flat],
-                Refs = anyTree ? [.. refs] : null,
-                Nodes = anyTree ? [.. nodes] : null,
-            });
-        }
+        foreach (TrackedObjectRecord o in data.Objects) objects.Add(encoder.Encode(o));
         return new StatsFileDto
         {
             Format = StatsFile.FormatName,
@@ -81,6 +32,70 @@ internal static class StatsCodec
             Strings = strings.Items,
             Objects = objects,
         };
+    }
+
+    /// <summary>One object at a time, into buffers reused from object to object.</summary>
+    private sealed class ObjectEncoder(StringTable strings, DateTimeOffset started, int snapshotCount)
+    {
+        private readonly List<int> _refs = [];
+        private readonly List<long> _nodes = [];
+        private readonly List<int> _snap = [];
+        private readonly List<long> _size = [];
+        private readonly List<long> _flat = [];
+        private readonly long _start = started.UtcTicks;
+        private readonly TimeSpan _runOffset = started.Offset;
+
+        public ObjectDto Encode(TrackedObjectRecord o)
+        {
+            bool anyTree = EncodeSamples(o);
+            return new ObjectDto
+            {
+                Id = o.Id,
+                Class = strings.Add(o.ClassName),
+                Name = o.Name,
+                Birth = o.Birth.UtcTicks - _start,
+                BirthOffset = o.Birth.Offset == _runOffset ? null : (int)o.Birth.Offset.TotalMinutes,
+                Death = o.Death?.UtcTicks - _start,
+                DeathOffset = o.Death is { } d && d.Offset != _runOffset ? (int)d.Offset.TotalMinutes : null,
+                Level = o.ResolutionLevel,
+                Trace = o.Trace?.Select(strings.Add).ToArray(),
+                Snap = [.. _snap],
+                Size = [.. _size],
+                Flat = [.. _flat],
+                Refs = anyTree ? [.. _refs] : null,
+                Nodes = anyTree ? [.. _nodes] : null,
+            };
+        }
+
+        /// <summary>Fills the buffers with the object's samples; true when any sample has a referent tree.</summary>
+        private bool EncodeSamples(TrackedObjectRecord o)
+        {
+            _snap.Clear();
+            _size.Clear();
+            _flat.Clear();
+            _refs.Clear();
+            _nodes.Clear();
+            bool anyTree = false;
+            int previous = -1;
+            long lastSize = 0, lastFlat = 0;
+            foreach (SizeSample s in o.Samples)
+            {
+                if (s.SnapshotIndex <= previous || s.SnapshotIndex >= snapshotCount)
+                    throw new ArgumentException($"object {o.Id}: samples must name existing snapshots in increasing order");
+                // Runs: consecutive snapshots as [first, count]; sizes and flats as runs of equal
+                // differences [delta, repeats]: a constant size and a steady growth both cost two numbers.
+                if (s.SnapshotIndex == previous + 1 && _snap.Count > 0) _snap[^1]++;
+                else _snap.AddRange([s.SnapshotIndex, 1]);
+                AddRun(_size, s.Size - lastSize);
+                AddRun(_flat, s.Flat - lastFlat);
+                (lastSize, lastFlat) = (s.Size, s.Flat);
+                previous = s.SnapshotIndex;
+                int before = _nodes.Count;
+                if (s.Referents is { } root) { AddTree(root, _nodes, strings, 1); anyTree = true; }
+                _refs.Add((_nodes.Count - before) / NodeWidth);
+            }
+            return anyTree;
+        }
     }
 
     private static void AddRun(List<long> runs, long delta)

@@ -21,7 +21,6 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
     private readonly InstanceDiscovery _discovery;
     private readonly SnapshotRecorder _recorder;
     private readonly SnapshotPipeline _pipeline;
-    private readonly TrackerMetrics _metrics = new();
     private PeriodicSnapshots? _periodic;
 
     /// <summary>Creates a tracker with nothing tracked and the default options (Pympler: ClassTracker()).</summary>
@@ -39,20 +38,17 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
         _registry = new TrackerRegistry(_lock, traces);
         Diagnostics = new TrackerDiagnostics(_lock, _registry, _recorder);
         _discovery = new InstanceDiscovery(source, options.YoungWalks, Diagnostics);
-        _pipeline = new SnapshotPipeline(_snapshotGate, _lock, _registry, _discovery, new SnapshotSizing(measurer), _recorder, Diagnostics, _metrics);
+        _pipeline = new SnapshotPipeline(_snapshotGate, _lock, _registry, _discovery, new SnapshotSizing(measurer), _recorder, Diagnostics, Metrics);
     }
 
     /// <summary>The options the tracker was made with; fixed for its life.</summary>
     public ClassTrackerOptions Options { get; }
 
     /// <summary>Snapshots taken so far, oldest first (Pympler: ClassTracker.snapshots).</summary>
-    public IReadOnlyList<Snapshot> Snapshots
-    {
-        get { lock (_lock) return _recorder.Snapshots; }
-    }
+    public IReadOnlyList<Snapshot> Snapshots { get { lock (_lock) return _recorder.Snapshots; } }
 
     /// <summary>How the tracker's snapshots are published to the Heapmon meter (the agent relays them to <c>heapmon monitor</c>).</summary>
-    internal TrackerMetrics Metrics => _metrics;
+    internal TrackerMetrics Metrics { get; } = new();
 
     /// <summary>What the tracker's own work cost: snapshot phases, walks, failures, bookkeeping bytes (for the benchmark and tests).</summary>
     internal TrackerDiagnostics Diagnostics { get; }
@@ -109,10 +105,7 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
     }
 
     /// <summary>Tracks every instance of <typeparamref name="T"/> created from now on (Pympler: track_class).</summary>
-    /// <param name="resolutionLevel">Depth of the referent tree recorded for each instance.</param>
-    /// <param name="trace">Record where instances are created (instantiation sites).</param>
-    /// <param name="name">The name its instances are reported under; default: the type's full name.</param>
-    /// <param name="includeExisting">Also track the instances alive now.</param>
+    /// <inheritdoc cref="TrackClass(Type, int, bool, string?, bool)" path="/param"/>
     public void TrackClass<T>(int resolutionLevel = 0, bool trace = false, string? name = null, bool includeExisting = false)
         => TrackClass(typeof(T), resolutionLevel, trace, name, includeExisting);
 
@@ -189,7 +182,7 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
             _registry.ThrowIfDisposed();
             _registry.Clear();
             _recorder.Clear();
-            _metrics.Clear();
+            Metrics.Clear();
         }
     }
 
@@ -248,7 +241,7 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
     public void Dispose()
     {
         StopPeriodicSnapshots();
-        _metrics.Dispose();
+        Metrics.Dispose();
         _registry.Sites.FlushIfTraced();
         lock (_snapshotGate)
         lock (_lock)

@@ -56,7 +56,7 @@ public sealed class AllocationTracerTests : IDisposable
             Assert.Equal("System.Byte[]", t.TypeName);
             Assert.Equal(MiB + 24, t.Size);
             Assert.Equal(2, t.Traceback.Count); // the limit: the line and its caller
-            Assert.Contains("AllocationTracerTests.Megabyte_arrays", t.Traceback[1].Method);
+            Assert.Contains($"AllocationTracerTests.{nameof(MegabyteArraysAtAKnownLineAreCountedNearlyExactly)}", t.Traceback[1].Method);
         });
         (long size, long peak) = AllocationTracer.GetTracedMemory();
         Assert.True(size >= 29L * MiB, $"traced {size}");

@@ -13,7 +13,7 @@ public sealed class TestTempTests
         string tmp = TestPaths.NewTempDirectory("nested-tmp");
         var environment = new Dictionary<string, string?>(TinySolution.CleanBuildEnvironment) { ["TMPDIR"] = tmp };
         ChildResult result = ChildProcess.Run(ChildProcess.DotnetHost,
-            ["test", TestPaths.Assembly("Heapmon.Tests"), "--filter", "FullyQualifiedName=Heapmon.Tests.Run.RunExitPathTests.Only_the_launched_process_is_profiled_its_children_inherit_nothing", "--nologo"],
+            ["test", TestPaths.Assembly("Heapmon.Tests"), "--filter", "FullyQualifiedName=Heapmon.Tests.Run.RunExitPathTests.OnlyTheLaunchedProcessIsProfiledItsChildrenInheritNothing", "--nologo"],
             environment, workingDirectory: tmp, timeout: TimeSpan.FromMinutes(4));
 
         Assert.True(result.ExitCode == 0, result.ToString());

@@ -45,10 +45,26 @@ internal sealed class SvgTimeChart
 
     public void Write(TextWriter w)
     {
-        int n = Times.Length;
-        double plotW = Width - Left - Right, plotH = Height - Top - Bottom;
+        (List<double[]> stackTops, double max) = Stack();
+        (double yTop, List<(double Value, string Label)> yTicks) = Bytes
+            ? ChartScale.Bytes(max)
+            : ChartScale.Plain(max, 5, v => HtmlText.Count((long)v), integer: true);
+        var plot = new Plot(Times, Width - Left - Right, Height - Top - Bottom, yTop);
 
-        // Stack the areas; lines stand alone. The axis covers the highest of both.
+        w.Write($"<svg class=\"chart\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"");
+        HtmlText.Write(w, Label);
+        w.Write($"\" style=\"max-width:{Width}px\">");
+        WriteAxes(w, plot, yTicks);
+        WriteAreas(w, plot, stackTops);
+        WriteLines(w, plot);
+        WriteHits(w, plot);
+        w.Write("</svg>");
+    }
+
+    /// <summary>Stacks the areas; lines stand alone. The axis covers the highest of both.</summary>
+    private (List<double[]> StackTops, double Max) Stack()
+    {
+        int n = Times.Length;
         var stackTops = new List<double[]>();
         var running = new double[n];
         double max = 0;
@@ -63,72 +79,79 @@ internal sealed class SvgTimeChart
             }
             else max = Math.Max(max, s.Values.DefaultIfEmpty(0).Max());
         }
+        return (stackTops, max);
+    }
 
-        (double yTop, List<(double Value, string Label)> yTicks) = Bytes
-            ? ChartScale.Bytes(max)
-            : ChartScale.Plain(max, 5, v => HtmlText.Count((long)v), integer: true);
+    /// <summary>Where a snapshot and a value land on the chart.</summary>
+    private sealed class Plot
+    {
+        private readonly double[] _times;
+        private readonly double _x0, _x1, _yTop;
 
-        // Time axis when the clock moved forward; otherwise (equal or disordered stamps) one step per snapshot.
-        bool byTime = n > 1 && Times[^1] > Times[0] && Times.Zip(Times.Skip(1)).All(p => p.Second >= p.First);
-        double x0 = byTime ? Times[0] : 0, x1 = byTime ? Times[^1] : Math.Max(1, n - 1);
-        double X(int i)
+        public Plot(double[] times, double width, double height, double yTop)
         {
-            if (n == 1) return Left + plotW / 2;
-            double v = byTime ? Times[i] : i;
-            return Left + (v - x0) / (x1 - x0) * plotW;
+            (_times, Width, Height, _yTop, N) = (times, width, height, yTop, times.Length);
+            // Time axis when the clock moved forward; otherwise (equal or disordered stamps) one step per snapshot.
+            ByTime = N > 1 && times[^1] > times[0] && times.Zip(times.Skip(1)).All(p => p.Second >= p.First);
+            (_x0, _x1) = ByTime ? (times[0], times[^1]) : (0, Math.Max(1, N - 1));
         }
-        double Y(double v) => Top + plotH - v / yTop * plotH;
 
-        w.Write($"<svg class=\"chart\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"");
-        HtmlText.Write(w, Label);
-        w.Write($"\" style=\"max-width:{Width}px\">");
+        public int N { get; }
+        public double Width { get; }
+        public double Height { get; }
+        public bool ByTime { get; }
+        public double BaseY => Top + Height;
 
-        // Grid and axes.
+        public double X(int i) => N == 1 ? Left + Width / 2 : XAt(ByTime ? _times[i] : i);
+        public double XAt(double v) => Left + (v - _x0) / (_x1 - _x0) * Width;
+        public double Y(double v) => Top + Height - v / _yTop * Height;
+        public IEnumerable<double> TimeTicks(int count) => ChartScale.Within(_x0, _x1, count);
+    }
+
+    /// <summary>Grid, axes, their labels, and a tick under each snapshot.</summary>
+    private void WriteAxes(TextWriter w, Plot plot, List<(double Value, string Label)> yTicks)
+    {
         w.Write("<g class=\"axis\">");
         foreach ((double value, string label) in yTicks)
         {
-            string y = HtmlText.Num(Y(value));
+            string y = HtmlText.Num(plot.Y(value));
             w.Write($"<line class=\"grid\" x1=\"{HtmlText.Num(Left)}\" x2=\"{HtmlText.Num(Width - Right)}\" y1=\"{y}\" y2=\"{y}\"/>");
             w.Write($"<text x=\"{HtmlText.Num(Left - 6)}\" y=\"{y}\" text-anchor=\"end\" dominant-baseline=\"middle\">{HtmlText.Encode(label)}</text>");
         }
-        string baseY = HtmlText.Num(Top + plotH);
-        if (byTime)
-            foreach (double t in ChartScale.Within(x0, x1, Math.Max(3, (int)(plotW / 90))))
-            {
-                string x = HtmlText.Num(Left + (t - x0) / (x1 - x0) * plotW);
-                w.Write($"<text x=\"{x}\" y=\"{HtmlText.Num(Top + plotH + 20)}\" text-anchor=\"middle\">{HtmlText.Seconds(t)}</text>");
-            }
+        string baseY = HtmlText.Num(plot.BaseY);
+        string labelY = HtmlText.Num(plot.BaseY + 20);
+        if (plot.ByTime)
+            foreach (double t in plot.TimeTicks(Math.Max(3, (int)(plot.Width / 90))))
+                w.Write($"<text x=\"{HtmlText.Num(plot.XAt(t))}\" y=\"{labelY}\" text-anchor=\"middle\">{HtmlText.Seconds(t)}</text>");
         else
         {
-            int every = Math.Max(1, (int)Math.Ceiling(n / (plotW / 60)));
-            for (int i = 0; i < n; i += every)
-                w.Write($"<text x=\"{HtmlText.Num(X(i))}\" y=\"{HtmlText.Num(Top + plotH + 20)}\" text-anchor=\"middle\">#{HtmlText.Int(i)}</text>");
+            int every = Math.Max(1, (int)Math.Ceiling(plot.N / (plot.Width / 60)));
+            for (int i = 0; i < plot.N; i += every)
+                w.Write($"<text x=\"{HtmlText.Num(plot.X(i))}\" y=\"{labelY}\" text-anchor=\"middle\">#{HtmlText.Int(i)}</text>");
         }
         // A tick under each snapshot, so the points are visible even between labels.
         var ticks = new StringBuilder();
-        for (int i = 0; i < n; i++) ticks.Append('M').Append(HtmlText.Num(X(i))).Append(',').Append(baseY).Append("v5");
+        for (int i = 0; i < plot.N; i++) ticks.Append('M').Append(HtmlText.Num(plot.X(i))).Append(',').Append(baseY).Append("v5");
         w.Write($"<path class=\"ticks\" d=\"{ticks}\"/>");
         w.Write($"<line class=\"base\" x1=\"{HtmlText.Num(Left)}\" x2=\"{HtmlText.Num(Width - Right)}\" y1=\"{baseY}\" y2=\"{baseY}\"/>");
         w.Write("</g>");
+    }
 
-        // Areas from the top of the stack down, so each lies on the one below; then lines.
-        int area = 0;
+    /// <summary>Areas from the top of the stack down, so each lies on the one below.</summary>
+    private void WriteAreas(TextWriter w, Plot plot, List<double[]> stackTops)
+    {
+        int n = plot.N, area = 0;
         double[] zero = new double[n];
-        var areas = new List<(ChartSeries Series, double[] Lower, double[] Upper)>();
         foreach (ChartSeries s in Series.Where(s => s.Kind == SeriesKind.StackedArea))
         {
-            areas.Add((s, area == 0 ? zero : stackTops[area - 1], stackTops[area]));
-            area++;
-        }
-        foreach ((ChartSeries s, double[] lower, double[] upper) in areas)
-        {
+            double[] lower = area == 0 ? zero : stackTops[area - 1], upper = stackTops[area++];
             var d = new StringBuilder();
             if (n == 1)
-                d.Append($"M{HtmlText.Num(Left)},{HtmlText.Num(Y(upper[0]))}H{HtmlText.Num(Width - Right)}V{HtmlText.Num(Y(lower[0]))}H{HtmlText.Num(Left)}Z");
+                d.Append($"M{HtmlText.Num(Left)},{HtmlText.Num(plot.Y(upper[0]))}H{HtmlText.Num(Width - Right)}V{HtmlText.Num(plot.Y(lower[0]))}H{HtmlText.Num(Left)}Z");
             else
             {
-                for (int i = 0; i < n; i++) d.Append(i == 0 ? 'M' : 'L').Append(HtmlText.Num(X(i))).Append(',').Append(HtmlText.Num(Y(upper[i])));
-                for (int i = n - 1; i >= 0; i--) d.Append('L').Append(HtmlText.Num(X(i))).Append(',').Append(HtmlText.Num(Y(lower[i])));
+                for (int i = 0; i < n; i++) d.Append(i == 0 ? 'M' : 'L').Append(HtmlText.Num(plot.X(i))).Append(',').Append(HtmlText.Num(plot.Y(upper[i])));
+                for (int i = n - 1; i >= 0; i--) d.Append('L').Append(HtmlText.Num(plot.X(i))).Append(',').Append(HtmlText.Num(plot.Y(lower[i])));
                 d.Append('Z');
             }
             // An area that is zero throughout keeps its element (and name) but draws no outline over its neighbour.
@@ -137,30 +160,38 @@ internal sealed class SvgTimeChart
             HtmlText.Write(w, s.Name);
             w.Write("</title></path>");
         }
+    }
+
+    private void WriteLines(TextWriter w, Plot plot)
+    {
         foreach (ChartSeries s in Series.Where(s => s.Kind != SeriesKind.StackedArea))
         {
             var d = new StringBuilder();
-            if (n == 1) d.Append($"M{HtmlText.Num(Left)},{HtmlText.Num(Y(s.Values[0]))}H{HtmlText.Num(Width - Right)}");
-            else for (int i = 0; i < n; i++) d.Append(i == 0 ? 'M' : 'L').Append(HtmlText.Num(X(i))).Append(',').Append(HtmlText.Num(Y(s.Values[i])));
+            if (plot.N == 1) d.Append($"M{HtmlText.Num(Left)},{HtmlText.Num(plot.Y(s.Values[0]))}H{HtmlText.Num(Width - Right)}");
+            else for (int i = 0; i < plot.N; i++) d.Append(i == 0 ? 'M' : 'L').Append(HtmlText.Num(plot.X(i))).Append(',').Append(HtmlText.Num(plot.Y(s.Values[i])));
             string dash = s.Kind == SeriesKind.DashedLine ? " dashed" : "";
             w.Write($"<path class=\"series line {s.ColourClass}{dash}\" d=\"{d}\"><title>");
             HtmlText.Write(w, s.Name);
             w.Write("</title></path>");
         }
+    }
 
-        // Hover: one transparent band per snapshot carrying its values; the script shows them and moves the guide.
-        w.Write($"<line class=\"guide\" x1=\"0\" x2=\"0\" y1=\"{HtmlText.Num(Top)}\" y2=\"{baseY}\"/>");
+    /// <summary>Hover: one transparent band per snapshot carrying its values; the script shows them and moves the guide.</summary>
+    private void WriteHits(TextWriter w, Plot plot)
+    {
+        int n = plot.N;
+        w.Write($"<line class=\"guide\" x1=\"0\" x2=\"0\" y1=\"{HtmlText.Num(Top)}\" y2=\"{HtmlText.Num(plot.BaseY)}\"/>");
         w.Write("<g class=\"hits\">");
         for (int i = 0; i < n; i++)
         {
-            double left = i == 0 ? Left : (X(i - 1) + X(i)) / 2;
-            double right = i == n - 1 ? Width - Right : (X(i) + X(i + 1)) / 2;
+            double left = i == 0 ? Left : (plot.X(i - 1) + plot.X(i)) / 2;
+            double right = i == n - 1 ? Width - Right : (plot.X(i) + plot.X(i + 1)) / 2;
             if (n == 1) (left, right) = (Left, Width - Right);
-            w.Write($"<rect class=\"hit\" x=\"{HtmlText.Num(left)}\" y=\"{HtmlText.Num(Top)}\" width=\"{HtmlText.Num(Math.Max(0.5, right - left))}\" height=\"{HtmlText.Num(plotH)}\" data-x=\"{HtmlText.Num(X(i))}\" data-tip=\"");
+            w.Write($"<rect class=\"hit\" x=\"{HtmlText.Num(left)}\" y=\"{HtmlText.Num(Top)}\" width=\"{HtmlText.Num(Math.Max(0.5, right - left))}\" height=\"{HtmlText.Num(plot.Height)}\" data-x=\"{HtmlText.Num(plot.X(i))}\" data-tip=\"");
             HtmlText.Write(w, Tip(i));
             w.Write("\"/>");
         }
-        w.Write("</g></svg>");
+        w.Write("</g>");
     }
 
     private string Tip(int i)
