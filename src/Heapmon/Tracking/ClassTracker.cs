@@ -86,7 +86,8 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
     /// by the caller is left running). Sites are estimates from samples (about one per 100 KB allocated).
     /// </remarks>
     /// <exception cref="PlatformNotSupportedException">The heap cannot be walked here (not Linux, Native AOT).</exception>
-    /// <exception cref="InvalidOperationException">The heap could not be read consistently (the walk failed with a <see cref="Heap.HeapWalkException"/>, also inside the program's own no-GC region), or, with <paramref name="trace"/>, the allocation tracer could not start.</exception>
+    /// <exception cref="Heap.HeapWalkException">The existing instances could not be told apart: no consistent view of the heap (its reason says why); nothing was tracked.</exception>
+    /// <exception cref="InvalidOperationException">With <paramref name="trace"/>, the allocation tracer could not start.</exception>
     public void TrackClass(Type type, int resolutionLevel = 0, bool trace = false, string? name = null, bool includeExisting = false)
     {
         TrackerArguments.CheckClass(type);
@@ -94,8 +95,7 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
         lock (_snapshotGate)
         {
             // Without includeExisting, the instances alive now are found, to be left out.
-            IReadOnlyList<object>? existing = includeExisting ? null : _discovery.Existing(type)
-                ?? throw new InvalidOperationException($"Could not get a consistent view of the heap to tell the existing instances of {TypeNames.Display(type)} from new ones; try again, or pass includeExisting: true.");
+            IReadOnlyList<object>? existing = includeExisting ? null : _discovery.Existing(type);
             lock (_lock)
             {
                 _registry.ThrowIfDisposed();

@@ -8,16 +8,9 @@ internal sealed class HeapInstanceSource(HeapWalkOptions limits) : IInstanceSour
 {
     public Discovered? Find(IReadOnlyCollection<Type> types, GcCounts? youngSince)
     {
-        try
-        {
-            HeapWalkOptions options = youngSince is null ? limits : limits with { Scope = HeapScope.Young, Since = youngSince };
-            FoundInstances found = InstanceFinder.Find(types, includeSubclasses: true, options);
-            return new Discovered(found.Instances, found.Moment);
-        }
-        catch (HeapWalkException)
-        {
-            return null; // no consistent view: the snapshot goes on without new instances, never with wrong ones
-        }
+        HeapWalkOptions options = youngSince is null ? limits : limits with { Scope = HeapScope.Young, Since = youngSince };
+        FoundInstances found = InstanceFinder.Find(types, includeSubclasses: true, options);
+        return new Discovered(found.Instances, found.Moment);
     }
 
     public long? HeapTotal()

@@ -8,7 +8,8 @@ internal interface IInstanceSource
     /// <summary>
     /// Live instances of <paramref name="types"/> (and subclasses). With <paramref name="youngSince"/>, the
     /// collection counts at the last walk's moment, only the young generations are walked (every instance
-    /// made since that moment is there, or the call fails). Null when no consistent view could be had.
+    /// made since that moment is there, or the call fails).
+    /// Throws <see cref="Heap.HeapWalkException"/> when no consistent view could be had.
     /// </summary>
     Discovered? Find(IReadOnlyCollection<Type> types, GcCounts? youngSince);
 

@@ -23,8 +23,9 @@ internal sealed class InstanceDiscovery
         _diagnostics = diagnostics;
     }
 
-    /// <summary>The instances of <paramref name="type"/> alive now, from a full walk; null when no consistent view could be had.</summary>
-    public IReadOnlyList<object>? Existing(Type type) => _source.Find([type], youngSince: null)?.Instances;
+    /// <summary>The instances of <paramref name="type"/> alive now, from a full walk.</summary>
+    /// <exception cref="HeapWalkException">No consistent view of the heap could be had.</exception>
+    public IReadOnlyList<object> Existing(Type type) => _source.Find([type], youngSince: null)?.Instances ?? [];
 
     /// <summary>
     /// The live instances of <paramref name="classes"/> a snapshot takes on; null when there is nothing to
@@ -45,13 +46,13 @@ internal sealed class InstanceDiscovery
         Discovered? discovered = null;
         if (youngSince is not null && _youngWalks)
         {
-            discovered = _source.Find(classes, youngSince);
+            discovered = TryFind(classes, youngSince);
             _diagnostics.YoungWalk();
         }
         if (discovered is null)
         {
             // No young walk, or one that could not vouch for every new instance: the whole heap, now.
-            discovered = _source.Find(classes, youngSince: null);
+            discovered = TryFind(classes, youngSince: null);
             _diagnostics.FullWalk();
         }
         if (discovered is null)
@@ -65,4 +66,17 @@ internal sealed class InstanceDiscovery
 
     /// <summary>The total live managed heap in bytes, from a census; null when unavailable.</summary>
     public long? HeapTotal() => _source.HeapTotal();
+
+    /// <summary>No consistent view: the snapshot goes on without new instances, never with wrong ones.</summary>
+    private Discovered? TryFind(Type[] classes, GcCounts? youngSince)
+    {
+        try
+        {
+            return _source.Find(classes, youngSince);
+        }
+        catch (HeapWalkException)
+        {
+            return null;
+        }
+    }
 }

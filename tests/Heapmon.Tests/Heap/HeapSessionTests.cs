@@ -30,6 +30,10 @@ public sealed class HeapSessionTests
             refusals.Add(Assert.Throws<HeapWalkException>(() => HeapCensus.Take()));
             refusals.Add(Assert.Throws<HeapWalkException>(() => RetentionPaths.Find(target)));
             refusals.Add(Assert.Throws<HeapWalkException>(() => CycleFinder.FindAmongInstancesOf(typeof(Dog))));
+            // The tracker cannot tell existing instances from new ones: it says why, and tracks nothing.
+            using var tracker = new Heapmon.Tracking.ClassTracker();
+            refusals.Add(Assert.Throws<HeapWalkException>(() => tracker.TrackClass<Dog>(trace: false)));
+            Assert.Empty(tracker.ToData().Classes);
             // Refused before any GC: the program's region still holds.
             Assert.Equal(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
         }
