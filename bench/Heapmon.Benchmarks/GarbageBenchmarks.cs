@@ -4,7 +4,7 @@ using Heapmon.Garbage;
 namespace Heapmon.Benchmarks;
 
 /// <summary>
-/// Cycles among 1,000,000 objects (issue 9's target: under 1 s): 200,000 rings of five nodes,
+/// Cycles among 1,000,000 objects (target: under 1 s): 200,000 rings of five nodes,
 /// each ring also pointing at the next, so one root reaches them all and every ring is a cycle.
 /// Baseline: the same search through ClrMD's reference enumeration over the heap
 /// (<see cref="CycleFinder.FindAmongInstancesOf"/>); measured: <see cref="CycleFinder.FindAmong"/>

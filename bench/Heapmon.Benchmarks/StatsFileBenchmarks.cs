@@ -14,7 +14,7 @@ using StatsView = Heapmon.Stats.TrackerStats;
 namespace Heapmon.Benchmarks;
 
 /// <summary>
-/// Issue 5's scale target: a dump of 100 snapshots × 100,000 tracked objects (10 million size samples)
+/// Scale target: a dump of 100 snapshots × 100,000 tracked objects (10 million size samples)
 /// loads in under 5 s and stays under 100 MB. Baseline: only inflating the same gzip file, the floor
 /// any gzip-compressed format pays. The "File MB" column is the dump's size on disk.
 /// </summary>

@@ -11,7 +11,7 @@ using Heapmon.Tracking;
 namespace Heapmon.Benchmarks;
 
 /// <summary>
-/// Issue 4's targets: periodic snapshots at 10 Hz for 5 s with 100,000 tracked instances cost under
+/// Targets: periodic snapshots at 10 Hz for 5 s with 100,000 tracked instances cost under
 /// 10% of a core, and the tracker keeps under 64 bytes of bookkeeping per tracked object while it is
 /// not sizing. One invocation each: the run itself is the measurement; the figures are printed.
 /// Run: dotnet run -c Release --project bench/Heapmon.Benchmarks -- --filter '*Tracking*'

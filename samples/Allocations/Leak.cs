@@ -4,7 +4,7 @@ using Heapmon.Allocations;
 namespace AllocationsSample;
 
 /// <summary>
-/// The seed's "Compare snapshots" example: a cache that only grows, next to steady churn. Two
+/// tracemalloc's "Compare snapshots" example: a cache that only grows, next to steady churn. Two
 /// snapshots with traces are written; their diff must put the leaking line first.
 /// </summary>
 internal static class Leak

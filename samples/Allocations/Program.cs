@@ -2,7 +2,7 @@ using Heapmon.Allocations;
 
 namespace AllocationsSample;
 
-/// <summary>The tracemalloc seed's examples in C#, plus the workloads the tests measure against known truth.</summary>
+/// <summary>tracemalloc's documented examples in C#, plus the workloads the tests measure against known truth.</summary>
 internal static class Program
 {
     private static int Main(string[] args)

@@ -1,6 +1,6 @@
 namespace AllocationsSample;
 
-/// <summary>A small workload for the seed's examples: a few lines allocating different amounts.</summary>
+/// <summary>A small workload for the tracemalloc-style examples: a few lines allocating different amounts.</summary>
 internal static class Workload
 {
     public static object? Sink;

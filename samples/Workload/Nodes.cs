@@ -1,6 +1,6 @@
 namespace Workload.Nodes;
 
-/// <summary>A node of the build graph, like SCons's Node (the seed's tutorial tracks its subclasses).</summary>
+/// <summary>A node of the build graph, like SCons's Node (the Heapmonitor's SCons tutorial tracks its subclasses).</summary>
 public abstract class Node(string name)
 {
     public string Name { get; } = name;

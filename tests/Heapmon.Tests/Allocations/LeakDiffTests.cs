@@ -3,7 +3,7 @@ using Heapmon.Cli;
 
 namespace Heapmon.Tests.Allocations;
 
-/// <summary>The seed's "compare snapshots" use: a growing cache next to steady churn, in a child process.</summary>
+/// <summary>tracemalloc's "compare snapshots" example: a growing cache next to steady churn, in a child process.</summary>
 public sealed class LeakDiffTests
 {
     private static readonly Lazy<string> s_run = new(() =>

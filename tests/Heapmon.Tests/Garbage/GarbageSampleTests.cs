@@ -1,6 +1,6 @@
 namespace Heapmon.Tests.Garbage;
 
-/// <summary>samples/Garbage, the seed's "Breaking Reference Cycles" tutorial, run as users run it.</summary>
+/// <summary>samples/Garbage, Pympler's "Breaking Reference Cycles" tutorial, run as users run it.</summary>
 public sealed class GarbageSampleTests
 {
     [Fact]

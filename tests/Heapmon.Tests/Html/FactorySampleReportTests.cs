@@ -7,7 +7,7 @@ using Heapmon.Tracking;
 namespace Heapmon.Tests.Html;
 
 /// <summary>
-/// The Factory sample's classes and functions (the seed's example) run under a real <see cref="ClassTracker"/> in this
+/// The Factory sample's classes and functions (Pympler's tutorial example) run under a real <see cref="ClassTracker"/> in this
 /// process — the factory tracked with resolution level 1, Employee tracked as a class, four labelled snapshots through
 /// hiring and layoffs — and the report of what it recorded opened in Chromium.
 /// </summary>

@@ -12,7 +12,7 @@ public sealed class ConsoleStatsTests
         var output = new StringWriter();
         new ConsoleStats(StatsFixtures.Factory(), output).PrintSummary(all: true);
 
-        // The seed's print_summary example, with binary unit names (MiB for MB).
+        // Pympler's print_summary example, with binary unit names (MiB for MB).
         Assert.Equal(
             """
             ---- SUMMARY ------------------------------------------------------------------
@@ -71,7 +71,7 @@ public sealed class ConsoleStatsTests
     [Fact]
     public void SummaryColumnsEndWhereTheSeedsDo()
     {
-        // The seed's lines; Pympler's unit names are one letter shorter, its columns end in the same places.
+        // Pympler's lines; Pympler's unit names are one letter shorter, its columns end in the same places.
         const string seedHeader = "                                         active      1.22 MB      average   pct";
         const string seedRow = "  __main__.Employee                        1000    195.38 KB    200     B   13%";
         var output = new StringWriter();

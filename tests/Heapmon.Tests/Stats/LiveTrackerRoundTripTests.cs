@@ -5,7 +5,7 @@ using StatsView = Heapmon.Stats.TrackerStats;
 
 namespace Heapmon.Tests.Stats;
 
-/// <summary>The seed's example on a real <see cref="ClassTracker"/>: its live output and its dump's output are the same bytes.</summary>
+/// <summary>Pympler's example on a real <see cref="ClassTracker"/>: its live output and its dump's output are the same bytes.</summary>
 [Collection(HeapWalkCollection.Name)]
 public sealed class LiveTrackerRoundTripTests
 {

@@ -5,7 +5,7 @@ using Heapmon.Tracking;
 namespace Heapmon.Tests.Stats;
 
 /// <summary>
-/// Fixed <see cref="TrackerData"/> inputs for the Stats tests: the seed's Factory example and a
+/// Fixed <see cref="TrackerData"/> inputs for the Stats tests: Pympler's Factory example and a
 /// large seeded random run with referent trees, deaths, traces and awkward names.
 /// </summary>
 internal static class StatsFixtures
@@ -14,7 +14,7 @@ internal static class StatsFixtures
 
     private static readonly RunInfo s_run = new("Factory", 4242, "dotnet Factory.dll", "10.0.0", "0.1.0", Started);
 
-    /// <summary>The seed's example: a tracked Factory and the Employee class, before and after populating it.</summary>
+    /// <summary>Pympler's example: a tracked Factory and the Employee class, before and after populating it.</summary>
     public static TrackerData Factory()
     {
         DateTimeOffset t0 = Started.AddSeconds(0.5), t1 = Started.AddSeconds(1.25);

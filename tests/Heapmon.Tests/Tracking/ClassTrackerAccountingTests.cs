@@ -5,7 +5,7 @@ using Microsoft.Diagnostics.Runtime;
 
 namespace Heapmon.Tests.Tracking;
 
-/// <summary>The seed's example and its "Shared Data" rules, numerically, with ClrMD as the oracle.</summary>
+/// <summary>Pympler's example and its "Shared Data" rules, numerically, with ClrMD as the oracle.</summary>
 [Collection(HeapWalkCollection.Name)]
 public sealed class ClassTrackerAccountingTests
 {

@@ -7,7 +7,7 @@ using Microsoft.Diagnostics.Runtime;
 
 namespace Heapmon.Tests.Tracking;
 
-/// <summary>The seed's Employee/Factory example, run as the sample program, checked against ClrMD's size of an Employee.</summary>
+/// <summary>Pympler's Employee/Factory example, run as the sample program, checked against ClrMD's size of an Employee.</summary>
 [Collection(HeapWalkCollection.Name)]
 public sealed class FactorySampleTests
 {

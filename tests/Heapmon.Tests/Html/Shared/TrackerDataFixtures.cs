@@ -4,7 +4,7 @@ using Heapmon.Tracking;
 namespace Heapmon.Tests.Html;
 
 /// <summary>
-/// Tracker data built by hand, shaped like real runs: the seed's Factory example, names that try to inject
+/// Tracker data built by hand, shaped like real runs: Pympler's Factory example, names that try to inject
 /// markup, and the scale cases (100 snapshots × 1,000 objects; 1,000 classes). Deterministic: fixed clock, no randomness.
 /// </summary>
 internal static class TrackerDataFixtures
@@ -14,7 +14,7 @@ internal static class TrackerDataFixtures
     private const long EmployeeSize = 200, FactoryFlat = 32, ListFlat = 32;
 
     /// <summary>
-    /// The seed's example: a Factory tracked with resolution level 2, Employee tracked as a class with traces;
+    /// Pympler's example: a Factory tracked with resolution level 2, Employee tracked as a class with traces;
     /// snapshot 0 before populate_factory, then 1,000 employees, then 500 of them fired.
     /// </summary>
     public static TrackerData Factory()
