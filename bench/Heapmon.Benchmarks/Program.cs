@@ -9,5 +9,7 @@ if (args.FirstOrDefault() == "monitor-cost") return Heapmon.Benchmarks.MonitorCo
 if (args.FirstOrDefault() == "alloc-overhead") return Heapmon.Benchmarks.AllocOverheadScenario.Run(args[1..]);
 
 // Every benchmark class in this assembly; pick with --filter, e.g. --filter '*Sizing*'.
-BenchmarkSwitcher.FromAssembly(typeof(Heapmon.Benchmarks.AttachCensusBenchmark).Assembly).Run(args);
+// Each benchmark builds its own copy of the solution: on a busy 2-core machine that takes longer than BenchmarkDotNet's 2 minutes.
+BenchmarkSwitcher.FromAssembly(typeof(Heapmon.Benchmarks.AttachCensusBenchmark).Assembly)
+    .Run(args, BenchmarkDotNet.Configs.DefaultConfig.Instance.WithBuildTimeout(TimeSpan.FromMinutes(15)));
 return 0;
