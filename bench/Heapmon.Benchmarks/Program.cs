@@ -11,5 +11,5 @@ if (args.FirstOrDefault() == "alloc-overhead") return Heapmon.Benchmarks.AllocOv
 // Every benchmark class in this assembly; pick with --filter, e.g. --filter '*Sizing*'.
 // Each benchmark builds its own copy of the solution: on a busy 2-core machine that takes longer than BenchmarkDotNet's 2 minutes.
 BenchmarkSwitcher.FromAssembly(typeof(Heapmon.Benchmarks.AttachCensusBenchmark).Assembly)
-    .Run(args, BenchmarkDotNet.Configs.DefaultConfig.Instance.WithBuildTimeout(TimeSpan.FromMinutes(15)));
+    .Run(args, BenchmarkDotNet.Configs.ManualConfig.Create(BenchmarkDotNet.Configs.DefaultConfig.Instance).WithBuildTimeout(TimeSpan.FromMinutes(15)));
 return 0;
