@@ -58,21 +58,14 @@ internal sealed partial class GraphWalker(SizingOptions options)
         {
             object obj;
             nint resume = 0;
-            if (next is not null)
-            {
-                obj = next;
-                next = null;
-            }
+            if (next is not null) (obj, next) = (next, null);
             else if (sp > 0)
             {
                 obj = stack[--sp].Value!;
                 resume = stack[sp].Resume;
                 stack[sp] = default; // hold nothing once the walk is done
             }
-            else
-            {
-                break;
-            }
+            else break;
             if (seen.AddressBased && ++visits % GCCheckInterval == 0 && GC.CollectionCount(0) != _gcBaseline)
             {
                 Aborted = true;
@@ -101,60 +94,70 @@ internal sealed partial class GraphWalker(SizingOptions options)
                 record?.Add(obj);
             }
             total += (size + 7) & ~7L;
-            switch (layout.Kind)
-            {
-                case ReferenceKind.Fixed:
-                    foreach (nint offset in layout.Offsets)
-                    {
-                        if (ObjectLayout.ReadReference(ref data, offset) is { } r) total += Reach(r, seen, layouts, record, ref stack, ref sp);
-                    }
-                    break;
-                case ReferenceKind.Series when layout.Offsets.Length == 2:
-                    // An array of references: scanned a slice at a time, so the elements pushed are
-                    // visited while their memory is still in cache (see ScanArray).
-                    total += ScanArray(obj, layout.Offsets[0], layout.Offsets[0] + layout.Offsets[1] + (nint)size, seen, layouts, record, ref stack, ref sp);
-                    break;
-                case ReferenceKind.Series:
-                    nint[] series = layout.Offsets;
-                    for (int s = 0; s < series.Length; s += 2)
-                    {
-                        nint end = series[s] + series[s + 1] + (nint)size;
-                        for (nint offset = series[s]; offset < end; offset += IntPtr.Size)
-                        {
-                            if (ObjectLayout.ReadReference(ref data, offset) is { } r) total += Reach(r, seen, layouts, record, ref stack, ref sp);
-                        }
-                    }
-                    break;
-                case ReferenceKind.Repeating:
-                    uint[] pattern = layout.Pattern;
-                    nint at = layout.RepeatStart, stop = (nint)size - 2 * IntPtr.Size;
-                    while (at < stop)
-                    {
-                        for (int p = 0; p < pattern.Length; p += 2)
-                        {
-                            for (uint n = pattern[p]; n > 0; n--, at += IntPtr.Size)
-                            {
-                                if (ObjectLayout.ReadReference(ref data, at) is { } r && seen.TryAdd(r))
-                                {
-                                    if (sp == stack.Length) stack = Grow(stack);
-                                    stack[sp++].Value = r;
-                                }
-                            }
-                            at += (nint)pattern[p + 1];
-                        }
-                    }
-                    break;
-            }
-            if (layout.TargetOffset >= 0 && ObjectLayout.ReadReference(ref data, layout.TargetOffset) is { } target
-                && FollowTarget(target) && seen.TryAdd(target))
-            {
-                if (sp == stack.Length) stack = Grow(stack);
-                stack[sp++].Value = target;
-            }
+            total += ScanReferences(obj, layout, ref data, size, seen, layouts, record, ref stack, ref sp);
         }
         _stack = stack;
         _visits = visits;
         Array.Clear(stack, 0, sp); // left over only when a GC aborted the walk
+        return total;
+    }
+
+    /// <summary>Pushes (or counts, for leaves met in an array slice) what <paramref name="obj"/>'s reference fields point to; returns the bytes counted on the way.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private long ScanReferences<TSeen>(object obj, TypeLayout layout, ref byte data, long size, TSeen seen, LayoutCache layouts, ObjectList? record,
+        ref StackSlot[] stack, ref int sp) where TSeen : struct, ISeenSet
+    {
+        long total = 0;
+        switch (layout.Kind)
+        {
+            case ReferenceKind.Fixed:
+                foreach (nint offset in layout.Offsets)
+                {
+                    if (ObjectLayout.ReadReference(ref data, offset) is { } r) total += Reach(r, seen, layouts, record, ref stack, ref sp);
+                }
+                break;
+            case ReferenceKind.Series when layout.Offsets.Length == 2:
+                // An array of references: scanned a slice at a time, so the elements pushed are
+                // visited while their memory is still in cache (see ScanArray).
+                total += ScanArray(obj, layout.Offsets[0], layout.Offsets[0] + layout.Offsets[1] + (nint)size, seen, layouts, record, ref stack, ref sp);
+                break;
+            case ReferenceKind.Series:
+                nint[] series = layout.Offsets;
+                for (int s = 0; s < series.Length; s += 2)
+                {
+                    nint end = series[s] + series[s + 1] + (nint)size;
+                    for (nint offset = series[s]; offset < end; offset += IntPtr.Size)
+                    {
+                        if (ObjectLayout.ReadReference(ref data, offset) is { } r) total += Reach(r, seen, layouts, record, ref stack, ref sp);
+                    }
+                }
+                break;
+            case ReferenceKind.Repeating:
+                uint[] pattern = layout.Pattern;
+                nint at = layout.RepeatStart, stop = (nint)size - 2 * IntPtr.Size;
+                while (at < stop)
+                {
+                    for (int p = 0; p < pattern.Length; p += 2)
+                    {
+                        for (uint n = pattern[p]; n > 0; n--, at += IntPtr.Size)
+                        {
+                            if (ObjectLayout.ReadReference(ref data, at) is { } r && seen.TryAdd(r))
+                            {
+                                if (sp == stack.Length) stack = Grow(stack);
+                                stack[sp++].Value = r;
+                            }
+                        }
+                        at += (nint)pattern[p + 1];
+                    }
+                }
+                break;
+        }
+        if (layout.TargetOffset >= 0 && ObjectLayout.ReadReference(ref data, layout.TargetOffset) is { } target
+            && FollowTarget(target) && seen.TryAdd(target))
+        {
+            if (sp == stack.Length) stack = Grow(stack);
+            stack[sp++].Value = target;
+        }
         return total;
     }
 
