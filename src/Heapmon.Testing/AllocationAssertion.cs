@@ -67,7 +67,9 @@ internal static class AllocationAssertion
         }
         var text = new StringBuilder();
         text.AppendLine().Append(Inv, $"  sampled over {done:N0} re-runs ({snapshot.SampleCount:N0} samples, estimates per run, whole process):");
+        text.AppendLine().Append("    top types:");
         Top(text, snapshot.TopBy(GroupBy.Type), done);
+        text.AppendLine().Append("    top lines:");
         Top(text, snapshot.TopBy(GroupBy.Line), done);
         return text.ToString();
     }
@@ -75,6 +77,6 @@ internal static class AllocationAssertion
     private static void Top(StringBuilder text, GroupedStats stats, int runs)
     {
         foreach (KeyValuePair<AllocationKey, AllocationStats> row in stats.Top().Take(Shown))
-            text.AppendLine().Append(Inv, $"    ~{row.Value.Size.Value / runs,12:N0} B  {row.Key.Format(2)}");
+            text.AppendLine().Append(Inv, $"      ~{row.Value.Size.Value / runs,10:N0} B  {row.Key.Format(2)}");
     }
 }

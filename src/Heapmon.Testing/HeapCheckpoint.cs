@@ -20,10 +20,7 @@ public sealed class HeapCheckpoint : IDisposable
     internal static HeapCheckpoint Take()
     {
         Settle.Collect();
-        HeapCensus census = HeapCensus.Take();
-        var counts = new Dictionary<string, long>(census.Types.Count, StringComparer.Ordinal);
-        foreach (TypeStatistics type in census.Types) counts[type.TypeName] = type.Count;
-        return new HeapCheckpoint(counts);
+        return new HeapCheckpoint(LeakAssertion.ByName(HeapCensus.Take()).ToDictionary(e => e.Key, e => e.Value.Count, StringComparer.Ordinal));
     }
 
     /// <summary>Fails when any instance of <typeparamref name="T"/> (or a subclass) made since the checkpoint is alive.</summary>
