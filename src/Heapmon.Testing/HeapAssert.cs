@@ -20,8 +20,8 @@ public static class HeapAssert
     public static void Instances<T>(int atMost)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(atMost);
-        IReadOnlyList<object> alive = SurvivorReport.Find(typeof(T));
-        if (alive.Count <= atMost) return;
+        IReadOnlyList<object>? alive = SurvivorReport.FindUnless(typeof(T), found => found.Count <= atMost);
+        if (alive is null || alive.Count <= atMost) return;
         string name = TypeNames.Display(typeof(T));
         string expected = atMost == 0 ? "expected none" : $"expected at most {atMost}";
         throw new HeapAssertionException(SurvivorReport.Failure(

@@ -19,7 +19,7 @@ public sealed class HeapCheckpoint : IDisposable
 
     internal static HeapCheckpoint Take()
     {
-        Settle.Collect();
+        Settle.CollectAndFinalize(); // the census's own full GC collects again
         return new HeapCheckpoint(LeakAssertion.ByName(HeapCensus.Take()).ToDictionary(e => e.Key, e => e.Value.Count, StringComparer.Ordinal));
     }
 
@@ -35,22 +35,31 @@ public sealed class HeapCheckpoint : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegative(atMost);
         Dictionary<string, long> before = _counts ?? throw new ObjectDisposedException(nameof(HeapCheckpoint));
-        IReadOnlyList<object> alive = SurvivorReport.Find(typeof(T));
-        var survivors = new List<object>();
-        long earlier = 0;
-        foreach (IGrouping<Type, object> group in alive.GroupBy(o => o.GetType()))
-        {
-            // Per type: those beyond the checkpoint's count are new; which ones cannot be told, so the rest of the list stands for them.
-            long then = before.GetValueOrDefault(TypeNames.Display(group.Key));
-            earlier += Math.Min(then, group.Count());
-            survivors.AddRange(group.Skip((int)Math.Min(then, int.MaxValue)));
-        }
+        IReadOnlyList<object>? alive = SurvivorReport.FindUnless(typeof(T), found => Survivors(before, found).Count <= atMost);
+        if (alive is null) return;
+        List<object> survivors = Survivors(before, alive, out long earlier);
         if (survivors.Count <= atMost) return;
         string name = TypeNames.Display(typeof(T));
         string expected = atMost == 0 ? "expected none" : $"expected at most {atMost}";
         string older = earlier == 0 ? "" : $"; {SurvivorReport.Instances(earlier)} alive at the checkpoint not counted";
         throw new HeapAssertionException(SurvivorReport.Failure(
             $"{SurvivorReport.Instances(survivors.Count)} of {name} made since the checkpoint survived ({expected}{older})", survivors));
+    }
+
+    /// <summary>The instances beyond the checkpoint's count of their type; which ones are new cannot be told, so the rest of the list stands for them.</summary>
+    private static List<object> Survivors(Dictionary<string, long> before, IReadOnlyList<object> alive) => Survivors(before, alive, out _);
+
+    private static List<object> Survivors(Dictionary<string, long> before, IReadOnlyList<object> alive, out long earlier)
+    {
+        var survivors = new List<object>();
+        earlier = 0;
+        foreach (IGrouping<Type, object> group in alive.GroupBy(o => o.GetType()))
+        {
+            long then = before.GetValueOrDefault(TypeNames.Display(group.Key));
+            earlier += Math.Min(then, group.Count());
+            survivors.AddRange(group.Skip((int)Math.Min(then, int.MaxValue)));
+        }
+        return survivors;
     }
 
     /// <summary>Drops the checkpoint's counts; checks after this throw <see cref="ObjectDisposedException"/>.</summary>

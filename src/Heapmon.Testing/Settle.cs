@@ -17,6 +17,13 @@ internal static class Settle
         GC.Collect();
     }
 
+    /// <summary>Full blocking GC and pending finalizers run: for a caller whose next step is a full GC of its own (a heap walk).</summary>
+    public static void CollectAndFinalize()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+    }
+
     /// <summary>Runs <paramref name="action"/> once in a frame that is never inlined into the caller's.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static void Run(Action action) => action();

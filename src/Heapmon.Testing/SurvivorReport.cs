@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Heapmon.Garbage;
 using Heapmon.Heap;
@@ -19,9 +20,22 @@ internal static class SurvivorReport
     /// <summary>The live instances of <paramref name="type"/> and its subclasses after a full collect, finalizers run.</summary>
     public static IReadOnlyList<object> Find(Type type)
     {
-        Settle.Collect();
+        // Collect and run finalizers; the walk's own full blocking GC is the "collect again".
+        Settle.CollectAndFinalize();
         return InstanceFinder.Find([type], includeSubclasses: true).Instances;
     }
+
+    /// <summary>
+    /// Null when <paramref name="passes"/> accepts the instances alive after one full GC (nothing a finalizer does
+    /// can add any); else the instances alive after finalizers have run and a full GC collected what they let go.
+    /// </summary>
+    public static IReadOnlyList<object>? FindUnless(Type type, Func<IReadOnlyList<object>, bool> passes)
+        => Passes(type, passes) ? null : Find(type);
+
+    /// <summary>In a frame of its own, so the first walk's references are gone before the second walk's GC.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool Passes(Type type, Func<IReadOnlyList<object>, bool> passes)
+        => passes(InstanceFinder.Find([type], includeSubclasses: true).Instances);
 
     /// <summary>"3 instances of T survived (...); #1 is held by static ... → ..." and one line per further path.</summary>
     public static string Failure(string what, IReadOnlyList<object> shown)
