@@ -48,6 +48,27 @@ internal static class AllocationAssertion
             return Environment.NewLine + "  (no sampled re-run: the allocation tracer is already running in this process)";
         int runs = (int)Math.Clamp(SampledBytes / Math.Max(1, bytesPerRun), 1, MaxRuns);
         AllocationSnapshot snapshot;
+        int done;
+        try
+        {
+            (snapshot, done) = Sample(action, runs);
+        }
+        catch (Exception e)
+        {
+            // The explanation failed (no EventPipe session, the action threw on a re-run): the verdict stands without it.
+            return Environment.NewLine + $"  (no sampled re-run: {e.GetType().Name}: {e.Message})";
+        }
+        var text = new StringBuilder();
+        text.AppendLine().Append(Inv, $"  sampled over {done:N0} re-runs ({snapshot.SampleCount:N0} samples, estimates per run, whole process):");
+        text.AppendLine().Append("    top types:");
+        Top(text, snapshot.TopBy(GroupBy.Type), done);
+        text.AppendLine().Append("    top lines:");
+        Top(text, snapshot.TopBy(GroupBy.Line), done);
+        return text.ToString();
+    }
+
+    private static (AllocationSnapshot Snapshot, int Runs) Sample(Action action, int runs)
+    {
         int done = 0;
         AllocationTracer.Start(tracebackLimit: 1);
         try
@@ -58,20 +79,13 @@ internal static class AllocationAssertion
                 Settle.Run(action);
                 done++;
             }
-            snapshot = AllocationSnapshot.Take(metrics: false);
+            return (AllocationSnapshot.Take(metrics: false), done);
         }
         finally
         {
             AllocationTracer.Stop();
             AllocationTracer.ClearTraces();
         }
-        var text = new StringBuilder();
-        text.AppendLine().Append(Inv, $"  sampled over {done:N0} re-runs ({snapshot.SampleCount:N0} samples, estimates per run, whole process):");
-        text.AppendLine().Append("    top types:");
-        Top(text, snapshot.TopBy(GroupBy.Type), done);
-        text.AppendLine().Append("    top lines:");
-        Top(text, snapshot.TopBy(GroupBy.Line), done);
-        return text.ToString();
     }
 
     private static void Top(StringBuilder text, GroupedStats stats, int runs)

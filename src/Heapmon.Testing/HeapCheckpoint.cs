@@ -20,7 +20,7 @@ public sealed class HeapCheckpoint : IDisposable
     internal static HeapCheckpoint Take()
     {
         Settle.CollectAndFinalize(); // the census's own full GC collects again
-        return new HeapCheckpoint(LeakAssertion.ByName(HeapCensus.Take()).ToDictionary(e => e.Key, e => e.Value.Count, StringComparer.Ordinal));
+        return new HeapCheckpoint(TypeCounts.ByName(HeapCensus.Take()).ToDictionary(e => e.Key, e => e.Value.Count, StringComparer.Ordinal));
     }
 
     /// <summary>Fails when any instance of <typeparamref name="T"/> (or a subclass) made since the checkpoint is alive.</summary>

@@ -78,8 +78,8 @@ internal static class LeakAssertion
         HeapCensus first = HeapCensus.Take(); // held as it is: its own objects are all Heapmon.Heap types, left out below
         Settle.Run(action, iterations);
         Settle.Collect();
-        Dictionary<string, (long Count, long Bytes)> after = ByName(HeapCensus.Take());
-        Dictionary<string, (long Count, long Bytes)> before = ByName(first);
+        Dictionary<string, (long Count, long Bytes)> after = TypeCounts.ByName(HeapCensus.Take());
+        Dictionary<string, (long Count, long Bytes)> before = TypeCounts.ByName(first);
         var grew = new List<(string Name, long Count, long Bytes)>();
         foreach ((string name, (long count, long bytes)) in after)
         {
@@ -90,18 +90,6 @@ internal static class LeakAssertion
         }
         // Types that grew by at least one instance per run first (a leak's signature), then by bytes.
         return [.. grew.OrderByDescending(t => t.Count >= iterations).ThenByDescending(t => t.Bytes)];
-    }
-
-    /// <summary>Counts and bytes per type name (one name can stand for types of several assemblies or load contexts).</summary>
-    internal static Dictionary<string, (long Count, long Bytes)> ByName(HeapCensus census)
-    {
-        var totals = new Dictionary<string, (long Count, long Bytes)>(census.Types.Count, StringComparer.Ordinal);
-        foreach (TypeStatistics type in census.Types)
-        {
-            (long count, long bytes) = totals.GetValueOrDefault(type.TypeName);
-            totals[type.TypeName] = (count + type.Count, bytes + type.Bytes);
-        }
-        return totals;
     }
 
     /// <summary>The loaded type the census names, when the name is one reflection can look up (not a closed generic).</summary>
