@@ -8,6 +8,9 @@ if (args.FirstOrDefault() == "monitor-cost") return Heapmon.Benchmarks.MonitorCo
 // `alloc-overhead`: allocation sampling against plain and dotnet-trace, process against process.
 if (args.FirstOrDefault() == "alloc-overhead") return Heapmon.Benchmarks.AllocOverheadScenario.Run(args[1..]);
 
+// `no-survivors`: Heapmon.Testing's checkpoint.NoSurvivors<T>() on a 1M-object heap against a bare full GC.
+if (args.FirstOrDefault() == "no-survivors") return Heapmon.Benchmarks.NoSurvivorsBenchmark.Run(args[1..]);
+
 // Every benchmark class in this assembly; pick with --filter, e.g. --filter '*Sizing*'.
 // Each benchmark builds its own copy of the solution: on a busy 2-core machine that takes longer than BenchmarkDotNet's 2 minutes.
 BenchmarkSwitcher.FromAssembly(typeof(Heapmon.Benchmarks.AttachCensusBenchmark).Assembly)

@@ -72,9 +72,15 @@ internal static unsafe class HeapWalker
                 ulong word;
                 if (end - pos < s_minObjectSize)
                 {
-                    // Too short for an object: only zero padding may be left.
-                    if (SelfDataReader.ReadSelf(pos, new Span<byte>(&word, 8)) != 8 || word != 0)
+                    // Too short for an object: only zero padding may be left, or (where objects are still
+                    // allocated) the start of one allocated since the range's end was read, as below.
+                    if (SelfDataReader.ReadSelf(pos, new Span<byte>(&word, 8)) != 8)
+                        return WalkOutcome.Failed(walked, "a heap segment could not be read");
+                    if (word != 0)
+                    {
+                        if (!range.EndsAtObject && range.Generation is HeapGeneration.Gen0 or HeapGeneration.Large or HeapGeneration.Pinned) break;
                         return WalkOutcome.Failed(walked, "an object header ran past the end of its segment");
+                    }
                     pos += 8;
                     continue;
                 }

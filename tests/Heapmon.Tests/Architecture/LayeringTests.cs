@@ -41,6 +41,19 @@ public sealed class LayeringTests
     }
 
     [Fact]
+    public void TheTestingPackageIsALayerAboveTheLibraryAndNeedsNoTestFramework()
+    {
+        // Heapmon.Testing: the library and the base class library, nothing else (no xunit, NUnit or MSTest).
+        Assembly testing = typeof(Heapmon.Testing.HeapAssert).Assembly;
+        string[] references = [.. testing.GetReferencedAssemblies().Select(a => a.Name!)];
+        Assert.Contains("Heapmon", references);
+        Assert.All(references, r => Assert.True(r == "Heapmon" || r.StartsWith("System", StringComparison.Ordinal), $"Heapmon.Testing refers to {r}"));
+        Assert.Equal(["Heapmon.Testing"], testing.GetExportedTypes().Select(t => t.Namespace).Distinct());
+        // Nothing below reaches up to it.
+        Assert.DoesNotContain("Heapmon.Testing", typeof(ByteUnits).Assembly.GetReferencedAssemblies().Select(a => a.Name));
+    }
+
+    [Fact]
     public void TheAllowedLayersHaveNoCycle()
     {
         var state = new Dictionary<string, int>();

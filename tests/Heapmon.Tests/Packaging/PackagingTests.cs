@@ -58,6 +58,21 @@ public sealed class PackagingTests(PackedHeapmon packed, ITestOutputHelper outpu
     }
 
     [Fact]
+    public void TheTestingPackageCarriesItsReadmeAndDependsOnTheLibraryAlone()
+    {
+        IReadOnlyDictionary<string, long> entries = PackedHeapmon.Entries(packed.TestingPackage);
+        Assert.Equal(["Heapmon.Testing.dll", "Heapmon.Testing.xml"], entries.Keys.Where(e => e.StartsWith("lib/", StringComparison.Ordinal)).Select(Path.GetFileName).Order());
+        XElement metadata = XDocument.Parse(PackedHeapmon.Read(packed.TestingPackage, "Heapmon.Testing.nuspec")).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        Assert.Equal("README.md", metadata.Elements().Single(e => e.Name.LocalName == "readme").Value);
+        Assert.Equal("MIT", metadata.Elements().Single(e => e.Name.LocalName == "license").Value);
+        Assert.Contains("HeapAssert.NoInstances", PackedHeapmon.Read(packed.TestingPackage, "README.md"));
+        // No test framework: one dependency, the Heapmon package of the same version.
+        XElement[] dependencies = [.. metadata.Descendants().Where(e => e.Name.LocalName == "dependency")];
+        Assert.Equal(["Heapmon"], dependencies.Select(d => (string)d.Attribute("id")!));
+        Assert.Equal(packed.Version, (string?)dependencies[0].Attribute("version"));
+    }
+
+    [Fact]
     public void TheInstalledToolRunsVersionAndEveryCommandsHelp()
     {
         ChildResult version = ChildProcess.Run(packed.Tool, ["--version"]);

@@ -22,6 +22,7 @@ public sealed class PackedHeapmon : IDisposable
         Version = $"0.1.0-test.{DateTime.UtcNow:yyyyMMddHHmmss}";
         Pack("src/Heapmon/Heapmon.csproj");
         Pack("src/Heapmon.Cli/Heapmon.Cli.csproj");
+        Pack("src/Heapmon.Testing/Heapmon.Testing.csproj");
         _tool = new(InstallTool);
         _consumer = new(BuildConsumer);
     }
@@ -35,6 +36,8 @@ public sealed class PackedHeapmon : IDisposable
     public string ToolPackage => Path.Combine(Feed, $"dotnet-heapmon.{Version}.nupkg");
 
     public string LibraryPackage => Path.Combine(Feed, $"Heapmon.{Version}.nupkg");
+
+    public string TestingPackage => Path.Combine(Feed, $"Heapmon.Testing.{Version}.nupkg");
 
     /// <summary>The installed <c>heapmon</c> command.</summary>
     public string Tool => _tool.Value;

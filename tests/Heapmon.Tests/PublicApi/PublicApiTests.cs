@@ -15,6 +15,12 @@ public sealed class PublicApiTests
     }
 
     [Fact]
+    public void TestingPublicApiMatchesTheApprovedListing()
+    {
+        Approval.Verify("tests/Heapmon.Tests/PublicApi/Heapmon.Testing.approved.txt", Listing(typeof(Heapmon.Testing.HeapAssert).Assembly));
+    }
+
+    [Fact]
     public void EveryPublicTypeLivesInOneOfTheDocumentedNamespaces()
     {
         string[] namespaces = ["Heapmon", "Heapmon.Model", "Heapmon.Sizing", "Heapmon.Heap", "Heapmon.Tracking", "Heapmon.Stats", "Heapmon.Allocations", "Heapmon.Garbage", "Heapmon.Metrics"];

@@ -1,0 +1,39 @@
+using System.Runtime.CompilerServices;
+using Heapmon.Testing;
+using NUnit.Framework;
+
+namespace Samples.Testing;
+
+// Memory assertions force full GCs and walk the heap: keep them out of parallel runs.
+[NonParallelizable]
+public sealed class PoolTests
+{
+    [Test]
+    public void ConnectionsAreLetGo()
+    {
+        using HeapCheckpoint checkpoint = HeapAssert.Checkpoint();
+        UseConnections(Pool.Open);
+        checkpoint.NoSurvivors<Connection>();
+    }
+
+    /// <summary>Expected to fail: OpenLeaky keeps every connection, and the failure names Pool.s_idle.</summary>
+    [Test]
+    [Category("ExpectedToFail")]
+    public void LeakIsCaught()
+    {
+        using HeapCheckpoint checkpoint = HeapAssert.Checkpoint();
+        UseConnections(Pool.OpenLeaky);
+        checkpoint.NoSurvivors<Connection>();
+    }
+
+    // In a method of its own: no local of the test method can keep a connection alive.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void UseConnections(Func<Connection> open)
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            using Connection connection = open();
+            Assert.That(connection.Capacity, Is.EqualTo(256));
+        }
+    }
+}
