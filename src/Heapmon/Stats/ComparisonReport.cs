@@ -89,5 +89,5 @@ public static class ComparisonReport
         return digit > 0 ? string.Concat(aligned.AsSpan(0, digit - 1), "+", aligned.AsSpan(digit)) : "+" + aligned;
     }
 
-    private static void Line(StringBuilder b, FormattableString text) => b.Append(text.ToString(CultureInfo.InvariantCulture)).Append('\n');
+    private static void Line(StringBuilder b, FormattableString text) => b.Append(text.ToString(CultureInfo.InvariantCulture).TrimEnd()).Append('\n');
 }
