@@ -1,4 +1,5 @@
 using Heapmon.Heap;
+using Microsoft.Diagnostics.Runtime;
 
 namespace Heapmon.Garbage;
 
@@ -12,7 +13,7 @@ internal static class HeapRoots
     /// <param name="runtime">The runtime, with no GC running (or a snapshot).</param>
     /// <param name="includeStacks">Add stack roots (only a snapshot has them).</param>
     /// <param name="skipOwnFrames">Leave out stack roots in Heapmon.Garbage's own frames (the object asked about is a local there).</param>
-    public static List<(GcRoot Root, ulong Object)> Collect(Microsoft.Diagnostics.Runtime.ClrRuntime runtime, bool includeStacks, bool skipOwnFrames = true)
+    public static List<(GcRoot Root, ulong Object)> Collect(ClrRuntime runtime, bool includeStacks, bool skipOwnFrames = true)
     {
         var roots = new List<(GcRoot, ulong)>();
         var seen = new HashSet<(GcRoot, ulong)>();

@@ -46,6 +46,9 @@ public sealed class TrackerComparison
     }
 
     /// <summary>The snapshot labelled <paramref name="label"/> (the last of that label), or the last one when no label is given.</summary>
+    /// <param name="data">A tracker's data.</param>
+    /// <param name="label">The label, or null for the last snapshot.</param>
+    /// <param name="side">What an error message calls <paramref name="data"/> (a file name).</param>
     /// <exception cref="ArgumentException">No snapshots, or none with that label.</exception>
     public static Snapshot Pick(TrackerData data, string? label, string side = "the stats file")
     {
