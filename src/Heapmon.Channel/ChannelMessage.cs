@@ -18,6 +18,7 @@ namespace Heapmon.Channel;
 [JsonDerivedType(typeof(GarbageRequest), "garbage")]
 [JsonDerivedType(typeof(MetricsRequest), "metrics")]
 [JsonDerivedType(typeof(DetachRequest), "detach")]
+[JsonDerivedType(typeof(HeapSnapshotRequest), "heap-snapshot")]
 [JsonDerivedType(typeof(WelcomeResponse), "welcome")]
 [JsonDerivedType(typeof(FailedResponse), "failed")]
 [JsonDerivedType(typeof(CensusResponse), "census-result")]
@@ -27,6 +28,7 @@ namespace Heapmon.Channel;
 [JsonDerivedType(typeof(GarbageResponse), "garbage-result")]
 [JsonDerivedType(typeof(MetricsResponse), "metrics-result")]
 [JsonDerivedType(typeof(DetachedResponse), "detached")]
+[JsonDerivedType(typeof(HeapSnapshotResponse), "heap-snapshot-taken")]
 internal abstract record ChannelMessage;
 
 /// <summary>The first frame of every connection: who asks, and in which protocol and Heapmon version.</summary>
@@ -64,6 +66,11 @@ internal sealed record GarbageRequest(string TypeName, int Paths, bool Cycles, b
 /// <summary>The tracking session's latest figures, as its tracker publishes them to the Heapmon meter (<c>heapmon monitor</c>).</summary>
 /// <param name="After">How many snapshots the client has seen: the durations of later ones come back.</param>
 internal sealed record MetricsRequest(long After) : ChannelMessage;
+
+/// <summary>A whole-heap snapshot with retained sizes (<c>heapmon heap snapshot --pid</c>).</summary>
+/// <param name="Graph">Keep the object graph in the file.</param>
+/// <param name="TopRetainers">How many of the largest retainers to keep.</param>
+internal sealed record HeapSnapshotRequest(bool Graph, int TopRetainers) : ChannelMessage;
 
 /// <summary>Ends the connection; an agent loaded by attach removes itself.</summary>
 internal sealed record DetachRequest : ChannelMessage;
@@ -107,6 +114,13 @@ internal sealed record GarbageResponse(
 /// <param name="CpuSeconds">CPU time those snapshots took in the process.</param>
 /// <param name="Durations">Wall time of each snapshot after the one the client had seen (the last 64 at most), in seconds.</param>
 internal sealed record MetricsResponse(Snapshot? Latest, long Published, double CpuSeconds, IReadOnlyList<double> Durations) : ChannelMessage;
+
+/// <summary>A heap snapshot taken in the target, as the bytes of its <c>.heapsnap</c> file (the CLI checks and writes it).</summary>
+/// <param name="SnapshotFile">The file's bytes.</param>
+/// <param name="ObjectCount">Objects walked.</param>
+/// <param name="TotalBytes">Their shallow bytes.</param>
+/// <param name="Milliseconds">How long the snapshot took in the target.</param>
+internal sealed record HeapSnapshotResponse(byte[] SnapshotFile, long ObjectCount, long TotalBytes, double Milliseconds) : ChannelMessage;
 
 /// <summary>The agent let go of the connection (and, when loaded by attach, of the process).</summary>
 internal sealed record DetachedResponse : ChannelMessage;

@@ -14,7 +14,7 @@ internal static class ChannelProtocol
     public const string Name = "heapmon-agent";
 
     /// <summary>The version of the messages after the hello; raised whenever one changes.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>The largest frame either side accepts (a stats dump of a long tracking session fits).</summary>
     public const int MaxFrameBytes = 1 << 30;

@@ -19,7 +19,7 @@ internal static class HeapCommand
     {
         var command = new Command("heap",
             "Whole-heap snapshots with exact retained sizes, and diffs between two of them with leak suspects.\n\n" +
-            "Examples:\n  heapmon heap snapshot --demo -o a.heapsnap\n  heapmon heap diff a.heapsnap b.heapsnap --top 10 --html diff.html\n\n" +
+            "Examples:\n  heapmon heap snapshot --pid 1234 -o a.heapsnap\n  heapmon heap diff a.heapsnap b.heapsnap --top 10 --html diff.html\n\n" +
             "In your own program: HeapSnapshotFile.Save(HeapSnapshot.Take(), \"a.heapsnap\").");
         command.Subcommands.Add(Snapshot(context));
         command.Subcommands.Add(Diff(context));
@@ -28,23 +28,29 @@ internal static class HeapCommand
 
     private static Command Snapshot(CliContext context)
     {
-        // The heap to snapshot: --demo now; --pid (another running process) goes beside it.
         var demo = new Option<bool>("--demo") { Description = "Snapshot a demo heap (orders, lines, customers) built in this process." };
+        Option<int?> pid = CliOptions.Pid("Snapshot this running .NET process (heapmon ps lists them): its agent walks the heap and sends the file back.");
         Option<string?> output = CliOptions.Output("The snapshot file to write (.heapsnap).");
         output.Required = true;
         var graph = new Option<bool>("--graph") { Description = "Keep the whole object graph in the file, for later path queries (about 1.3 bytes per object compressed)." };
         Option<int> top = CliOptions.Top("How many types to print.", 20, minimum: 1);
         var command = new Command("snapshot", "Take a heap snapshot: per type count, shallow and retained bytes, GC roots by kind, the largest retainers with their paths.\n\n" +
-            "Example:\n  heapmon heap snapshot --demo -o a.heapsnap --graph")
+            "Examples:\n  heapmon heap snapshot --pid 1234 -o a.heapsnap\n  heapmon heap snapshot --demo -o a.heapsnap --graph")
         {
-            demo, output, graph, top,
+            demo, pid, output, graph, top,
         };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(output)!;
             int count = parse.GetValue(top);
+            if (parse.GetValue(pid) is { } process)
+            {
+                if (parse.GetValue(demo)) throw new CliUsageException("--demo and --pid each name a heap: give one.");
+                OutputFiles.CheckOne(path); // before attaching: a bad name or folder costs nothing
+                return HeapSnapshotOfProcess.Run(context, process, path, parse.GetValue(graph), count);
+            }
             if (!parse.GetValue(demo))
-                throw new CliUsageException("heap snapshot needs a heap: --demo for the built-in demo heap (in your own program, call HeapSnapshot.Take()).");
+                throw new CliUsageException("heap snapshot needs a heap: --pid PID for a running .NET process (heapmon ps lists them), or --demo for the built-in demo heap (in your own program, call HeapSnapshot.Take()).");
             OutputFiles.CheckOne(path);
             // Held by a static, as a program's caches are: a local would be a stack root, which an in-process walk cannot see.
             s_demo = DemoHeap.Build();

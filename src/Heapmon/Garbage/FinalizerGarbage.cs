@@ -1,4 +1,5 @@
 using Heapmon.Heap;
+using Heapmon.Model;
 using Microsoft.Diagnostics.Runtime;
 
 namespace Heapmon.Garbage;

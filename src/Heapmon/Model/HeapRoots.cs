@@ -1,35 +1,10 @@
 namespace Heapmon.Model;
 
-/// <summary>What kind of GC root holds objects in a heap snapshot (dotnet-dump gcroot's root kinds).</summary>
-public enum HeapRootKind
-{
-    /// <summary>A static field.</summary>
-    StaticField,
-    /// <summary>A [ThreadStatic] field of one thread.</summary>
-    ThreadStatic,
-    /// <summary>A strong GC handle (GCHandle.Alloc, and the runtime's own).</summary>
-    StrongHandle,
-    /// <summary>A pinned GC handle.</summary>
-    PinnedHandle,
-    /// <summary>An async-IO pinned handle.</summary>
-    AsyncPinnedHandle,
-    /// <summary>A ref-counted handle (COM interop).</summary>
-    RefCountedHandle,
-    /// <summary>A sized-ref handle.</summary>
-    SizedRefHandle,
-    /// <summary>The finalization queue: waiting for a finalizer to run.</summary>
-    FinalizerQueue,
-    /// <summary>A thread's stack (only in a snapshot taken through a dump).</summary>
-    Stack,
-    /// <summary>Any other root the runtime reports.</summary>
-    Other,
-}
-
 /// <summary>The roots of one kind in a heap snapshot.</summary>
 /// <param name="Kind">The kind of root.</param>
 /// <param name="Count">Roots of this kind that point at an object.</param>
 /// <param name="RetainedBytes">Bytes held by roots of this kind alone (the dominator subtrees of the objects they are first to reach).</param>
-public sealed record HeapRootSummary(HeapRootKind Kind, long Count, long RetainedBytes);
+public sealed record HeapRootSummary(GcRootKind Kind, long Count, long RetainedBytes);
 
 /// <summary>
 /// An object whose retained size is among the largest (MAT: the biggest objects of the dominator tree),
@@ -46,7 +21,7 @@ public sealed record HeapRetainer(
     string TypeName,
     long Bytes,
     long RetainedBytes,
-    HeapRootKind RootKind,
+    GcRootKind RootKind,
     string Root,
     IReadOnlyList<string> Path,
     IReadOnlyList<HeapTypeSummary> Held);

@@ -14,5 +14,5 @@ namespace Heapmon.Model;
 /// <param name="Path">The types on the dominator path from the root's object down to the retainer.</param>
 /// <param name="CountDelta">In a diff: instances gained since the earlier snapshot.</param>
 /// <param name="RetainedDelta">In a diff: retained bytes the retainer gained since the earlier snapshot.</param>
-public sealed record LeakSuspect(string TypeName, long Count, long RetainedBytes, long HolderRetainedBytes, HeapRootKind RootKind, string Root,
+public sealed record LeakSuspect(string TypeName, long Count, long RetainedBytes, long HolderRetainedBytes, GcRootKind RootKind, string Root,
     IReadOnlyList<string> Path, long? CountDelta = null, long? RetainedDelta = null);

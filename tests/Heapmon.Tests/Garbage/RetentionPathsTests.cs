@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Heapmon.Garbage;
+using Heapmon.Model;
 
 namespace Heapmon.Tests.Garbage;
 

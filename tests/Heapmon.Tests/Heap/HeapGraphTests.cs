@@ -85,7 +85,7 @@ public sealed class HeapGraphTests
         GraphWalk walk = HeapSnapshot.ReadGraph(HeapSnapshotOptions.Default);
         int index = Array.IndexOf(walk.RootLabels, $"static {typeof(HeapGraphTests).FullName}.{nameof(s_held)}");
         Assert.True(index >= 0, "the static field is not among the roots");
-        Assert.Equal(HeapRootKind.StaticField, walk.RootKinds[index]);
+        Assert.Equal(GcRootKind.StaticField, walk.RootKinds[index]);
         Assert.Equal("System.Collections.Generic.List<Heapmon.Tests.Target.Dog>", walk.TypeNames[walk.Graph.TypeIds[walk.Graph.Roots[index]]]);
         s_held = null;
     }

@@ -20,7 +20,7 @@ public sealed class HeapSnapshotTests
         HeapSnapshotData snapshot = HeapSnapshot.Take();
         string field = $"static {typeof(HeapSnapshotTests).FullName}.{nameof(s_people)}";
         HeapRetainer holder = snapshot.Retainers.Single(r => r.Root == field && r.Path.Count == 1);
-        Assert.Equal(HeapRootKind.StaticField, holder.RootKind);
+        Assert.Equal(GcRootKind.StaticField, holder.RootKind);
         Assert.StartsWith("System.Collections.Generic.Dictionary<System.Int32, Heapmon.Tests.Target.Person>", holder.TypeName, StringComparison.Ordinal);
         Assert.Equal(20_000, holder.Held.Single(h => h.TypeName == typeof(Person).FullName).Count);
 
@@ -61,7 +61,7 @@ public sealed class HeapSnapshotTests
             Assert.True(row.RetainedBytes >= row.Bytes, $"{type}: retained {row.RetainedBytes} < shallow {row.Bytes}");
         }
         Assert.Equal(snapshot.ObjectCount, snapshot.Types.Sum(t => t.Count));
-        Assert.Contains(snapshot.Roots, r => r.Kind == HeapRootKind.StaticField && r.Count > 10);
+        Assert.Contains(snapshot.Roots, r => r.Kind == GcRootKind.StaticField && r.Count > 10);
         s_population = null;
     }
 

@@ -22,14 +22,14 @@ public sealed class HeapSnapshotFileTests
             new(orderType, orders, orders * 32, orders * 64),
             new("System.String", 2_000, 64_000, 64_000),
         ];
-        HeapRootSummary[] roots = [new(HeapRootKind.StaticField, 12, 72_080), new(HeapRootKind.StrongHandle, 3, 0)];
+        HeapRootSummary[] roots = [new(GcRootKind.StaticField, 12, 72_080), new(GcRootKind.StrongHandle, 3, 0)];
         HeapRetainer[] retainers =
         [
-            new(types[0].TypeName, 80, 72_080, HeapRootKind.StaticField, "static Shop.Cache.s_orders", [types[0].TypeName],
+            new(types[0].TypeName, 80, 72_080, GcRootKind.StaticField, "static Shop.Cache.s_orders", [types[0].TypeName],
                 [types[0], new HeapTypeSummary(orderType, orders, orders * 32, orders * 64)]),
         ];
         SnapshotGraph? kept = graph
-            ? new SnapshotGraph([0, 1, 1, 2], [80, 32, 32, 40], [0, 2, 3, 3, 3], [1, 2, 3], [0], [HeapRootKind.StaticField], ["static Shop.Cache.s_orders"])
+            ? new SnapshotGraph([0, 1, 1, 2], [80, 32, 32, 40], [0, 2, 3, 3, 3], [1, 2, 3], [0], [GcRootKind.StaticField], ["static Shop.Cache.s_orders"])
             : null;
         return new HeapSnapshotData(new DateTimeOffset(2026, 3, 4, 5, 6, 7, TimeSpan.FromHours(2)), 4242, "shop",
             new HeapProcessFigures(100 << 20, 40 << 20, 60 << 20, 1 << 20), types, roots, retainers, 7, 560) { Graph = kept };

@@ -178,6 +178,7 @@ internal sealed class ChannelAgent
             {
                 CensusRequest => Census(),
                 GarbageRequest garbage => GarbageRequests.Handle(garbage),
+                HeapSnapshotRequest heap => HeapSnapshotRequests.Handle(heap, _listener.Directory),
                 StartTrackingRequest track => StartTracking(track),
                 SnapshotRequest snapshot => Session is { } session ? session.TakeSnapshot(snapshot.Label) : NoSession(),
                 TrackerDataRequest { Stop: true } data => StopTracking(data.FinalLabel),

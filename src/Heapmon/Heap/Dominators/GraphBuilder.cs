@@ -46,7 +46,7 @@ internal sealed unsafe class GraphBuilder
         if (references is not { } refs) return null;
 
         var rootIds = new List<int>(roots.Count);
-        var kinds = new List<HeapRootKind>(roots.Count);
+        var kinds = new List<GcRootKind>(roots.Count);
         var labels = new List<string>(roots.Count);
         var own = new List<bool>(roots.Count);
         foreach (GraphRoot root in roots)

@@ -5,18 +5,23 @@ using Microsoft.Diagnostics.Runtime;
 namespace Heapmon.Heap;
 
 /// <summary>One GC root: its kind, a label in words, the object it holds, and whether it is Heapmon's own (a static of Heapmon or ClrMD).</summary>
-internal readonly record struct GraphRoot(HeapRootKind Kind, string Label, ulong Object, bool Own = false);
+internal readonly record struct GraphRoot(GcRootKind Kind, string Label, ulong Object, bool Own = false);
 
 /// <summary>
 /// The GC roots a graph walk starts from: strong handles, statics (each static field its own root,
 /// named after the field, rather than the runtime's shared statics table), thread statics and the
 /// finalizer queue; stacks only from a dump. Also the dependent handles (ConditionalWeakTable), which
-/// the GC treats as a reference from the key to the value.
+/// the GC treats as a reference from the key to the value. The one reader of roots: heap snapshots and
+/// retention paths (<c>Heapmon.Garbage</c>) both start from what it returns.
 /// </summary>
 internal static class GraphRoots
 {
-    /// <summary>Reads the roots of <paramref name="runtime"/>; call with no GC possible (inside the walk's no-GC region).</summary>
-    public static List<GraphRoot> Collect(ClrRuntime runtime, bool includeStacks, List<(ulong Key, ulong Value)> dependents)
+    /// <summary>Reads the roots of <paramref name="runtime"/>; call with no GC possible (inside the walk's no-GC region, or on a snapshot).</summary>
+    /// <param name="runtime">The runtime.</param>
+    /// <param name="includeStacks">Add stack roots (only a dump or snapshot has them).</param>
+    /// <param name="dependents">Receives the dependent handles' (key, value) pairs; null when not wanted.</param>
+    /// <param name="skipFramesOf">Leave out stack roots in frames of types whose name starts with this (the caller's own locals).</param>
+    public static List<GraphRoot> Collect(ClrRuntime runtime, bool includeStacks, List<(ulong Key, ulong Value)>? dependents, string? skipFramesOf = null)
     {
         var roots = new List<GraphRoot>(4096);
         var slots = new Dictionary<ulong, (string Label, bool Own)>();
@@ -27,13 +32,14 @@ internal static class GraphRoots
             ? runtime.Heap.EnumerateRoots()
             // In-process, walking stacks crashed the DAC on the second walk of a process: no stacks.
             : runtime.EnumerateHandles().Where(h => h.IsStrong).Concat(runtime.Heap.EnumerateFinalizerRoots()).Concat(runtime.Heap.EnumerateAdditionalRoots());
-        foreach (ClrHandle handle in runtime.EnumerateHandles())
-            if (handle.HandleKind == ClrHandleKind.Dependent && handle.Object.Address != 0 && handle.Dependent.Address != 0)
-                dependents.Add((handle.Object.Address, handle.Dependent.Address));
+        if (dependents is not null)
+            foreach (ClrHandle handle in runtime.EnumerateHandles())
+                if (handle.HandleKind == ClrHandleKind.Dependent && handle.Object.Address != 0 && handle.Dependent.Address != 0)
+                    dependents.Add((handle.Object.Address, handle.Dependent.Address));
         foreach (ClrRoot root in all)
         {
             ClrObject obj = root.Object;
-            if (obj.IsNull) continue;
+            if (obj.IsNull || (skipFramesOf is not null && IsFrameOf(root, skipFramesOf))) continue;
             if (IsStaticsTable(obj, slotAddresses))
             {
                 if (tables.Add(obj.Address)) ExpandStaticsTable(obj, slots, runtime.DataTarget.DataReader, roots);
@@ -67,7 +73,7 @@ internal static class GraphRoots
                     {
                         if (!thread.IsAlive) continue;
                         ulong value = field.ReadObject(thread).Address;
-                        if (value != 0) roots.Add(new GraphRoot(HeapRootKind.ThreadStatic, $"thread-static {type.Name}.{Display(field.Name)} (thread {thread.ManagedThreadId})", value, own));
+                        if (value != 0) roots.Add(new GraphRoot(GcRootKind.ThreadStatic, $"thread-static {type.Name}.{Display(field.Name)} (thread {thread.ManagedThreadId})", value, own));
                     }
                 }
             }
@@ -94,22 +100,22 @@ internal static class GraphRoots
             // Slots no field claims belong to closed generic types, which ClrMD does not list per module.
             (string label, bool own) = slots.TryGetValue(slot, out var field) ? field
                 : ($"static (slot {i.ToString(CultureInfo.InvariantCulture)} of the statics table, a generic type's static)", false);
-            roots.Add(new GraphRoot(HeapRootKind.StaticField, label, value, own));
+            roots.Add(new GraphRoot(GcRootKind.StaticField, label, value, own));
         }
     }
 
-    private static HeapRootKind KindOf(ClrRootKind kind) => kind switch
+    private static GcRootKind KindOf(ClrRootKind kind) => kind switch
     {
-        ClrRootKind.Stack => HeapRootKind.Stack,
-        ClrRootKind.StrongHandle => HeapRootKind.StrongHandle,
-        ClrRootKind.PinnedHandle => HeapRootKind.PinnedHandle,
-        ClrRootKind.AsyncPinnedHandle => HeapRootKind.AsyncPinnedHandle,
-        ClrRootKind.RefCountedHandle => HeapRootKind.RefCountedHandle,
-        ClrRootKind.SizedRefHandle => HeapRootKind.SizedRefHandle,
-        ClrRootKind.FinalizerQueue => HeapRootKind.FinalizerQueue,
-        ClrRootKind.ThreadStaticVar => HeapRootKind.ThreadStatic,
-        ClrRootKind.StaticVar => HeapRootKind.StaticField,
-        _ => HeapRootKind.Other,
+        ClrRootKind.Stack => GcRootKind.Stack,
+        ClrRootKind.StrongHandle => GcRootKind.StrongHandle,
+        ClrRootKind.PinnedHandle => GcRootKind.PinnedHandle,
+        ClrRootKind.AsyncPinnedHandle => GcRootKind.AsyncPinnedHandle,
+        ClrRootKind.RefCountedHandle => GcRootKind.RefCountedHandle,
+        ClrRootKind.SizedRefHandle => GcRootKind.SizedRefHandle,
+        ClrRootKind.FinalizerQueue => GcRootKind.FinalizerQueue,
+        ClrRootKind.ThreadStaticVar => GcRootKind.ThreadStatic,
+        ClrRootKind.StaticVar => GcRootKind.StaticField,
+        _ => GcRootKind.Other,
     };
 
     private static string Label(ClrRoot root) => root.RootKind switch
@@ -118,9 +124,14 @@ internal static class GraphRoots
         ClrRootKind.Stack when root is ClrStackRoot { StackFrame: { } frame } =>
             $"stack of thread {frame.Thread?.ManagedThreadId.ToString(CultureInfo.InvariantCulture) ?? "?"} in {(frame.Method is { } m ? $"{m.Type?.Name}.{m.Name}" : frame.FrameName ?? "?")}",
         ClrRootKind.StrongHandle or ClrRootKind.PinnedHandle or ClrRootKind.AsyncPinnedHandle or ClrRootKind.RefCountedHandle or ClrRootKind.SizedRefHandle
-            => $"{HandleWord(root.RootKind)} GC handle",
+            => $"{HandleWord(root.RootKind)} GC handle 0x{root.Address:x}",
+        ClrRootKind.ThreadStaticVar => "thread-static storage",
+        ClrRootKind.StaticVar => "static storage",
         _ => root.RootKind.ToString(),
     };
+
+    private static bool IsFrameOf(ClrRoot root, string typePrefix) =>
+        root is ClrStackRoot { StackFrame.Method.Type.Name: { } name } && name.StartsWith(typePrefix, StringComparison.Ordinal);
 
     private static string HandleWord(ClrRootKind kind) => kind switch
     {

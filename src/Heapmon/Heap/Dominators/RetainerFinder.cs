@@ -80,7 +80,7 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, Diction
             int x = _chosen[r];
             List<HeapTypeSummary> held = _held[r] ?? [];
             held.Sort(HeapTypeOrder.ByRetained);
-            (HeapRootKind kind, string root, List<string> path) = PathTo(x);
+            (GcRootKind kind, string root, List<string> path) = PathTo(x);
             int v = tree.Vertex[x];
             result.Add(new HeapRetainer(walk.TypeNames[walk.Graph.TypeIds[v]], walk.Graph.Sizes[v], tree.Retained[x], kind, root, path, held.Take(HeldRows).ToArray()));
         }
@@ -151,7 +151,7 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, Diction
     }
 
     /// <summary>The root and the types along the dominator path down to <paramref name="x"/>, elided in the middle when long.</summary>
-    private (HeapRootKind, string, List<string>) PathTo(int x)
+    private (GcRootKind, string, List<string>) PathTo(int x)
     {
         var chain = new List<int>();
         for (int d = x; d != 0; d = tree.Idom[d]) chain.Add(d);
@@ -170,6 +170,6 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, Diction
         int root = rootOf.GetValueOrDefault(chain[0], -1);
         return root >= 0
             ? (walk.RootKinds[root], walk.RootLabels[root], path)
-            : (HeapRootKind.Other, "several roots (no single root holds it alone)", path);
+            : (GcRootKind.Other, "several roots (no single root holds it alone)", path);
     }
 }

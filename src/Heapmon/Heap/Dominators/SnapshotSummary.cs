@@ -95,14 +95,14 @@ internal static class SnapshotSummary
 
     private static List<HeapRootSummary> Roots(GraphWalk walk, DominatorTree tree, Dictionary<int, int> rootOf, HashSet<int> ownTop)
     {
-        var count = new long[Enum.GetValues<HeapRootKind>().Length];
+        var count = new long[Enum.GetValues<GcRootKind>().Length];
         var retained = new long[count.Length];
-        foreach (HeapRootKind kind in walk.RootKinds) count[(int)kind]++;
+        foreach (GcRootKind kind in walk.RootKinds) count[(int)kind]++;
         foreach ((int i, int root) in rootOf)
             if (!ownTop.Contains(i)) retained[(int)walk.RootKinds[root]] += tree.Retained[i];
         var roots = new List<HeapRootSummary>();
         for (int k = 0; k < count.Length; k++)
-            if (count[k] > 0) roots.Add(new HeapRootSummary((HeapRootKind)k, count[k], retained[k]));
+            if (count[k] > 0) roots.Add(new HeapRootSummary((GcRootKind)k, count[k], retained[k]));
         return roots;
     }
 

@@ -78,17 +78,17 @@ public static class HeapReport
         for (int i = 0; i < suspects.Count; i++) output.WriteLine($"  {i + 1}. {LeakSuspectText.Describe(suspects[i])}");
     }
 
-    internal static string RootWords(HeapRootKind kind) => kind switch
+    internal static string RootWords(GcRootKind kind) => kind switch
     {
-        HeapRootKind.StaticField => "static fields",
-        HeapRootKind.ThreadStatic => "thread statics",
-        HeapRootKind.StrongHandle => "strong handles",
-        HeapRootKind.PinnedHandle => "pinned handles",
-        HeapRootKind.AsyncPinnedHandle => "async pinned handles",
-        HeapRootKind.RefCountedHandle => "ref-counted handles",
-        HeapRootKind.SizedRefHandle => "sized-ref handles",
-        HeapRootKind.FinalizerQueue => "finalizer queue",
-        HeapRootKind.Stack => "stacks",
+        GcRootKind.StaticField => "static fields",
+        GcRootKind.ThreadStatic => "thread statics",
+        GcRootKind.StrongHandle => "strong handles",
+        GcRootKind.PinnedHandle => "pinned handles",
+        GcRootKind.AsyncPinnedHandle => "async pinned handles",
+        GcRootKind.RefCountedHandle => "ref-counted handles",
+        GcRootKind.SizedRefHandle => "sized-ref handles",
+        GcRootKind.FinalizerQueue => "finalizer queue",
+        GcRootKind.Stack => "stacks",
         _ => "other roots",
     };
 

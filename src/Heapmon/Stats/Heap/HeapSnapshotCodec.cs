@@ -65,7 +65,7 @@ internal static class HeapSnapshotCodec
         {
             string type = r.ReadString();
             long bytes = Count(r), retained = Count(r);
-            HeapRootKind kind = Kind(r);
+            GcRootKind kind = Kind(r);
             string root = r.ReadString();
             var path = new string[Length(r, 1, MaxPath)];
             for (int p = 0; p < path.Length; p++) path[p] = r.ReadString();
@@ -103,9 +103,9 @@ internal static class HeapSnapshotCodec
 
     private static HeapTypeSummary ReadType(BinaryReader r) => new(r.ReadString(), Count(r), Count(r), Count(r));
 
-    private static HeapRootKind Kind(BinaryReader r)
+    private static GcRootKind Kind(BinaryReader r)
     {
         byte kind = r.ReadByte();
-        return Enum.IsDefined((HeapRootKind)kind) ? (HeapRootKind)kind : throw new InvalidDataException($"unknown root kind {kind}");
+        return Enum.IsDefined((GcRootKind)kind) ? (GcRootKind)kind : throw new InvalidDataException($"unknown root kind {kind}");
     }
 }

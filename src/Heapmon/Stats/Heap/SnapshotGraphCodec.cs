@@ -47,13 +47,13 @@ internal static class SnapshotGraphCodec
             for (int e = offsets[v]; e < offsets[v + 1]; e++) edges[e] = Index(v + UnZigZag(r.Read7BitEncodedInt64()), n, "reference");
         int roots = HeapSnapshotCodec.Length(r, 3);
         var rootObjects = new int[roots];
-        var kinds = new HeapRootKind[roots];
+        var kinds = new GcRootKind[roots];
         var labels = new string[roots];
         for (int i = 0; i < roots; i++)
         {
             rootObjects[i] = Index(r.Read7BitEncodedInt(), n, "root object");
             byte kind = r.ReadByte();
-            kinds[i] = Enum.IsDefined((HeapRootKind)kind) ? (HeapRootKind)kind : throw new InvalidDataException($"unknown root kind {kind}");
+            kinds[i] = Enum.IsDefined((GcRootKind)kind) ? (GcRootKind)kind : throw new InvalidDataException($"unknown root kind {kind}");
             labels[i] = r.ReadString();
         }
         return new SnapshotGraph(types, sizes, offsets, edges, rootObjects, kinds, labels);
