@@ -44,113 +44,134 @@ internal static unsafe class HeapWalker
     public static WalkOutcome Walk<TVisitor>(ClrRuntime runtime, HeapLayout layout, ref TVisitor visitor)
         where TVisitor : struct, IHeapVisitor
     {
-        long walked = 0;
+        var state = new WalkState { Buffer = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(s_chunk)) };
         int partial = 0;
-        byte* buffer = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(s_chunk));
-        MemoryRange[] contexts = layout.Contexts;
-        MethodTableInfo? lastInfo = null;
-        ulong lastMt = 0;
-
         foreach (HeapRange range in layout.Ranges)
         {
-            bool unfinished = false;
-            ulong pos = range.Start, end = range.End;
-            ulong bufStart = 0, bufEnd = 0;
-            int ci = FirstContextEndingAfter(contexts, pos);
-            while (pos < end)
+            if (WalkRange(runtime, layout, range, ref visitor, ref state, out bool unfinished) is { } problem)
+                return WalkOutcome.Failed(state.Walked, problem);
+            if (unfinished) partial++;
+        }
+        return new WalkOutcome(true, state.Walked, null, partial);
+    }
+
+    /// <summary>What one walk carries from object to object and range to range.</summary>
+    private struct WalkState
+    {
+        public byte* Buffer;
+        public ulong BufStart, BufEnd;
+        public long Walked;
+        public ulong LastMt;
+        public MethodTableInfo? LastInfo;
+
+        /// <summary>Where <paramref name="pos"/>'s bytes are, reading the range's next chunk when they are not in the buffer; null when unreadable.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public byte* At(ulong pos, ulong end)
+        {
+            if (pos < BufStart || pos + s_minObjectSize > BufEnd)
             {
-                while (ci < contexts.Length && contexts[ci].End <= pos) ci++;
-                if (ci < contexts.Length && contexts[ci].Start <= pos)
-                {
-                    // Not objects yet: the allocating thread owns this space, and the minimum object's
-                    // worth past its limit, kept for the free object that closes the context when it is
-                    // retired (until then it holds whatever was there, e.g. a reused free-list item).
-                    pos = Math.Min(contexts[ci].End + s_minObjectSize, end);
-                    continue;
-                }
+                int want = (int)Math.Min(ChunkSize, end - pos);
+                if (SelfDataReader.ReadSelf(pos, new Span<byte>(Buffer, want)) != want) return null;
+                (BufStart, BufEnd) = (pos, pos + (ulong)want);
+            }
+            return Buffer + (pos - BufStart);
+        }
+    }
 
-                ulong word;
-                if (end - pos < s_minObjectSize)
-                {
-                    // Too short for an object: only zero padding may be left, or (where objects are still
-                    // allocated) the start of one allocated since the range's end was read, as below.
-                    if (SelfDataReader.ReadSelf(pos, new Span<byte>(&word, 8)) != 8)
-                        return WalkOutcome.Failed(walked, "a heap segment could not be read");
-                    if (word != 0)
-                    {
-                        if (!range.EndsAtObject && range.Generation is HeapGeneration.Gen0 or HeapGeneration.Large or HeapGeneration.Pinned) break;
-                        return WalkOutcome.Failed(walked, "an object header ran past the end of its segment");
-                    }
-                    pos += 8;
-                    continue;
-                }
-                if (pos < bufStart || pos + s_minObjectSize > bufEnd)
-                {
-                    int want = (int)Math.Min(ChunkSize, end - pos);
-                    if (SelfDataReader.ReadSelf(pos, new Span<byte>(buffer, want)) != want)
-                        return WalkOutcome.Failed(walked, "a heap segment could not be read");
-                    bufStart = pos;
-                    bufEnd = pos + (ulong)want;
-                }
+    /// <summary>
+    /// Not objects yet: the allocating thread owns a context's space, and the minimum object's worth past
+    /// its limit, kept for the free object that closes the context when it is retired (until then it holds
+    /// whatever was there, e.g. a reused free-list item). Moves past it; false when <paramref name="pos"/> is in none.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool SkipAllocationContext(MemoryRange[] contexts, ref int ci, ref ulong pos, ulong end)
+    {
+        while (ci < contexts.Length && contexts[ci].End <= pos) ci++;
+        if (ci >= contexts.Length || contexts[ci].Start > pos) return false;
+        pos = Math.Min(contexts[ci].End + s_minObjectSize, end);
+        return true;
+    }
 
-                byte* p = buffer + (pos - bufStart);
-                word = *(ulong*)p & ~7UL;
-                if (word == 0)
-                {
-                    // A region kept around pins hands its free gaps to new allocation contexts; past the
-                    // zeros of one opened after the layout was read lie stale bytes of the old gap, which
-                    // can look like a header. Stop there: never guess in a kept region.
-                    if (range.KeptAroundPins)
-                    {
-                        if (!ResumeAtAnchor(layout.Anchors, ref pos, end, ref unfinished)) break;
-                        continue;
-                    }
-                    // A zero run no recorded context explains: a context opened after the layout was read.
-                    pos += 8;
-                    continue;
-                }
+    /// <summary>What to do with a header whose size is known.</summary>
+    private enum Verdict { Visit, ResumeAtAnchor, RangeDone, CrossesRegionEnd, BadSize }
 
-                MethodTableInfo? info = word == lastMt ? lastInfo : MethodTableCache.Get(runtime, word);
-                if (info is null)
-                {
-                    if (range.KeptAroundPins)
-                    {
-                        if (!ResumeAtAnchor(layout.Anchors, ref pos, end, ref unfinished)) break;
-                        continue;
-                    }
-                    return WalkOutcome.Failed(walked, $"the header at {pos:x} ({range.Generation}, range {range.Start:x}-{range.End:x}) did not hold a MethodTable ({word:x})");
-                }
-                lastMt = word;
-                lastInfo = info;
-
-                ulong size = info.BaseSize;
-                if (info.ComponentSize != 0)
-                    size += (ulong)info.ComponentSize * *(uint*)(p + IntPtr.Size);
-                size = (size + 7) & ~7UL;
-                if (size > end - pos && range.EndsAtObject)
-                    return WalkOutcome.Failed(walked, $"the object at {pos:x} ({info.Name}) crosses the end of a gen0 region as the GC left it ({end:x})");
-                if ((size < s_minObjectSize || size > end - pos) && range.KeptAroundPins)
+    /// <summary>Walks one range; null when it was walked as far as it can be trusted, else what went wrong.</summary>
+    private static string? WalkRange<TVisitor>(ClrRuntime runtime, HeapLayout layout, HeapRange range, ref TVisitor visitor, ref WalkState state, out bool unfinished)
+        where TVisitor : struct, IHeapVisitor
+    {
+        unfinished = false;
+        MemoryRange[] contexts = layout.Contexts;
+        ulong pos = range.Start, end = range.End;
+        state.BufStart = state.BufEnd = 0;
+        int ci = FirstContextEndingAfter(contexts, pos);
+        while (pos < end)
+        {
+            if (SkipAllocationContext(contexts, ref ci, ref pos, end)) continue;
+            if (end - pos < s_minObjectSize)
+            {
+                // Too short for an object: only zero padding may be left, or (where objects are still
+                // allocated) the start of one allocated since the range's end was read, as below.
+                ulong tail;
+                if (SelfDataReader.ReadSelf(pos, new Span<byte>(&tail, 8)) != 8) return "a heap segment could not be read";
+                if (tail == 0) { pos += 8; continue; }
+                if (!range.EndsAtObject && StillAllocating(range)) break;
+                return "an object header ran past the end of its segment";
+            }
+            byte* p = state.At(pos, end);
+            if (p is null) return "a heap segment could not be read";
+            ulong word = *(ulong*)p & ~7UL;
+            MethodTableInfo? info = word == 0 ? null : word == state.LastMt ? state.LastInfo : MethodTableCache.Get(runtime, word);
+            if (info is null)
+            {
+                // A region kept around pins hands its free gaps to new allocation contexts; past the zeros of one
+                // opened after the layout was read lie stale bytes of the old gap, which can look like a header.
+                // Never guess in a kept region: resume at the next pinned object.
+                if (range.KeptAroundPins)
                 {
                     if (!ResumeAtAnchor(layout.Anchors, ref pos, end, ref unfinished)) break;
                     continue;
                 }
-                if (size > end - pos && size >= s_minObjectSize && range.Generation is HeapGeneration.Gen0 or HeapGeneration.Large or HeapGeneration.Pinned)
-                {
-                    // Every object that existed when the range's end was read ends at or before it:
-                    // this one was allocated since (often by the layout read itself). The range is done.
-                    break;
-                }
-                if (size < s_minObjectSize || size > end - pos)
-                    return WalkOutcome.Failed(walked, $"the object at {pos:x} ({range.Generation}, range {range.Start:x}-{range.End:x}, {info.Name}) has a size ({size}) past the end of its range");
-
-                visitor.Visit(pos, info, size, range.Generation);
-                walked++;
-                pos += size;
+                // A zero run no recorded context explains: a context opened after the layout was read.
+                if (word == 0) { pos += 8; continue; }
+                return $"the header at {pos:x} ({range.Generation}, range {range.Start:x}-{range.End:x}) did not hold a MethodTable ({word:x})";
             }
-            if (unfinished) partial++;
+            (state.LastMt, state.LastInfo) = (word, info);
+
+            ulong size = info.BaseSize;
+            if (info.ComponentSize != 0) size += (ulong)info.ComponentSize * *(uint*)(p + IntPtr.Size);
+            size = (size + 7) & ~7UL;
+            Verdict verdict = Judge(size, end - pos, range);
+            if (verdict == Verdict.Visit)
+            {
+                visitor.Visit(pos, info, size, range.Generation);
+                state.Walked++;
+                pos += size;
+                continue;
+            }
+            if (verdict == Verdict.ResumeAtAnchor && ResumeAtAnchor(layout.Anchors, ref pos, end, ref unfinished)) continue;
+            if (verdict is Verdict.ResumeAtAnchor or Verdict.RangeDone) return null;
+            return verdict == Verdict.CrossesRegionEnd
+                ? $"the object at {pos:x} ({info.Name}) crosses the end of a gen0 region as the GC left it ({end:x})"
+                : $"the object at {pos:x} ({range.Generation}, range {range.Start:x}-{range.End:x}, {info.Name}) has a size ({size}) past the end of its range";
         }
-        return new WalkOutcome(true, walked, null, partial);
+        return null;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Verdict Judge(ulong size, ulong room, HeapRange range)
+    {
+        if (size >= s_minObjectSize && size <= room) return Verdict.Visit;
+        if (size > room && range.EndsAtObject) return Verdict.CrossesRegionEnd;
+        if (range.KeptAroundPins) return Verdict.ResumeAtAnchor;
+        // Every object that existed when the range's end was read ends at or before it:
+        // this one was allocated since (often by the layout read itself). The range is done.
+        if (size > room && size >= s_minObjectSize && StillAllocating(range)) return Verdict.RangeDone;
+        return Verdict.BadSize;
+    }
+
+    /// <summary>Ranges where objects are still being allocated while the walk reads them.</summary>
+    private static bool StillAllocating(HeapRange range) =>
+        range.Generation is HeapGeneration.Gen0 or HeapGeneration.Large or HeapGeneration.Pinned;
 
     /// <summary>
     /// In a region kept around pins, what follows a stretch the walk cannot read is unknown until the
