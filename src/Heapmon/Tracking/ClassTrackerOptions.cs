@@ -36,6 +36,14 @@ public sealed record ClassTrackerOptions
     public bool YoungWalks { get; init; } = true;
 
     /// <summary>
+    /// Whether periodic snapshots keep full walks within a twentieth of the time (<see cref="FullWalkShare"/>): between two
+    /// full walks, instances the program's GCs moved out of a young walk's reach are found by the next one. Set by the
+    /// profiler in a running service (<c>heapmon run</c>, <c>heapmon track --pid</c>), where each periodic snapshot need
+    /// not be exact; the library's default keeps every periodic snapshot exact.
+    /// </summary>
+    internal bool BoundFullWalks { get; init; }
+
+    /// <summary>
     /// Limits of each heap walk that finds class instances: attempts and no-GC region budget
     /// (<see cref="HeapWalkOptions.Scope"/> must stay <see cref="HeapScope.Full"/>; the tracker picks young walks itself).
     /// </summary>
