@@ -23,6 +23,16 @@ public sealed record ClassTrackerOptions
     public static ClassTrackerOptions FullWalks { get; } = new() { YoungWalks = false };
 
     /// <summary>
+    /// The profiler's tracker in a running program (<c>heapmon run</c>, <c>heapmon track --pid</c>): full walks bounded to their
+    /// share of the time, and a 32 MiB no-GC budget (the GC commits the budget: 256 MiB of it showed as a service's committed memory).
+    /// </summary>
+    internal static ClassTrackerOptions Profiler { get; } = new()
+    {
+        BoundFullWalks = true,
+        Discovery = HeapWalkOptions.Default with { NoGCRegionBytes = 32L << 20 },
+    };
+
+    /// <summary>
     /// What a tracked object's size counts (Pympler: asizeof's options). Tracked objects always stop
     /// each other's walks, whatever these say: no object is counted inside another.
     /// </summary>
