@@ -71,7 +71,7 @@ public sealed partial class CensusProfilerRowsTests
     }
 
     /// <summary>
-    /// Objects per type in the process, by ClrMD attached from outside (suspended), right after dotnet-gcdump made the process
+    /// Objects per type in the process, by ClrMD over a dump of it, taken right after dotnet-gcdump made the process
     /// run a full GC: about what is alive, counted by Microsoft's own heap library.
     /// </summary>
     private static Dictionary<string, long> ClrMdCounts(string gcdump, int pid)
@@ -80,10 +80,14 @@ public sealed partial class CensusProfilerRowsTests
         ChildResult collect = ChildProcess.Run(gcdump, ["collect", "-p", pid.ToString(CultureInfo.InvariantCulture), "-o", file], timeout: TimeSpan.FromMinutes(2));
         Assert.True(collect.ExitCode == 0, collect.ToString());
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        using DataTarget target = DataTarget.AttachToProcess(pid, suspend: true, Heapmon.Heap.LocalFilesOnly.Options);
+        // A dump, not a ptrace attach: the program is our child, and the runtime's own child reaping swallowed the stop a ptrace attach waits for (the test hung).
+        string dump = Path.Combine(Path.GetDirectoryName(file)!, "p.dmp");
+        new Microsoft.Diagnostics.NETCore.Client.DiagnosticsClient(pid).WriteDump(Microsoft.Diagnostics.NETCore.Client.DumpType.WithHeap, dump);
+        using DataTarget target = DataTarget.LoadDump(dump, Heapmon.Heap.LocalFilesOnly.Options);
         using ClrRuntime runtime = target.ClrVersions.Single().CreateRuntime();
         foreach (ClrObject obj in runtime.Heap.EnumerateObjects())
             if (obj.IsValid && !obj.IsFree && obj.Type?.Name is { } name) counts[name] = counts.GetValueOrDefault(name) + 1;
+        File.Delete(dump);
         return counts;
     }
 }
