@@ -7,6 +7,8 @@ if (args.FirstOrDefault() == "metrics-overhead") return Heapmon.Benchmarks.Metri
 if (args.FirstOrDefault() == "monitor-cost") return Heapmon.Benchmarks.MonitorCostBenchmark.Run(args[1..]);
 // `alloc-overhead`: allocation sampling against plain and dotnet-trace, process against process.
 if (args.FirstOrDefault() == "alloc-overhead") return Heapmon.Benchmarks.AllocOverheadScenario.Run(args[1..]);
+// `service-overhead`: periodic snapshots of a leaking ASP.NET Core service under a bounded loopback load, against plain.
+if (args.FirstOrDefault() == "service-overhead") return Heapmon.Benchmarks.ServiceScenario.Run(args[1..]);
 
 // `no-survivors`: Heapmon.Testing's checkpoint.NoSurvivors<T>() on a 1M-object heap against a bare full GC.
 if (args.FirstOrDefault() == "no-survivors") return Heapmon.Benchmarks.NoSurvivorsBenchmark.Run(args[1..]);

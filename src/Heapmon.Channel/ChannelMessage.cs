@@ -88,7 +88,11 @@ internal sealed record FailedResponse(AgentError Error, string Message) : Channe
 /// <summary>A whole-heap census as plain rows.</summary>
 internal sealed record CensusResponse(
     IReadOnlyList<TypeStatistics> Types, IReadOnlyList<GenerationStatistics> Generations,
-    long ObjectCount, long TotalBytes, long FreeCount, long FreeBytes, double Milliseconds) : ChannelMessage;
+    long ObjectCount, long TotalBytes, long FreeCount, long FreeBytes, double Milliseconds) : ChannelMessage
+{
+    /// <summary>The agent's own objects (Heapmon, ClrMD and what they hold), left out of the other figures.</summary>
+    public IReadOnlyList<TypeStatistics> ProfilerTypes { get; init; } = [];
+}
 
 /// <summary>A tracking session started: the types matched so far, and the patterns that matched none.</summary>
 internal sealed record TrackingStartedResponse(IReadOnlyList<string> MatchedTypes, IReadOnlyList<string> UnmatchedPatterns, int AssemblyCount) : ChannelMessage;

@@ -7,7 +7,7 @@ using Microsoft.Diagnostics.Runtime;
 
 // Child process for the Heap tests: `counts [dump|self]` checks discovery, and the census against
 // ClrMD over a dump of this process (or over its live memory); `stress <discoveries> <instances> <seconds>` runs discoveries while four threads allocate and mutate;
-// `torture` the same with three threads that also call GC.Collect() (TortureMode).
+// `torture` the same with three threads that also call GC.Collect() (TortureMode); `hardlimit` runs close to a GC hard limit (HardLimitMode).
 // Prints `key|values` lines the tests parse; exit code 0 unless something threw.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 Console.WriteLine($"gc|server={GCSettings.IsServerGC}|latency={GCSettings.LatencyMode}");
@@ -20,6 +20,7 @@ return args.FirstOrDefault() switch
         TimeSpan.FromSeconds(double.Parse(args[3], CultureInfo.InvariantCulture)), args.ElementAtOrDefault(4) ?? ""),
     "badmethodtable" => BadMethodTableMode.Run(),
     "idle" => IdleMode.Run(),
+    "hardlimit" => HardLimitMode.Run(int.Parse(args[1], CultureInfo.InvariantCulture)),
     "escalation" => EscalationMode.Run(int.Parse(args[1], CultureInfo.InvariantCulture), args.ElementAtOrDefault(2) ?? ""),
     _ => 64,
 };

@@ -30,6 +30,7 @@ internal sealed class ProfilerSession : ITrackingSession, IDisposable
     private int _writtenSnapshots;
     private int _signalled;
     private int _requested;
+    private bool _warnedRoom;
 
     public ProfilerSession(RunOptions options, IProfilerBackend backend)
     {
@@ -181,7 +182,7 @@ internal sealed class ProfilerSession : ITrackingSession, IDisposable
 
     private void WriteOutputs(bool final = false)
     {
-        if (_options.Outputs.Count == 0) return;
+        if (_options.Outputs.Count == 0 || !RoomToWrite(final)) return;
         TrackerData data = _backend.ToData();
         _writtenSnapshots = data.Snapshots.Count;
         foreach (StatsOutput output in _options.Outputs)
@@ -190,6 +191,23 @@ internal sealed class ProfilerSession : ITrackingSession, IDisposable
             foreach (string path in AllocationOutputs(_options.Outputs))
                 Guard($"writing {path}", () => Written(path, () => _backend.WriteAllocations(path), final));
         _sinceWrite.Restart();
+    }
+
+    /// <summary>
+    /// Whether writing the outputs (the data, then each file built in memory: about 16 times the compressed size written
+    /// last) fits in what the program's GC memory limit leaves Heapmon; if not, the outputs written last stay, and a warning says so.
+    /// </summary>
+    private bool RoomToWrite(bool final)
+    {
+        long written = _options.Outputs.Sum(o => File.Exists(o.Path) ? new FileInfo(o.Path).Length : 0);
+        long need = Math.Max(4L << 20, written * 16);
+        long allowance = Heap.MemoryHeadroom.Allowance();
+        if (need <= allowance) return true;
+        if (final || !_warnedRoom)
+            SessionLog.Warning($"skipped writing the outputs{(final ? " at exit" : "")}: the program is close to its GC memory limit " +
+                $"({allowance >> 20} MiB may be taken without risk, {need >> 20} MiB needed); the outputs written last stay.");
+        _warnedRoom = true;
+        return false;
     }
 
     /// <summary>With <c>--alloc</c>, each output's allocation snapshot: <c>x.html</c> and <c>x.json.gz</c> give <c>x.alloc.json</c>.</summary>

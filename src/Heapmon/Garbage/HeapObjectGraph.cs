@@ -1,4 +1,5 @@
 using System.Globalization;
+using Heapmon.Sizing;
 using Microsoft.Diagnostics.Runtime;
 
 namespace Heapmon.Garbage;

@@ -22,6 +22,12 @@ public sealed class HeapCensus
         }
     }
 
+    /// <summary>
+    /// Heapmon's own objects when the census was taken by its agent in a profiled program (<see cref="ProfilerObjects"/>), left out of
+    /// <see cref="Types"/>, <see cref="Generations"/> and the totals; empty otherwise.
+    /// </summary>
+    internal IReadOnlyList<TypeStatistics> ProfilerTypes { get; init; } = [];
+
     /// <summary>Every type on the heap, largest total bytes first (free space is not a type here).</summary>
     public IReadOnlyList<TypeStatistics> Types { get; }
 
@@ -63,19 +69,37 @@ public sealed class HeapCensus
             useSnapshot = true;
         }
         if (!useSnapshot) SelfDataReader.EnsureSupported();
-        return HeapSession.Run(HeapSessionPlan.Census(options), moment => Walk(moment, useSnapshot), whileRegionHeld);
+        return HeapSession.Run(HeapSessionPlan.Census(options), moment => Walk(moment, useSnapshot, profiler: null), whileRegionHeld);
     }
 
-    private static WalkStep<HeapCensus> Walk(HeapMoment moment, bool useSnapshot)
+    /// <summary>
+    /// The census Heapmon's agent takes of the program it runs in: its own objects counted apart (<see cref="ProfilerTypes"/>), found
+    /// by a first walk and followed through what they hold, then a second walk at the same moment that counts the rest.
+    /// </summary>
+    internal static HeapCensus TakeApartFromProfiler()
+    {
+        SelfDataReader.EnsureSupported();
+        ProfilerObjects? profiler = ProfilerObjects.OfThisAgent();
+        return HeapSession.Run(HeapSessionPlan.Census(HeapWalkOptions.Default), moment => Walk(moment, useSnapshot: false, profiler));
+    }
+
+    private static WalkStep<HeapCensus> Walk(HeapMoment moment, bool useSnapshot, ProfilerObjects? profiler)
     {
         if (useSnapshot) return SnapshotRoute.Census();
         ClrRuntime runtime = moment.Runtime;
-        // Built before the layout is read, sized so it never grows during the walk: a table that grew
+        HeapLayout layout = HeapLayout.Read(runtime.Heap, youngOnly: false);
+        // Twice: following the profiler's objects makes ClrMD read type names, and the new strings its caches keep belong to the profiler too.
+        for (int pass = 0; profiler is not null && pass < 2; pass++)
+        {
+            var roots = new CensusVisitor(new HeapCensusBuilder(profiler));
+            WalkOutcome first = HeapWalker.Walk(runtime, layout, ref roots);
+            if (!first.Complete) return WalkStep.Retry(HeapWalkFailure.HeapChanging, first.Problem!);
+            profiler.FollowFrom(runtime.Heap, roots.Builder.ProfilerAddresses);
+        }
+        // Built before the walk, sized so it never grows during the walk: a table that grew
         // mid-walk put its new, half-filled bucket array in gen0 ahead of the walker, which then read
         // bucket numbers as a header, on every attempt (seen in a process with ~5,000 types).
-        var builder = new HeapCensusBuilder();
-        HeapLayout layout = HeapLayout.Read(runtime.Heap, youngOnly: false);
-        var visitor = new CensusVisitor(builder);
+        var visitor = new CensusVisitor(new HeapCensusBuilder(profiler));
         WalkOutcome outcome = HeapWalker.Walk(runtime, layout, ref visitor);
         return outcome.Complete ? visitor.Builder.Build() : WalkStep.Retry(HeapWalkFailure.HeapChanging, outcome.Problem!);
     }
@@ -85,20 +109,35 @@ public sealed class HeapCensus
         public HeapCensusBuilder Builder => builder;
 
         public void Visit(ulong address, MethodTableInfo info, ulong size, HeapGeneration generation)
-            => builder.Add(info.MethodTable, info.Name, info.IsFree, size, generation);
+            => builder.Add(address, info, size, generation);
     }
 }
 
-/// <summary>Accumulates a census object by object; allocates only for a MethodTable seen for the first time.</summary>
-internal sealed class HeapCensusBuilder
+/// <summary>
+/// Accumulates a census object by object; allocates only for a MethodTable seen for the first time (and, counting the
+/// profiler apart, for the addresses of its own objects).
+/// </summary>
+internal sealed class HeapCensusBuilder(ProfilerObjects? profiler = null)
 {
     private readonly Dictionary<ulong, Entry> _byMethodTable = new(1 << 14);
+    private readonly Dictionary<ulong, Entry> _profilerHeld = new(1 << 8);
     private readonly long[] _count = new long[6];
     private readonly long[] _bytes = new long[6];
     private long _freeCount, _freeBytes;
     private Entry? _last;
 
+    /// <summary>The addresses of objects of the profiler's own types, in walk order.</summary>
+    public List<ulong> ProfilerAddresses { get; } = profiler is null ? [] : new(1 << 14);
+
+    /// <summary>Counts one object found by our own walker.</summary>
+    public void Add(ulong address, MethodTableInfo info, ulong size, HeapGeneration generation)
+        => Add(address, info.MethodTable, info.Name, info.IsFree, size, generation, info);
+
+    /// <summary>Counts one object found by another route (a ClrMD walk of a snapshot): never the profiler's.</summary>
     public void Add(ulong methodTable, string name, bool isFree, ulong size, HeapGeneration generation)
+        => Add(0, methodTable, name, isFree, size, generation, info: null);
+
+    private void Add(ulong address, ulong methodTable, string name, bool isFree, ulong size, HeapGeneration generation, MethodTableInfo? info)
     {
         if (isFree)
         {
@@ -106,14 +145,23 @@ internal sealed class HeapCensusBuilder
             _freeBytes += (long)size;
             return;
         }
-        _count[(int)generation]++;
-        _bytes[(int)generation] += (long)size;
         Entry? entry = _last;
         if (entry is null || entry.MethodTable != methodTable)
         {
             if (!_byMethodTable.TryGetValue(methodTable, out entry))
-                _byMethodTable[methodTable] = entry = new Entry(methodTable, name);
+                _byMethodTable[methodTable] = entry = new Entry(methodTable, name, info is not null && profiler?.IsOwnType(info) == true);
             _last = entry;
+        }
+        if (entry.Profiler) ProfilerAddresses.Add(address);
+        else if (profiler?.IsHeld(address) == true)
+        {
+            if (!_profilerHeld.TryGetValue(methodTable, out entry))
+                _profilerHeld[methodTable] = entry = new Entry(methodTable, name, profiler: true);
+        }
+        else
+        {
+            _count[(int)generation]++;
+            _bytes[(int)generation] += (long)size;
         }
         entry.Count++;
         entry.Bytes += (long)size;
@@ -121,20 +169,26 @@ internal sealed class HeapCensusBuilder
 
     public HeapCensus Build()
     {
-        var types = _byMethodTable.Values
-            .Select(e => new TypeStatistics(e.Name, e.Count, e.Bytes))
-            .OrderByDescending(t => t.Bytes).ThenBy(t => t.TypeName, StringComparer.Ordinal)
-            .ToArray();
         var generations = Enum.GetValues<HeapGeneration>()
             .Select(g => new GenerationStatistics(g, _count[(int)g], _bytes[(int)g]))
             .ToArray();
-        return new HeapCensus(types, generations, _freeCount, _freeBytes);
+        return new HeapCensus(Rows(_byMethodTable.Values.Where(e => !e.Profiler)), generations, _freeCount, _freeBytes)
+        {
+            ProfilerTypes = Rows(_byMethodTable.Values.Where(e => e.Profiler).Concat(_profilerHeld.Values)),
+        };
     }
 
-    private sealed class Entry(ulong methodTable, string name)
+    private static TypeStatistics[] Rows(IEnumerable<Entry> entries) => entries
+        .Where(e => e.Count > 0)
+        .Select(e => new TypeStatistics(e.Name, e.Count, e.Bytes))
+        .OrderByDescending(t => t.Bytes).ThenBy(t => t.TypeName, StringComparer.Ordinal)
+        .ToArray();
+
+    private sealed class Entry(ulong methodTable, string name, bool profiler)
     {
         public ulong MethodTable { get; } = methodTable;
         public string Name { get; } = name;
+        public bool Profiler { get; } = profiler;
         public long Count;
         public long Bytes;
     }

@@ -62,19 +62,23 @@ internal static class HeapSession
         // The program's region (started on another thread since, or before we came): our GC would end it.
         if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) return WalkStep.Refuse(HeapWalkFailure.ProgramHoldsNoGCRegion, ProgramRegion);
         (long Index, int Collections) before = default;
-        if (fullGc)
-        {
-            // Full and blocking: no dead object is left to find, and no background GC sweeps while we walk.
-            GC.Collect();
-            before = (GC.GetGCMemoryInfo(GCKind.Any).Index, GC.CollectionCount(0));
-        }
-        else
-        {
-            GC.Collect(0, GCCollectionMode.Forced, blocking: true); // gen0 only: what gen1 holds stays in reach
-        }
         OwnNoGCRegion region = default;
-        if (regionBytes > 0 && !OwnNoGCRegion.TryStart(regionBytes, out region))
-            return WalkStep.Refuse(HeapWalkFailure.ProgramHoldsNoGCRegion, ProgramRegion);
+        // Every other thread waits for these GCs: a lowered thread (periodic snapshots) runs them at normal priority.
+        using (ThreadNice.Normal())
+        {
+            if (fullGc)
+            {
+                // Full and blocking: no dead object is left to find, and no background GC sweeps while we walk.
+                GC.Collect();
+                before = (GC.GetGCMemoryInfo(GCKind.Any).Index, GC.CollectionCount(0));
+            }
+            else
+            {
+                GC.Collect(0, GCCollectionMode.Forced, blocking: true); // gen0 only: what gen1 holds stays in reach
+            }
+            if (regionBytes > 0 && !OwnNoGCRegion.TryStart(regionBytes, out region))
+                return WalkStep.Refuse(HeapWalkFailure.ProgramHoldsNoGCRegion, ProgramRegion);
+        }
         using (region)
         {
             // Started after the moment's GC: it proves no GC ran between that GC and the walk's end.

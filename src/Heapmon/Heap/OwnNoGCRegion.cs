@@ -29,14 +29,17 @@ internal readonly struct OwnNoGCRegion : IDisposable
                           && GC.GetTotalAllocatedBytes() - _allocatedAtStart >= Bytes;
 
     /// <summary>
-    /// Starts a region of <paramref name="bytes"/>, or of a quarter as much (and so on, down to 16 MiB) when
-    /// the GC's configuration refuses the size. No memory for it is no error: the walk goes on without one.
+    /// Starts a region of <paramref name="bytes"/> (at most <see cref="MemoryHeadroom.Allowance"/>), or of a quarter as much
+    /// (and so on, down to 16 MiB) when the GC's configuration refuses the size. No memory for it is no error: the walk goes on without one.
     /// </summary>
     /// <returns>False when a region is already in progress: the program's, since a session always ends its own.</returns>
     public static bool TryStart(long bytes, out OwnNoGCRegion region)
     {
         region = default;
-        for (long size = bytes; size >= Math.Min(bytes, SmallestBudget); size /= 4)
+        // The GC commits the whole budget: near the program's memory limit, a smaller region, or none (the walk may need more attempts).
+        bytes = Math.Min(bytes, MemoryHeadroom.Allowance());
+        if (bytes < SmallestBudget) return true;
+        for (long size = bytes; size >= SmallestBudget; size /= 4)
         {
             try
             {

@@ -42,7 +42,7 @@ internal static class FieldNames
     {
         if (depth > 16) return; // a guard; structs cannot contain themselves
         foreach (FieldInfo field in type.GetFields(Instance))
-            AddSlot(field.FieldType, baseOffset + OffsetOf(field), prefix + Clean(field.Name), names, depth);
+            AddSlot(field.FieldType, baseOffset + OffsetOf(field), prefix + Display(field.Name), names, depth);
     }
 
     private static void AddSlot(Type fieldType, nint offset, string name, Dictionary<int, string> names, int depth)
@@ -64,9 +64,11 @@ internal static class FieldNames
         AddFields(fieldType, offset, name + ".", names, depth + 1);
     }
 
-    /// <summary>Shows an auto-property's backing field under the property's name.</summary>
-    private static string Clean(string name) =>
-        name.StartsWith('<') && name.EndsWith(">k__BackingField", StringComparison.Ordinal)
-            ? name[1..name.IndexOf('>', StringComparison.Ordinal)]
-            : name;
+    /// <summary>A field's name as a C# reader knows it: an auto-property's "&lt;Name&gt;k__BackingField" becomes "Name".</summary>
+    public static string Display(string? name)
+    {
+        if (name is null) return "?";
+        const string Suffix = ">k__BackingField";
+        return name.Length > Suffix.Length + 1 && name[0] == '<' && name.EndsWith(Suffix, StringComparison.Ordinal) ? name[1..^Suffix.Length] : name;
+    }
 }

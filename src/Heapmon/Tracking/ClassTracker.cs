@@ -37,7 +37,7 @@ public sealed class ClassTracker : ITrackerDataSource, IDisposable
         _recorder = new SnapshotRecorder(options.MaxSnapshots);
         _registry = new TrackerRegistry(_lock, traces);
         Diagnostics = new TrackerDiagnostics(_lock, _registry, _recorder);
-        _discovery = new InstanceDiscovery(source, options.YoungWalks, Diagnostics);
+        _discovery = new InstanceDiscovery(source, options.YoungWalks, Diagnostics, options.BoundFullWalks);
         _pipeline = new SnapshotPipeline(_snapshotGate, _lock, _registry, _discovery, new SnapshotSizing(measurer), _recorder, Diagnostics, Metrics);
     }
 

@@ -23,6 +23,16 @@ public sealed record ClassTrackerOptions
     public static ClassTrackerOptions FullWalks { get; } = new() { YoungWalks = false };
 
     /// <summary>
+    /// The profiler's tracker in a running program (<c>heapmon run</c>, <c>heapmon track --pid</c>): full walks bounded to their
+    /// share of the time, and a 32 MiB no-GC budget (the GC commits the budget: 256 MiB of it showed as a service's committed memory).
+    /// </summary>
+    internal static ClassTrackerOptions Profiler { get; } = new()
+    {
+        BoundFullWalks = true,
+        Discovery = HeapWalkOptions.Default with { NoGCRegionBytes = 32L << 20 },
+    };
+
+    /// <summary>
     /// What a tracked object's size counts (Pympler: asizeof's options). Tracked objects always stop
     /// each other's walks, whatever these say: no object is counted inside another.
     /// </summary>
@@ -34,6 +44,14 @@ public sealed record ClassTrackerOptions
     /// there. False: every such snapshot walks the whole heap, after a full GC. Either way nothing is missed.
     /// </summary>
     public bool YoungWalks { get; init; } = true;
+
+    /// <summary>
+    /// Whether periodic snapshots keep full walks within a twentieth of the time (<see cref="FullWalkShare"/>): between two
+    /// full walks, instances the program's GCs moved out of a young walk's reach are found by the next one. Set by the
+    /// profiler in a running service (<c>heapmon run</c>, <c>heapmon track --pid</c>), where each periodic snapshot need
+    /// not be exact; the library's default keeps every periodic snapshot exact.
+    /// </summary>
+    internal bool BoundFullWalks { get; init; }
 
     /// <summary>
     /// Limits of each heap walk that finds class instances: attempts and no-GC region budget

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Heapmon.Heap;
 
@@ -6,18 +7,26 @@ namespace Heapmon.Tracking;
 /// <summary>
 /// The tracker's discovery: finds the instances of the tracked classes with a heap walk, a young one
 /// when <see cref="WalkPolicy"/> proves it finds every instance made since the last walk, none when
-/// nothing but the tracker allocated since, a full one otherwise. Called under the snapshot gate only.
+/// nothing but the tracker allocated since, a full one otherwise. With bounded full walks, a periodic snapshot that
+/// would need a full walk sooner than <see cref="FullWalkShare"/> allows walks the young generations instead, and the instances
+/// the program's GCs moved out of their reach are found by the next full walk. Called under the snapshot gate only.
 /// </summary>
 internal sealed class InstanceDiscovery
 {
     private readonly IInstanceSource _source;
     private readonly WalkPolicy _walks = new();
+    private readonly FullWalkShare? _fullWalks;
     private readonly bool _youngWalks;
     private readonly TrackerDiagnostics _diagnostics;
 
-    /// <summary>Discovery through <paramref name="source"/>; <paramref name="youngWalks"/>: whether periodic snapshots may walk only the young generations (<see cref="ClassTrackerOptions.YoungWalks"/>).</summary>
-    public InstanceDiscovery(IInstanceSource source, bool youngWalks, TrackerDiagnostics diagnostics)
+    /// <summary>
+    /// Discovery through <paramref name="source"/>; <paramref name="youngWalks"/>: whether periodic snapshots may walk only the young
+    /// generations (<see cref="ClassTrackerOptions.YoungWalks"/>); <paramref name="boundFullWalks"/>: whether they keep full walks
+    /// within their share of the time (<see cref="ClassTrackerOptions.BoundFullWalks"/>).
+    /// </summary>
+    public InstanceDiscovery(IInstanceSource source, bool youngWalks, TrackerDiagnostics diagnostics, bool boundFullWalks = false)
     {
+        _fullWalks = boundFullWalks ? new FullWalkShare() : null;
         _source = source;
         _youngWalks = youngWalks;
         _diagnostics = diagnostics;
@@ -49,10 +58,19 @@ internal sealed class InstanceDiscovery
             discovered = TryFind(classes, youngSince);
             _diagnostics.YoungWalk();
         }
+        if (discovered is null && youngSince is null && periodic && _youngWalks && _fullWalks is { } share && !share.Affordable() && _walks.Walked(classes))
+        {
+            // The program's GCs moved instances out of a young walk's reach, but a full walk now would cost more
+            // than its share: find what the young generations hold, and leave the rest to the next full walk.
+            _diagnostics.DeferredWalk();
+            return TryFind(classes, youngSince: GcCounts.Now())?.Instances;
+        }
         if (discovered is null)
         {
             // No young walk, or one that could not vouch for every new instance: the whole heap, now.
+            long started = Stopwatch.GetTimestamp();
             discovered = TryFind(classes, youngSince: null);
+            _fullWalks?.Took(started);
             _diagnostics.FullWalk();
         }
         if (discovered is null)

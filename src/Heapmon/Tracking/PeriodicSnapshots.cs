@@ -9,6 +9,8 @@ namespace Heapmon.Tracking;
 /// </summary>
 internal sealed class PeriodicSnapshots
 {
+    private const int SnapshotNice = 10;
+
     [ThreadStatic]
     private static bool s_onSnapshotThread;
 
@@ -47,6 +49,8 @@ internal sealed class PeriodicSnapshots
     private void Loop()
     {
         s_onSnapshotThread = true;
+        // Snapshots are background work: a busy program's own threads come first (the GCs a walk needs run at normal priority).
+        Heap.ThreadNice.Lower(SnapshotNice);
         long next = Stopwatch.GetTimestamp();
         while (true)
         {

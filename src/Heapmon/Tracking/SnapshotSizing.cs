@@ -22,10 +22,17 @@ internal sealed class SnapshotSizing
         int count = slots.WatchedCount;
         // Reused from one snapshot to the next: 100,000 objects make these large-object-heap arrays,
         // and allocating them at 10 Hz would cost a full GC every few snapshots.
-        LiveObjects live = _live is { } reuse && reuse.Capacity >= count ? reuse : _live = new LiveObjects(count + count / 8);
+        LiveObjects live = _live is { } reuse && reuse.Capacity >= count ? reuse : _live = NewBuffers(count + count / 8);
         live.LabelCount = labelCount;
         slots.GatherLive(live, nowTicks);
         return live;
+    }
+
+    private static LiveObjects NewBuffers(int capacity)
+    {
+        // A reference, a level, three sizes and a tree per object, and the sizer's seen-set about as much again.
+        Heap.MemoryHeadroom.Check(capacity * 80L, "a snapshot");
+        return new LiveObjects(capacity);
     }
 
     /// <summary>

@@ -31,6 +31,7 @@ internal sealed class TrackerDiagnostics
     private int _youngWalks;
     private int _fullWalks;
     private int _skippedWalks;
+    private int _deferredWalks;
     private int _discoveryFailures;
     private int _periodicFailures;
     private Exception? _lastPeriodicError;
@@ -54,6 +55,9 @@ internal sealed class TrackerDiagnostics
 
     /// <summary>Class discoveries by kind: young generations only, the whole heap, or skipped because nothing was allocated.</summary>
     public (int Young, int Full, int Skipped) Walks => (_youngWalks, _fullWalks, _skippedWalks);
+
+    /// <summary>Periodic discoveries that walked only the young generations because a full walk would have cost more than its share.</summary>
+    public int DeferredWalks => _deferredWalks;
 
     /// <summary>Snapshots whose class discovery could not get a consistent view of the heap (they went on without new instances).</summary>
     public int DiscoveryFailures => _discoveryFailures;
@@ -92,6 +96,8 @@ internal sealed class TrackerDiagnostics
     public void FullWalk() => _fullWalks++;
 
     public void SkippedWalk() => _skippedWalks++;
+
+    public void DeferredWalk() => _deferredWalks++;
 
     public void DiscoveryFailed() => _discoveryFailures++;
 

@@ -33,6 +33,9 @@ internal sealed class WalkPolicy
             && !Array.Exists(classes, MayBeLarge) ? moment : null;
     }
 
+    /// <summary>Whether the last successful walk looked for exactly <paramref name="classes"/>, none of which can be a large object.</summary>
+    public bool Walked(Type[] classes) => _moment is not null && classes.AsSpan().SequenceEqual(_walked) && !Array.Exists(classes, MayBeLarge);
+
     /// <summary>
     /// Allocation counters, read before a walk starts: whatever is allocated after it shows in them.
     /// Empty off a periodic-snapshot thread, where no walk may be skipped: the precise total stops

@@ -206,8 +206,12 @@ internal sealed class ChannelAgent
     private static CensusResponse Census()
     {
         var clock = Stopwatch.StartNew();
-        HeapCensus census = HeapCensus.Take();
-        return new CensusResponse(census.Types, census.Generations, census.ObjectCount, census.TotalBytes, census.FreeCount, census.FreeBytes, clock.Elapsed.TotalMilliseconds);
+        // Heapmon's own objects (the agent, ClrMD, what they hold) are counted apart: the program's rows are the program's.
+        HeapCensus census = HeapCensus.TakeApartFromProfiler();
+        return new CensusResponse(census.Types, census.Generations, census.ObjectCount, census.TotalBytes, census.FreeCount, census.FreeBytes, clock.Elapsed.TotalMilliseconds)
+        {
+            ProfilerTypes = census.ProfilerTypes,
+        };
     }
 
     private ChannelMessage StartTracking(StartTrackingRequest request)

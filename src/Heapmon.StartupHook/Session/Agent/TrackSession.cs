@@ -20,7 +20,7 @@ internal sealed class TrackSession : ITrackingSession, IDisposable
     {
         _request = request;
         _watcher = new TypeWatcher(patterns);
-        _backend = new LibraryBackend(ClassTrackerOptions.Default with { MaxSnapshots = request.MaxSnapshots });
+        _backend = new LibraryBackend(ClassTrackerOptions.Profiler with { MaxSnapshots = request.MaxSnapshots });
     }
 
     /// <summary>Checks the request, matches the loaded types, takes the <c>attach</c> snapshot and starts periodic ones.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Heapmon.Model;
+using Heapmon.Sizing;
 using Microsoft.Diagnostics.Runtime;
 
 namespace Heapmon.Heap;
@@ -63,7 +64,7 @@ internal static class GraphRoots
                     foreach (ClrAppDomain domain in runtime.AppDomains)
                     {
                         ulong slot = field.GetAddress(domain);
-                        if (slot != 0) slots.TryAdd(slot, ($"static {type.Name}.{Display(field.Name)}", own));
+                        if (slot != 0) slots.TryAdd(slot, ($"static {type.Name}.{FieldNames.Display(field.Name)}", own));
                     }
                 }
                 foreach (ClrThreadStaticField field in type.ThreadStaticFields)
@@ -73,7 +74,7 @@ internal static class GraphRoots
                     {
                         if (!thread.IsAlive) continue;
                         ulong value = field.ReadObject(thread).Address;
-                        if (value != 0) roots.Add(new GraphRoot(GcRootKind.ThreadStatic, $"thread-static {type.Name}.{Display(field.Name)} (thread {thread.ManagedThreadId})", value, own));
+                        if (value != 0) roots.Add(new GraphRoot(GcRootKind.ThreadStatic, $"thread-static {type.Name}.{FieldNames.Display(field.Name)} (thread {thread.ManagedThreadId})", value, own));
                     }
                 }
             }
@@ -147,13 +148,5 @@ internal static class GraphRoots
     {
         string file = Path.GetFileName(module.Name ?? "");
         return file is "Heapmon.dll" or "Microsoft.Diagnostics.Runtime.dll";
-    }
-
-    /// <summary>An auto-property's "&lt;Name&gt;k__BackingField" as its reader knows it: "Name".</summary>
-    private static string Display(string? name)
-    {
-        if (name is null) return "?";
-        const string suffix = ">k__BackingField";
-        return name.Length > suffix.Length + 1 && name[0] == '<' && name.EndsWith(suffix, StringComparison.Ordinal) ? name[1..^suffix.Length] : name;
     }
 }
