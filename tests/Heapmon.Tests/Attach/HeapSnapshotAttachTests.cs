@@ -40,10 +40,13 @@ public sealed class HeapSnapshotAttachTests
         Assert.Equal(7, program.Quit()); // and the program went on to its own end
     }
 
-    /// <summary>ClrMD over the stopped process: the entries' count, bytes, and bytes with what each alone references.</summary>
+    /// <summary>ClrMD over a dump of the process: the entries' count, bytes, and bytes with what each alone references.</summary>
     private static (long Count, long Bytes, long Retained) ClrMdFigures(int pid)
     {
-        using DataTarget target = DataTarget.AttachToProcess(pid, suspend: true, Heapmon.Heap.LocalFilesOnly.Options);
+        // A dump, not a ptrace attach: the program is our child, and the runtime's own child reaping can swallow the stop a ptrace attach waits for (the test hung).
+        string dump = Path.Combine(TestPaths.NewTempDirectory("heapsnap-dump"), "p.dmp");
+        new Microsoft.Diagnostics.NETCore.Client.DiagnosticsClient(pid).WriteDump(Microsoft.Diagnostics.NETCore.Client.DumpType.WithHeap, dump);
+        using DataTarget target = DataTarget.LoadDump(dump, Heapmon.Heap.LocalFilesOnly.Options);
         using ClrRuntime runtime = target.ClrVersions.Single().CreateRuntime();
         long count = 0, bytes = 0, retained = 0;
         foreach (ClrObject o in runtime.Heap.EnumerateObjects())
