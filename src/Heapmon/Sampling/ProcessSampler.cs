@@ -14,6 +14,7 @@ internal sealed class ProcessSampler : IDisposable
     private readonly NetTraceReader _reader;
     private readonly Thread _thread;
     private Exception? _readerFailure;
+    private bool _stopped;
 
     private ProcessSampler(DiagnosticsClient client, SamplerSettings settings, string root, bool rundown)
     {
@@ -23,7 +24,7 @@ internal sealed class ProcessSampler : IDisposable
         try
         {
             _reader = new NetTraceReader(_session.EventStream, _collector);
-            _thread = SessionSetup.StartReader(_reader, _collector, excludeOwnThread: false, e => _readerFailure = e);
+            _thread = SessionSetup.StartReader(_reader, _session.EventStream, _collector, excludeOwnThread: false, e => _readerFailure = e);
             if (!rundown) return;
             JitLineMap listed = new();
             try
@@ -82,14 +83,9 @@ internal sealed class ProcessSampler : IDisposable
     /// <summary>Stops the session (the runtime flushes what it holds, then ends the stream) and waits for the last samples.</summary>
     public void Stop()
     {
-        try
-        {
-            _session?.Stop();
-        }
-        catch (Exception e) when (e is ServerNotAvailableException or IOException or TimeoutException or ObjectDisposedException or UnsupportedCommandException or ServerErrorException)
-        {
-            // The process is gone (or going): its stream ends by itself.
-        }
+        if (_stopped) return;
+        _stopped = true;
+        if (_session is not null) SessionSetup.Stop(_session, TimeSpan.FromSeconds(30));
         WaitForEnd(TimeSpan.FromSeconds(30));
     }
 

@@ -29,7 +29,7 @@ internal sealed class SamplerSession : IDisposable
         try
         {
             _reader = new NetTraceReader(_session.EventStream, _collector);
-            _thread = SessionSetup.StartReader(_reader, _collector, excludeOwnThread: true, e => _readerFailure = e);
+            _thread = SessionSetup.StartReader(_reader, _session.EventStream, _collector, excludeOwnThread: true, e => _readerFailure = e);
             JitLineMap rundown = new();
             try
             {
@@ -76,14 +76,7 @@ internal sealed class SamplerSession : IDisposable
 
     public void Dispose()
     {
-        try
-        {
-            _session?.Stop();
-        }
-        catch (Exception e) when (e is ServerNotAvailableException or IOException or TimeoutException or ObjectDisposedException)
-        {
-            // The runtime already ended the session; nothing left to stop.
-        }
+        if (_session is not null) SessionSetup.Stop(_session, TimeSpan.FromSeconds(30));
         // Keep the reader alive until the stream ends, so the runtime never writes into a closed pipe.
         _thread?.Join(TimeSpan.FromSeconds(10));
         _session?.Dispose();

@@ -32,13 +32,13 @@ internal static partial class SessionSetup
         var map = new JitLineMap();
         using EventPipeSession session = client.StartEventPipeSession(new EventPipeProvider(RuntimeEvents.RuntimeProvider, EventLevel.Informational, RundownKeywords), requestRundown: true);
         var reading = Task.Run(() => new NetTraceReader(session.EventStream, new RundownSink(map)).Run());
-        session.Stop();
+        Stop(session, TimeSpan.FromSeconds(30));
         if (!reading.Wait(TimeSpan.FromSeconds(30))) throw new TimeoutException("the runtime's rundown did not end within 30 s");
         return map;
     }
 
     /// <summary>Starts the thread that reads <paramref name="reader"/>'s stream to its end; it records its own failure.</summary>
-    public static Thread StartReader(NetTraceReader reader, SampleCollector collector, bool excludeOwnThread, Action<Exception> failed)
+    public static Thread StartReader(NetTraceReader reader, Stream stream, SampleCollector collector, bool excludeOwnThread, Action<Exception> failed)
     {
         using var started = new ManualResetEventSlim();
         var thread = new Thread(() =>
@@ -54,12 +54,50 @@ internal static partial class SessionSetup
                 // A broken stream must not take the program down: record it and stop sampling.
                 failed(e);
                 collector.OnEnd();
+                Drain(stream);
             }
         })
         { IsBackground = true, Name = "Heapmon allocation sampler" };
         thread.Start();
         started.Wait();
         return thread;
+    }
+
+    /// <summary>
+    /// Reads a stream to its end and drops it: the runtime answers a stop only once it has written what it holds,
+    /// so a stream nobody reads any more would leave the stop, and its writer in the target, waiting forever.
+    /// </summary>
+    private static void Drain(Stream stream)
+    {
+        try
+        {
+            stream.CopyTo(Stream.Null);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // Closed under us: nothing left to drain.
+        }
+    }
+
+    /// <summary>Stops a session, waiting at most <paramref name="timeout"/> for the runtime's answer (Dispose then closes the stream).</summary>
+    /// <returns>False when the answer did not come in time.</returns>
+    public static bool Stop(EventPipeSession session, TimeSpan timeout)
+    {
+        using var waited = new CancellationTokenSource(timeout);
+        try
+        {
+            session.StopAsync(waited.Token).GetAwaiter().GetResult();
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        catch (Exception e) when (e is ServerNotAvailableException or IOException or TimeoutException or ObjectDisposedException or UnsupportedCommandException or ServerErrorException)
+        {
+            // The process is gone (or going), or the runtime already ended the session: its stream ends by itself.
+            return true;
+        }
     }
 
     private static long CurrentOsThreadId()

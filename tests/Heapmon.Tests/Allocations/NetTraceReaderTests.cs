@@ -40,9 +40,12 @@ public sealed class NetTraceReaderTests
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Allocate()
     {
+        int gcs = GC.CollectionCount(0);
         for (int i = 0; i < 3_000; i++) s_sink = new byte[1000 + i % 7];
-        // 32 MB of large arrays: GCs of their own (a forced one would break a heap walk in a parallel test).
-        for (int i = 0; i < 200; i++) s_sink = new long[20_000];
+        // Large arrays until the GC runs on its own (a forced one would break a heap walk in a parallel test);
+        // at least 32 MB, and more while a parallel test's no-GC region holds collections off.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        for (int i = 0; i < 200 || (GC.CollectionCount(0) == gcs && DateTime.UtcNow < deadline); i++) s_sink = new long[20_000];
     }
 
     private static string Record()

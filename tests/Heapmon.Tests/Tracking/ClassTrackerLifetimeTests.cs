@@ -85,7 +85,9 @@ public sealed class ClassTrackerLifetimeTests
         tracker.TrackClass<Leaf>();
         var kept = new List<Leaf>();
         tracker.StartPeriodicSnapshots(TimeSpan.FromMilliseconds(20));
-        for (int batch = 0; batch < 40; batch++)
+        // At least 40 batches and 4 periodic snapshots, however fast or loaded the machine is.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        for (int batch = 0; batch < 40 || (tracker.Snapshots.Count < 4 && DateTime.UtcNow < deadline); batch++)
         {
             for (int i = 0; i < 50; i++) kept.Add(new Leaf());
             for (int i = 0; i < 2000; i++) GC.KeepAlive(new byte[256]); // garbage: GCs between walks
