@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using Heapmon.Model;
+using Heapmon.Stats;
+using Heapmon.Tests.Run;
+using Microsoft.Diagnostics.Runtime;
+
+namespace Heapmon.Tests.Attach;
+
+/// <summary>
+/// <c>heapmon heap snapshot --pid --stacks</c> on a program whose parcels only a local variable of a waiting thread holds:
+/// read from a dump, the snapshot counts them under a stack root, as ClrMD reading another dump of the same process does;
+/// the agent's in-process snapshot of the same process counts them too but, seeing no stacks, as unreached (retaining nothing).
+/// </summary>
+[Collection(AttachCollection.Name)]
+public sealed partial class HeapSnapshotStacksTests
+{
+    private const int Parcels = 50_000;
+    private const string ParcelType = "Attachee.StackParcel";
+    private const string ArrayType = "Attachee.StackParcel[]";
+
+    [Fact]
+    public void ASnapshotWithStacksCountsParcelsHeldOnlyByALocalUnderAStackRoot()
+    {
+        using RunningProgram program = RunningProgram.StartAttachee(["stack", Parcels.ToString(), "3"]);
+        string folder = TestPaths.NewTempDirectory("heapsnap-stacks");
+        string path = Path.Combine(folder, "stacks.heapsnap");
+
+        ChildResult result = AttachHarness.Heapmon("heap", "snapshot", "--pid", program.Pid.ToString(), "--stacks", "-o", path, "--top", "500");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string dump = DumpWritten().Match(result.StdErr).Groups[1].Value;
+        Assert.NotEmpty(dump);
+        Assert.False(File.Exists(dump));
+        Assert.False(Directory.Exists(Path.GetDirectoryName(dump)));   // the private folder went with it
+        Assert.False(Directory.Exists(AttachHarness.ChannelDirectory(program.Pid)));   // no agent was loaded
+        HeapSnapshotData snapshot = HeapSnapshotFile.Load(path);
+        Assert.Equal(program.Pid, snapshot.ProcessId);
+
+        (long count, long bytes, long arrayRetained) = ClrMdFigures(program.Pid);
+        Assert.Equal(Parcels, count);
+        HeapTypeSummary parcels = snapshot.Types.Single(t => t.TypeName == ParcelType);
+        Assert.Equal(count, parcels.Count);
+        Assert.Equal(bytes, parcels.Bytes);
+        Assert.Equal(bytes, parcels.RetainedBytes);   // reached now: each retains itself (no references of its own)
+        HeapRetainer array = Assert.Single(snapshot.Retainers, r => r.TypeName == ArrayType);
+        Assert.Equal(GcRootKind.Stack, array.RootKind);
+        Assert.Contains("StackHolder.Hold", array.Root, StringComparison.Ordinal);
+        Assert.Equal(arrayRetained, array.RetainedBytes);
+        HeapRootSummary stackRoots = Assert.Single(snapshot.Roots, r => r.Kind == GcRootKind.Stack);
+        Assert.True(stackRoots.RetainedBytes >= arrayRetained, $"stack roots retain {stackRoots.RetainedBytes:N0} bytes, the array alone {arrayRetained:N0}");
+
+        HeapSnapshotData inProcess = InProcessSnapshot(program.Pid, folder);
+        HeapTypeSummary unreached = inProcess.Types.Single(t => t.TypeName == ParcelType);
+        Assert.Equal(Parcels, unreached.Count);           // every object walked counts...
+        Assert.Equal(0, unreached.RetainedBytes);          // ...but, no stack seen, as unreached: retaining nothing
+        Assert.True(inProcess.UnreachedCount >= Parcels + 1, $"{inProcess.UnreachedCount:N0} unreached");
+        Assert.DoesNotContain(inProcess.Roots, r => r.Kind == GcRootKind.Stack);
+        Assert.DoesNotContain(inProcess.Retainers, r => r.TypeName == ArrayType);
+        Assert.Equal(3, program.Quit());   // the program went on to its own end
+    }
+
+    /// <summary>The same process through its agent, without --stacks.</summary>
+    private static HeapSnapshotData InProcessSnapshot(int pid, string folder)
+    {
+        string path = Path.Combine(folder, "agent.heapsnap");
+        ChildResult result = AttachHarness.Heapmon("heap", "snapshot", "--pid", pid.ToString(), "-o", path);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return HeapSnapshotFile.Load(path);
+    }
+
+    /// <summary>ClrMD over its own dump of the process: the parcels' count and bytes, and what their array retains (itself and them).</summary>
+    private static (long Count, long Bytes, long ArrayRetained) ClrMdFigures(int pid)
+    {
+        string dump = Path.Combine(TestPaths.NewTempDirectory("heapsnap-stacks-dump"), "p.dmp");
+        new Microsoft.Diagnostics.NETCore.Client.DiagnosticsClient(pid).WriteDump(Microsoft.Diagnostics.NETCore.Client.DumpType.WithHeap, dump);
+        using DataTarget target = DataTarget.LoadDump(dump, Heapmon.Heap.LocalFilesOnly.Options);
+        using ClrRuntime runtime = target.ClrVersions.Single().CreateRuntime();
+        long count = 0, bytes = 0, arrayRetained = 0;
+        foreach (ClrObject o in runtime.Heap.EnumerateObjects())
+        {
+            if (o.Type?.Name == ParcelType)
+            {
+                count++;
+                bytes += Aligned(o.Size);
+            }
+            else if (o.Type?.Name == ArrayType)
+            {
+                arrayRetained += Aligned(o.Size);
+                foreach (ClrObject parcel in o.EnumerateReferences()) arrayRetained += Aligned(parcel.Size);
+            }
+        }
+        // The array is found through a stack root there too, and nowhere else.
+        Assert.Contains(runtime.Heap.EnumerateRoots(), r => r.RootKind == ClrRootKind.Stack && r.Object.Type?.Name == ArrayType);
+        Assert.DoesNotContain(runtime.Heap.EnumerateRoots(), r => r.RootKind != ClrRootKind.Stack && r.Object.Type?.Name == ArrayType);
+        return (count, bytes, arrayRetained);
+    }
+
+    private static long Aligned(ulong size) => (long)((size + 7) & ~7UL);
+
+    [GeneratedRegex(@"writing a dump of .* to (\S+\.dmp) \(deleted afterwards\)")]
+    private static partial Regex DumpWritten();
+}
