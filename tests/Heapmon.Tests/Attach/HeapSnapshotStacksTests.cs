@@ -25,7 +25,7 @@ public sealed partial class HeapSnapshotStacksTests
         string folder = TestPaths.NewTempDirectory("heapsnap-stacks");
         string path = Path.Combine(folder, "stacks.heapsnap");
 
-        ChildResult result = AttachHarness.Heapmon("heap", "snapshot", "--pid", program.Pid.ToString(), "--stacks", "-o", path, "--top", "500");
+        ChildResult result = AttachHarness.Heapmon("heap", "snapshot", "--pid", program.Pid.ToString(), "--stacks", "-o", path, "--top", "500", "--graph");
 
         Assert.True(result.ExitCode == 0, result.ToString());
         string dump = DumpWritten().Match(result.StdErr).Groups[1].Value;
@@ -33,10 +33,12 @@ public sealed partial class HeapSnapshotStacksTests
         Assert.False(File.Exists(dump));
         Assert.False(Directory.Exists(Path.GetDirectoryName(dump)));   // the private folder went with it
         Assert.False(Directory.Exists(AttachHarness.ChannelDirectory(program.Pid)));   // no agent was loaded
-        HeapSnapshotData snapshot = HeapSnapshotFile.Load(path);
+        HeapSnapshotData snapshot = HeapSnapshotFile.Load(path, graph: true);
         Assert.Equal(program.Pid, snapshot.ProcessId);
+        Assert.True(snapshot.HasGraph);
+        Assert.Contains(GcRootKind.Stack, snapshot.Graph!.RootKinds);
 
-        (long count, long bytes, long arrayRetained) = ClrMdFigures(program.Pid);
+        (long count, long bytes, long arrayRetained, HeapSnapshotData library) = ClrMdFigures(program.Pid);
         Assert.Equal(Parcels, count);
         HeapTypeSummary parcels = snapshot.Types.Single(t => t.TypeName == ParcelType);
         Assert.Equal(count, parcels.Count);
@@ -48,6 +50,11 @@ public sealed partial class HeapSnapshotStacksTests
         Assert.Equal(arrayRetained, array.RetainedBytes);
         HeapRootSummary stackRoots = Assert.Single(snapshot.Roots, r => r.Kind == GcRootKind.Stack);
         Assert.True(stackRoots.RetainedBytes >= arrayRetained, $"stack roots retain {stackRoots.RetainedBytes:N0} bytes, the array alone {arrayRetained:N0}");
+
+        // The library's entry point over the test's own dump: the dump's pid, the same parcels, under a stack root.
+        Assert.Equal(program.Pid, library.ProcessId);
+        Assert.Equal(Parcels, library.Types.Single(t => t.TypeName == ParcelType).Count);
+        Assert.Equal(arrayRetained, library.Retainers.Single(r => r.TypeName == ArrayType && r.RootKind == GcRootKind.Stack).RetainedBytes);
 
         HeapSnapshotData inProcess = InProcessSnapshot(program.Pid, folder);
         HeapTypeSummary unreached = inProcess.Types.Single(t => t.TypeName == ParcelType);
@@ -70,13 +77,16 @@ public sealed partial class HeapSnapshotStacksTests
 
     /// <summary>
     /// ClrMD over its own dump of the process: the parcels' count and bytes, and what their array retains: itself and the
-    /// parcels no root holds directly (the frame may keep the last parcel made in a slot of its own too).
+    /// parcels no root holds directly (the frame may keep the last parcel made in a slot of its own too); and
+    /// <c>HeapSnapshot.FromDump</c> over the same dump.
     /// </summary>
-    private static (long Count, long Bytes, long ArrayRetained) ClrMdFigures(int pid)
+    private static (long Count, long Bytes, long ArrayRetained, HeapSnapshotData Library) ClrMdFigures(int pid)
     {
         string dump = Path.Combine(TestPaths.NewTempDirectory("heapsnap-stacks-dump"), "p.dmp");
         new Microsoft.Diagnostics.NETCore.Client.DiagnosticsClient(pid).WriteDump(Microsoft.Diagnostics.NETCore.Client.DumpType.WithHeap, dump);
+        HeapSnapshotData library = Heapmon.Heap.HeapSnapshot.FromDump(dump, Heapmon.Heap.HeapSnapshotOptions.Default);
         using DataTarget target = DataTarget.LoadDump(dump, Heapmon.Heap.LocalFilesOnly.Options);
+        File.Delete(dump);   // unlinked, it stays readable until the target is closed
         using ClrRuntime runtime = target.ClrVersions.Single().CreateRuntime();
         var rooted = runtime.Heap.EnumerateRoots().Select(r => r.Object.Address).ToHashSet();
         long count = 0, bytes = 0, arrayRetained = 0;
@@ -97,7 +107,7 @@ public sealed partial class HeapSnapshotStacksTests
         // The array is found through a stack root there too, and nowhere else.
         Assert.Contains(runtime.Heap.EnumerateRoots(), r => r.RootKind == ClrRootKind.Stack && r.Object.Type?.Name == ArrayType);
         Assert.DoesNotContain(runtime.Heap.EnumerateRoots(), r => r.RootKind != ClrRootKind.Stack && r.Object.Type?.Name is ArrayType or ParcelType);
-        return (count, bytes, arrayRetained);
+        return (count, bytes, arrayRetained, library);
     }
 
     private static long Aligned(ulong size) => (long)((size + 7) & ~7UL);
