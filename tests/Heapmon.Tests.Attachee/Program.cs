@@ -4,13 +4,16 @@ using Attachee;
 
 // `hold COUNT EXITCODE`: keeps COUNT ledger entries alive in a static field and prints a line a second
 // until a line "quit" arrives on stdin, then exits with EXITCODE. `churn COUNT`: the same, while a
-// thread keeps allocating short-lived garbage. Knows nothing of Heapmon.
+// thread keeps allocating short-lived garbage. `stack COUNT EXITCODE`: no ledger entries; instead a waiting
+// thread holds COUNT stack parcels in a local variable only (no static, no handle). Knows nothing of Heapmon.
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 int count = int.Parse(args.ElementAtOrDefault(1) ?? "1000", CultureInfo.InvariantCulture);
 int exitCode = int.Parse(args.ElementAtOrDefault(2) ?? "0", CultureInfo.InvariantCulture);
-Ledger.Open(count);
+bool onStack = args.FirstOrDefault() == "stack";
+Ledger.Open(onStack ? 0 : count);
 if (args.FirstOrDefault() == "churn") Ledger.StartChurn();
 var quit = new ManualResetEventSlim();
+if (onStack) StackHolder.Start(count, quit);
 new Thread(() =>
 {
     while (Console.ReadLine() is { } line)
@@ -31,6 +34,34 @@ namespace Attachee
         public int Id { get; } = id;
         public string Account { get; } = account;
         public long[] Amounts { get; } = new long[4];
+    }
+
+    /// <summary>An object the tests find only on a thread's stack.</summary>
+    public sealed class StackParcel(int id)
+    {
+        public int Id { get; } = id;
+        public long Weight { get; set; } = id * 3L;
+    }
+
+    /// <summary>Holds parcels in a local variable of a waiting thread: a stack root, and nothing else.</summary>
+    public static class StackHolder
+    {
+        public static void Start(int count, ManualResetEventSlim quit)
+        {
+            var filled = new ManualResetEventSlim();
+            new Thread(() => Hold(count, filled, quit)) { IsBackground = true, Name = "stack-holder" }.Start();
+            filled.Wait();
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void Hold(int count, ManualResetEventSlim filled, ManualResetEventSlim quit)
+        {
+            var parcels = new StackParcel[count];
+            for (int i = 0; i < count; i++) parcels[i] = new StackParcel(i);
+            filled.Set();
+            quit.Wait();
+            GC.KeepAlive(parcels);   // live across the wait: the GC (and a dump) see it in this frame
+        }
     }
 
     /// <summary>Holds the entries in a static field, where a leak usually is.</summary>

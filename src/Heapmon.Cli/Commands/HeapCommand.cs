@@ -19,7 +19,7 @@ internal static class HeapCommand
     {
         var command = new Command("heap",
             "Whole-heap snapshots with exact retained sizes, and diffs between two of them with leak suspects.\n\n" +
-            "Examples:\n  heapmon heap snapshot --pid 1234 -o a.heapsnap\n  heapmon heap diff a.heapsnap b.heapsnap --top 10 --html diff.html\n\n" +
+            "Examples:\n  heapmon heap snapshot --pid 1234 -o a.heapsnap\n  heapmon heap snapshot --pid 1234 --stacks -o a.heapsnap\n  heapmon heap diff a.heapsnap b.heapsnap --top 10 --html diff.html\n\n" +
             "In your own program: HeapSnapshotFile.Save(HeapSnapshot.Take(), \"a.heapsnap\").");
         command.Subcommands.Add(Snapshot(context));
         command.Subcommands.Add(Diff(context));
@@ -33,21 +33,30 @@ internal static class HeapCommand
         Option<string?> output = CliOptions.Output("The snapshot file to write (.heapsnap).");
         output.Required = true;
         var graph = new Option<bool>("--graph") { Description = "Keep the whole object graph in the file, for later path queries (about 1.3 bytes per object compressed)." };
+        var stacks = new Option<bool>("--stacks")
+        {
+            Description = "With --pid: read the heap from a dump of the process instead of through an agent, so objects held only by local variables " +
+                "on its threads' stacks count under stack roots (the process keeps running; the dump is deleted afterwards).",
+        };
         Option<int> top = CliOptions.Top("How many types to print.", 20, minimum: 1);
         var command = new Command("snapshot", "Take a heap snapshot: per type count, shallow and retained bytes, GC roots by kind, the largest retainers with their paths.\n\n" +
-            "Examples:\n  heapmon heap snapshot --pid 1234 -o a.heapsnap\n  heapmon heap snapshot --demo -o a.heapsnap --graph")
+            "Examples:\n  heapmon heap snapshot --pid 1234 -o a.heapsnap\n  heapmon heap snapshot --pid 1234 --stacks -o a.heapsnap\n  heapmon heap snapshot --demo -o a.heapsnap --graph")
         {
-            demo, pid, output, graph, top,
+            demo, pid, output, graph, stacks, top,
         };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(output)!;
             int count = parse.GetValue(top);
+            if (parse.GetValue(stacks) && parse.GetValue(pid) is null)
+                throw new CliUsageException("--stacks reads the stacks of a running process from a dump of it: give --pid PID too.");
             if (parse.GetValue(pid) is { } process)
             {
                 if (parse.GetValue(demo)) throw new CliUsageException("--demo and --pid each name a heap: give one.");
-                OutputFiles.CheckOne(path); // before attaching: a bad name or folder costs nothing
-                return HeapSnapshotOfProcess.Run(context, process, path, parse.GetValue(graph), count);
+                OutputFiles.CheckOne(path); // before attaching or dumping: a bad name or folder costs nothing
+                return parse.GetValue(stacks)
+                    ? HeapSnapshotOfDump.Run(context, process, path, parse.GetValue(graph), count)
+                    : HeapSnapshotOfProcess.Run(context, process, path, parse.GetValue(graph), count);
             }
             if (!parse.GetValue(demo))
                 throw new CliUsageException("heap snapshot needs a heap: --pid PID for a running .NET process (heapmon ps lists them), or --demo for the built-in demo heap (in your own program, call HeapSnapshot.Take()).");

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Heapmon.Model;
+using Microsoft.Diagnostics.Runtime;
 
 namespace Heapmon.Heap;
 
@@ -35,6 +36,42 @@ public static class HeapSnapshot
         GCMemoryInfo gc = GC.GetGCMemoryInfo(GCKind.Any);
         var figures = new HeapProcessFigures(Environment.WorkingSet, gc.HeapSizeBytes, gc.TotalCommittedBytes, gc.FragmentedBytes);
         return SnapshotSummary.Build(walk, tree, options, timestamp, Environment.ProcessId, self.ProcessName, figures);
+    }
+
+    /// <summary>
+    /// A snapshot of the process a dump was written from (createdump --withheap, dotnet-dump collect --type Heap), with
+    /// its threads' stack roots, which <see cref="Take()"/> cannot see; the dump's counterpart of dotnet-gcdump report.
+    /// Process figures come from the dump: its pid, the GC heap's bytes (free space included) and committed segments;
+    /// a dump holds no resident set or process name, so those read 0 and the dump's file name.
+    /// </summary>
+    /// <exception cref="InvalidDataException">No .NET runtime in the dump, or a heap written during a GC.</exception>
+    public static HeapSnapshotData FromDump(string dumpPath, HeapSnapshotOptions options)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dumpPath);
+        return FromDump(dumpPath, options, process: null);
+    }
+
+    /// <summary>
+    /// <see cref="FromDump(string, HeapSnapshotOptions)"/> of a process still running: its id, name and resident
+    /// set are the live process's (read by the caller when the dump was written), the GC figures the dump's.
+    /// </summary>
+    internal static HeapSnapshotData FromDump(string dumpPath, HeapSnapshotOptions options, (int Pid, string Name, long ResidentBytes)? process)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        DateTimeOffset timestamp = File.GetLastWriteTimeUtc(dumpPath);
+        using DataTarget target = DataTarget.LoadDump(dumpPath, LocalFilesOnly.Options);
+        ClrInfo clr = target.ClrVersions.FirstOrDefault() ?? throw new InvalidDataException($"{dumpPath} holds no .NET runtime");
+        using ClrRuntime runtime = clr.CreateRuntime();
+        GraphWalk walk = DumpGraphReader.Read(runtime, out long freeBytes);
+        long committed = 0;
+        foreach (ClrSegment segment in runtime.Heap.Segments) committed += (long)segment.CommittedMemory.Length;
+        DominatorTree tree = DominatorTree.Compute(walk.Graph, consumeOffsets: !options.IncludeGraph);
+        long heapBytes = freeBytes;
+        for (int v = 0; v < walk.Graph.NodeCount; v++) heapBytes += walk.Graph.Sizes[v];
+        (int pid, string name, long resident) = process ?? (target.DataReader.ProcessId, Path.GetFileNameWithoutExtension(dumpPath), 0L);
+        var figures = new HeapProcessFigures(resident, heapBytes, committed, freeBytes);
+        return SnapshotSummary.Build(walk, tree, options, timestamp, pid, name, figures);
     }
 
     /// <summary>

@@ -41,4 +41,19 @@ public sealed class HeapCommandTests
         Assert.Contains(problem, stderr.ToString(), StringComparison.Ordinal);
         Assert.Single(stderr.ToString().Trim().Split('\n'));
     }
+
+    [Fact]
+    public void StacksWithoutAPidIsRefusedWithOneLineAndWritesNothing()
+    {
+        string path = Path.Combine(TestPaths.NewTempDirectory("heap-cmd-stacks"), "a.heapsnap");
+        var stderr = new StringWriter();
+
+        int exit = HeapmonCli.Run(["heap", "snapshot", "--stacks", "--demo", "-o", path], new StringWriter(), stderr);
+
+        Assert.Equal(HeapmonCli.UsageError, exit);
+        Assert.Contains("--stacks", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--pid", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Single(stderr.ToString().Trim().Split('\n'));
+        Assert.False(File.Exists(path));
+    }
 }

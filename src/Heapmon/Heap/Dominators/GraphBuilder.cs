@@ -45,22 +45,30 @@ internal sealed unsafe class GraphBuilder
         (int[] offsets, int[] edges)? references = builder.References(index, dependents, out problem);
         if (references is not { } refs) return null;
 
+        problem = null;
+        return Assemble(builder._typeIds, builder._sizes, refs.offsets, refs.edges, builder._count, roots, index.Find,
+            builder._types.Names(), keepAddresses ? builder._addresses : null);
+    }
+
+    /// <summary>The walk from its parts: the roots are kept in order, as ids, less those at no walked object.</summary>
+    internal static GraphWalk Assemble(int[] typeIds, uint[] sizes, int[] offsets, int[] edges, int count,
+        List<GraphRoot> roots, Func<ulong, int> find, string[] typeNames, ulong[]? addresses)
+    {
         var rootIds = new List<int>(roots.Count);
         var kinds = new List<GcRootKind>(roots.Count);
         var labels = new List<string>(roots.Count);
         var own = new List<bool>(roots.Count);
         foreach (GraphRoot root in roots)
         {
-            int id = index.Find(root.Object);
+            int id = find(root.Object);
             if (id < 0) continue;
             rootIds.Add(id);
             kinds.Add(root.Kind);
             labels.Add(root.Label);
             own.Add(root.Own);
         }
-        var graph = new HeapGraph(builder._typeIds, builder._sizes, refs.offsets, refs.edges, [.. rootIds], builder._count);
-        problem = null;
-        return new GraphWalk(graph, builder._types.Names(), [.. kinds], [.. labels], [.. own]) { Addresses = keepAddresses ? builder._addresses : null };
+        var graph = new HeapGraph(typeIds, sizes, offsets, edges, [.. rootIds], count);
+        return new GraphWalk(graph, typeNames, [.. kinds], [.. labels], [.. own]) { Addresses = addresses };
     }
 
     private readonly struct ObjectLister(GraphBuilder builder) : IHeapVisitor

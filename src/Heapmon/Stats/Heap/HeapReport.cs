@@ -9,6 +9,11 @@ namespace Heapmon.Stats;
 /// </summary>
 public static class HeapReport
 {
+    /// <summary>What the unreached objects are: with stack roots (read from a dump) only garbage the GC has not collected yet.</summary>
+    private static string UnreachedWords(HeapSnapshotData snapshot) => snapshot.Roots.Any(r => r.Kind == GcRootKind.Stack)
+        ? "reached from no root (garbage the GC has not collected yet)"
+        : "reached from no root seen in-process (stacks, or made during the walk)";
+
     /// <summary>Prints a snapshot: totals, the top types by retained bytes, the roots by kind, the largest retainers and any leak suspect.</summary>
     public static void WriteSnapshot(HeapSnapshotData snapshot, TextWriter output, int top = 20)
     {
@@ -17,7 +22,7 @@ public static class HeapReport
         ArgumentOutOfRangeException.ThrowIfLessThan(top, 1);
         output.WriteLine($"Heap snapshot of {snapshot.ProcessName} (pid {snapshot.ProcessId}) at {snapshot.Timestamp:yyyy-MM-dd HH:mm:ss zzz}");
         output.WriteLine($"  {N(snapshot.ObjectCount)} objects, {N(snapshot.TotalBytes)} bytes ({ByteUnits.Compact(snapshot.TotalBytes)}); " +
-                         $"{N(snapshot.UnreachedCount)} objects ({ByteUnits.Compact(snapshot.UnreachedBytes)}) reached from no root seen in-process (stacks, or made during the walk)");
+                         $"{N(snapshot.UnreachedCount)} objects ({ByteUnits.Compact(snapshot.UnreachedBytes)}) {UnreachedWords(snapshot)}");
         output.WriteLine($"  process: resident {ByteUnits.Compact(snapshot.Process.ResidentBytes)}, GC heap {ByteUnits.Compact(snapshot.Process.GcHeapBytes)}, " +
                          $"committed {ByteUnits.Compact(snapshot.Process.GcCommittedBytes)}, fragmented {ByteUnits.Compact(snapshot.Process.GcFragmentedBytes)}");
         output.WriteLine();
