@@ -22,8 +22,10 @@ internal sealed class HeapmonProcess : IDisposable
 
     public static HeapmonProcess Start(params string[] args)
     {
-        var info = new ProcessStartInfo(ChildProcess.DotnetHost) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (string arg in (string[])["exec", RunHarness.Cli, .. args]) info.ArgumentList.Add(arg);
+        // Through env, which execs heapmon with Ctrl-C's default handling: a test run started in the background
+        // of a shell ignores SIGINT, an ignored signal is inherited, and heapmon would then never see Ctrl-C.
+        var info = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (string arg in (string[])["--default-signal=INT", ChildProcess.DotnetHost, "exec", RunHarness.Cli, .. args]) info.ArgumentList.Add(arg);
         info.Environment.Remove("DOTNET_STARTUP_HOOKS");
         return new HeapmonProcess(Process.Start(info)!);
     }
@@ -36,10 +38,15 @@ internal sealed class HeapmonProcess : IDisposable
     }
 
     /// <summary>Waits for a stderr line containing <paramref name="text"/>.</summary>
-    public void WaitForError(string text, TimeSpan timeout)
+    public void WaitForError(string text, TimeSpan timeout) => WaitFor(_err, text, timeout);
+
+    /// <summary>Waits for a stdout line (under heapmon run, the program's) containing <paramref name="text"/>.</summary>
+    public void WaitForOutput(string text, TimeSpan timeout) => WaitFor(_out, text, timeout);
+
+    private void WaitFor(ConcurrentQueue<string> lines, string text, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        while (!_err.Any(l => l.Contains(text, StringComparison.Ordinal)))
+        while (!lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
         {
             if (_process.HasExited || clock.Elapsed > timeout) throw new TimeoutException($"heapmon never said '{text}':\n{string.Join('\n', _err)}\n{string.Join('\n', _out)}");
             Thread.Sleep(20);

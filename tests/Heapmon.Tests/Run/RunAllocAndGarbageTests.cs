@@ -21,7 +21,9 @@ public sealed class RunAllocAndGarbageTests
         string dir = TestPaths.NewTempDirectory("run-alloc-own");
         using var heapmon = HeapmonProcess.Start("run", "--alloc", "--traceback-limit", "5", "--track", "Attachee.LedgerEntry", "--interval", "0.2",
             "-o", Path.Combine(dir, "x.json.gz"), "--", TestPaths.Assembly("Heapmon.Tests.Attachee"), "churn", "20000", "4");
-        Thread.Sleep(TimeSpan.FromSeconds(4));
+        // Six seconds of the program's own clock once it runs (its startup under the agent varies with the machine's load).
+        heapmon.WaitForOutput("ready ", TimeSpan.FromMinutes(1));
+        heapmon.WaitForOutput("tick 6 ", TimeSpan.FromMinutes(1));
         heapmon.Send("quit");
         ChildResult result = heapmon.Finish(TimeSpan.FromMinutes(2));
 
