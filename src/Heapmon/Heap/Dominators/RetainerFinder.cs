@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Runtime.CompilerServices;
 using Heapmon.Model;
 
@@ -10,7 +11,7 @@ namespace Heapmon.Heap;
 /// follow each static field's holdings from one snapshot to the next. Heapmon's own objects (<c>own</c>, by
 /// preorder number) are left out with everything they dominate. Reuses the dominator computation's arrays.
 /// </summary>
-internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, Dictionary<int, int> rootOf, bool[] own, int top)
+internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, Dictionary<int, int> rootOf, BitArray own, int top)
 {
     private const int TopLevelLimit = 1000;
     private const int HeldRows = 5;
@@ -141,12 +142,14 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, Diction
     private (int[] Start, int[] Kids) Children()
     {
         int n = tree.Count;
-        int[] start = tree.Scratch.Offsets, kids = tree.Scratch.Items, fill = tree.Scratch.Second;
+        int[] start = tree.Scratch.Offsets, kids = tree.Scratch.Items;
         Array.Clear(start, 0, n + 1);
         for (int i = 1; i < n; i++) start[tree.Idom[i] + 1]++;
         for (int i = 1; i <= n; i++) start[i] += start[i - 1];
-        Array.Copy(start, fill, n);
-        for (int i = 1; i < n; i++) kids[fill[tree.Idom[i]]++] = i;
+        // Fill through the row starts, then shift them back: no second cursor array.
+        for (int i = 1; i < n; i++) kids[start[tree.Idom[i]]++] = i;
+        for (int i = n; i >= 1; i--) start[i] = start[i - 1];
+        start[0] = 0;
         return (start, kids);
     }
 
