@@ -60,7 +60,7 @@ internal sealed class DominatorTree
         var vertex = new int[n + 1];           // preorder number -> object id
         var parent = new int[n + 2];           // preorder number -> DFS parent's preorder number; later the children's row starts
         int count = DepthFirst(graph, pre, vertex, parent, predOffsets);
-        int[] preds = Predecessors(graph, pre, vertex, count, predOffsets);
+        int[] preds = Predecessors(graph, pre, vertex, parent, count, predOffsets);
 
         int[] idom = consumeGraph ? graph.Offsets : new int[count];
         Array.Copy(parent, idom, count);
@@ -87,7 +87,7 @@ internal sealed class DominatorTree
             retained[idom[i]] += retained[i];
         }
         vertex[0] = -1;
-        return new DominatorTree(vertex, idom, store, count, new DominatorScratch(parent, preds, label));
+        return new DominatorTree(vertex, idom, store, count, new DominatorScratch(parent, label));
     }
 
     /// <summary>Iterative DFS from the virtual root with a cursor per vertex and the parent chain as stack.</summary>
@@ -131,26 +131,40 @@ internal sealed class DominatorTree
         }
     }
 
-    /// <summary>The predecessors of every reached vertex as CSR over preorder numbers, in <paramref name="offsets"/> (reused).</summary>
+    /// <summary>
+    /// The predecessors of every reached vertex as CSR over preorder numbers, in <paramref name="offsets"/> (reused),
+    /// without the DFS tree's own edges (a vertex's parent is always a candidate semidominator, see
+    /// <see cref="Semidominators"/>): on a heap most references are tree edges, so the array is a fraction of the references.
+    /// </summary>
     [MethodImpl(SnapshotCode.OncePerCall)]
-    private static int[] Predecessors(HeapGraph graph, Span<int> pre, int[] vertex, int count, Span<int> offsets)
+    private static int[] Predecessors(HeapGraph graph, Span<int> pre, int[] vertex, int[] parent, int count, Span<int> offsets)
     {
         int[] fwdOffsets = graph.Offsets, edges = graph.Edges;
         offsets[..(count + 1)].Clear();
-        foreach (int r in graph.Roots) offsets[pre[r] + 1]++;
+        foreach (int r in graph.Roots)
+            if (parent[pre[r]] != 0) offsets[pre[r] + 1]++;
         for (int i = 1; i < count; i++)
         {
             int v = vertex[i];
-            for (int e = fwdOffsets[v], end = fwdOffsets[v + 1]; e < end; e++) offsets[pre[edges[e]] + 1]++;
+            for (int e = fwdOffsets[v], end = fwdOffsets[v + 1]; e < end; e++)
+            {
+                int t = pre[edges[e]];
+                if (parent[t] != i) offsets[t + 1]++;
+            }
         }
         for (int i = 1; i <= count; i++) offsets[i] += offsets[i - 1];
         var preds = new int[offsets[count]];
         // Fill through the row starts, then shift them back: no second cursor array.
-        foreach (int r in graph.Roots) preds[offsets[pre[r]]++] = 0;
+        foreach (int r in graph.Roots)
+            if (parent[pre[r]] != 0) preds[offsets[pre[r]]++] = 0;
         for (int i = 1; i < count; i++)
         {
             int v = vertex[i];
-            for (int e = fwdOffsets[v], end = fwdOffsets[v + 1]; e < end; e++) preds[offsets[pre[edges[e]]]++] = i;
+            for (int e = fwdOffsets[v], end = fwdOffsets[v + 1]; e < end; e++)
+            {
+                int t = pre[edges[e]];
+                if (parent[t] != i) preds[offsets[t]++] = i;
+            }
         }
         for (int i = count; i >= 1; i--) offsets[i] = offsets[i - 1];
         offsets[0] = 0;
@@ -160,14 +174,16 @@ internal sealed class DominatorTree
     /// <summary>
     /// Semidominators in reverse preorder. Vertices above <c>w</c> are linked to their parents; a
     /// vertex is linked exactly when its number is greater than the one being processed, so the
-    /// ancestor array needs no "unlinked" mark and can be the parent array itself.
+    /// ancestor array needs no "unlinked" mark and can be the parent array itself. The parent, numbered below
+    /// <c>w</c>, is the first candidate: its edge to <c>w</c> is not among the predecessors, and <c>ancestor[w]</c>,
+    /// not linked yet, still holds it.
     /// </summary>
     [MethodImpl(SnapshotCode.OncePerCall)]
     private static void Semidominators(Span<int> predOffsets, int[] preds, int[] ancestor, Span<int> semi, int[] label, int count)
     {
         for (int w = count - 1; w >= 1; w--)
         {
-            int best = semi[w];
+            int best = Math.Min(semi[w], ancestor[w]);
             for (int p = predOffsets[w], end = predOffsets[w + 1]; p < end; p++)
             {
                 int v = preds[p];
@@ -211,6 +227,6 @@ internal sealed class DominatorTree
 
 /// <summary>
 /// Arrays a <see cref="DominatorTree"/> computation no longer needs, handed to the next step: one of at least
-/// <c>Count + 1</c> ints (<see cref="Offsets"/>), one of at least <c>Count - 1</c> (<see cref="Items"/>), and one of at least <c>Count</c> (<see cref="First"/>).
+/// <c>Count + 1</c> ints (<see cref="Offsets"/>) and one of at least <c>Count - 1</c> (<see cref="Items"/>).
 /// </summary>
-internal sealed record DominatorScratch(int[] Offsets, int[] Items, int[] First);
+internal sealed record DominatorScratch(int[] Offsets, int[] Items);
