@@ -28,9 +28,9 @@ public static class HeapSnapshot
         SelfDataReader.EnsureSupported();
         DateTimeOffset timestamp = DateTimeOffset.UtcNow;
         GraphWalk walk = ReadGraph(options, keepAddresses: true);
-        // Without --graph the graph's row starts are not needed afterwards: they become the immediate dominators.
-        // The addresses are done with too: their eight bytes per object hold the semidominators, then the retained sizes.
-        DominatorTree tree = DominatorTree.Compute(walk.Graph, consumeOffsets: !options.IncludeGraph, spare: (long[]?)(object?)walk.Addresses);
+        // Without --graph the graph's arrays are not needed afterwards: the row starts become the immediate dominators.
+        // The addresses are done with too: their eight bytes per object hold the DFS's arrays, then the retained sizes.
+        DominatorTree tree = DominatorTree.Compute(walk.Graph, consumeGraph: !options.IncludeGraph, spare: (long[]?)(object?)walk.Addresses);
         walk = walk with { Addresses = null };
         using Process self = Process.GetCurrentProcess();
         GCMemoryInfo gc = GC.GetGCMemoryInfo(GCKind.Any);

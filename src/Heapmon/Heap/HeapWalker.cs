@@ -34,11 +34,14 @@ internal readonly record struct WalkOutcome(bool Complete, long ObjectsWalked, s
 /// </summary>
 internal static unsafe class HeapWalker
 {
-    private const int ChunkSize = 1 << 20;
+    internal const int ChunkSize = 1 << 20;
     private static readonly ulong s_minObjectSize = 3 * (ulong)IntPtr.Size;
 
     // On the pinned object heap: its address never changes, so no pinning per walk.
     private static readonly byte[] s_chunk = GC.AllocateUninitializedArray<byte>(ChunkSize, pinned: true);
+
+    /// <summary>The walk's pinned copy buffer (1 MiB), for a later pass of the same walk under the walk lock to reuse.</summary>
+    public static byte[] Chunk => s_chunk;
 
     /// <summary>Walks every range of <paramref name="layout"/>, calling <paramref name="visitor"/> for each object.</summary>
     public static WalkOutcome Walk<TVisitor>(ClrRuntime runtime, HeapLayout layout, ref TVisitor visitor)

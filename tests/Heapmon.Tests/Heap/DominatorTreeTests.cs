@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Heapmon.Heap;
 
 namespace Heapmon.Tests.Heap;
@@ -77,12 +78,35 @@ public sealed class DominatorTreeTests
         Assert.Equal(graph.Sizes.Sum(s => (long)s), tree.Retained[1]);
     }
 
+    [Fact]
+    public void AConsumedGraphAndASpareArrayHoldTheWorkAndTheResult()
+    {
+        // 0 -> 1 -> 2 -> 3 and 0 -> 2, 3 -> 1: one reference per object at least, so the references can hold the labels.
+        HeapGraph graph = Build(4, [0], [(0, 1), (1, 2), (2, 3), (0, 2), (3, 1)]);
+        int[] offsets = graph.Offsets, edges = graph.Edges;
+        var spare = new long[graph.NodeCount + 2];
+        Array.Fill(spare, -1L);   // stale values, as the walk's addresses leave
+        var (idom, retained, _) = BruteForce(graph);
+        DominatorTree tree = DominatorTree.Compute(graph, consumeGraph: true, spare: spare);
+        Assert.Same(offsets, tree.Idom);
+        Assert.Same(edges, tree.Scratch.Items);
+        Assert.True(Unsafe.AreSame(ref spare[0], ref tree.Retained[0]));
+        for (int i = 1; i < tree.Count; i++)
+        {
+            int v = tree.Vertex[i];
+            Assert.Equal(idom[v], tree.Idom[i] == 0 ? -1 : tree.Vertex[tree.Idom[i]]);
+            Assert.Equal(retained[v], tree.Retained[i]);
+        }
+    }
+
     private static void AssertAgreesWithBruteForce(int n, int[] roots, IReadOnlyList<(int From, int To)> edges, out DominatorTree tree)
     {
         HeapGraph graph = Build(n, roots, edges);
         var (idom, retained, reachable) = BruteForce(graph);
-        // Half the time the graph's row starts are reused for the result, as a snapshot without --graph does.
-        tree = DominatorTree.Compute(graph, consumeOffsets: (n + edges.Count) % 2 == 0);
+        // Half the time the graph's arrays are reused for the result, as a snapshot without --graph does; and a
+        // third of the time the work space is a spare array holding stale values, as the walk's addresses do.
+        long[]? spare = (n + edges.Count) % 3 == 0 ? [.. Enumerable.Range(0, n + 2).Select(i => (long)(i * 7919L) - 5)] : null;
+        tree = DominatorTree.Compute(graph, consumeGraph: (n + edges.Count) % 2 == 0, spare: spare);
         Assert.Equal(reachable.Count(r => r) + 1, tree.Count);
         for (int i = 1; i < tree.Count; i++)
         {

@@ -41,31 +41,35 @@ internal sealed class DominatorTree
     /// Computes the tree by semi-NCA (Georgiadis, Tarjan and Werneck's "Finding dominators in practice"):
     /// semidominators as in Lengauer–Tarjan with path compression, then each immediate dominator as the
     /// nearest common ancestor of its semidominator and parent. Near-linear; arrays of ints only, and
-    /// the ones a phase is done with are reused by the next. With <paramref name="consumeOffsets"/>, the
-    /// graph's row starts are overwritten (with the immediate dominators) rather than a new array allocated;
-    /// a <paramref name="spare"/> array of at least one long per object and one more (the walk's addresses,
-    /// once read) holds the semidominators, then the retained sizes.
+    /// the ones a phase is done with are reused by the next. With <paramref name="consumeGraph"/>, the
+    /// graph's row starts are overwritten (with the immediate dominators) and its references (with the
+    /// semidominators' labels) rather than new arrays allocated. A <paramref name="spare"/> array of at
+    /// least one long per object and two more (the walk's addresses, once read) holds the preorder numbers
+    /// and the DFS cursor, then the semidominators and the predecessors' row starts, then the retained sizes.
     /// </summary>
     [MethodImpl(SnapshotCode.OncePerCall)]
-    public static DominatorTree Compute(HeapGraph graph, bool consumeOffsets = false, long[]? spare = null)
+    public static DominatorTree Compute(HeapGraph graph, bool consumeGraph = false, long[]? spare = null)
     {
         int n = graph.NodeCount;
-        var pre = new int[n];                  // object id -> preorder number (0: not reached)
+        long[] store = spare is not null && spare.Length >= n + 2 ? spare : new long[n + 2];
+        // The store as ints: [0, n + 1) first object id -> preorder number (0: not reached), then the
+        // semidominators; [n + 1, 2n + 4) first the DFS cursor, then the predecessors' row starts.
+        Span<int> ints = MemoryMarshal.Cast<long, int>(store.AsSpan(0, n + 2));
+        Span<int> pre = ints[..(n + 1)], predOffsets = ints[(n + 1)..];
+        pre.Clear();
         var vertex = new int[n + 1];           // preorder number -> object id
-        var parent = new int[n + 1];           // preorder number -> DFS parent's preorder number
-        var predOffsets = new int[n + 2];      // first the DFS cursor, then the predecessor CSR
+        var parent = new int[n + 2];           // preorder number -> DFS parent's preorder number; later the children's row starts
         int count = DepthFirst(graph, pre, vertex, parent, predOffsets);
-        int[] preds = Predecessors(graph, pre, vertex, count, predOffsets);
+        int[] preds = Predecessors(graph, pre, vertex, parent, count, predOffsets);
 
-        int[] idom = consumeOffsets ? graph.Offsets : new int[count];
+        int[] idom = consumeGraph ? graph.Offsets : new int[count];
         Array.Copy(parent, idom, count);
         int[] ancestor = parent;               // parent lives on in idom; path compression rewrites it
-        long[] store = spare is not null && spare.Length >= count ? spare : new long[count];
-        Span<int> semiAndLabel = MemoryMarshal.Cast<long, int>(store.AsSpan(0, count));
-        Span<int> semi = semiAndLabel[..count], label = semiAndLabel[count..];
+        // The graph's references are done with too: when there is room, they hold the labels.
+        int[] label = consumeGraph && graph.Edges.Length >= count ? graph.Edges : new int[count];
+        Span<int> semi = pre[..count];         // object ids are no longer needed
         for (int i = 0; i < count; i++) semi[i] = label[i] = i;
-        int[] stack = pre;                     // object ids are no longer needed: the compression stack
-        Semidominators(predOffsets, preds, ancestor, semi, label, stack, count);
+        Semidominators(predOffsets, preds, ancestor, semi, label, count);
         for (int w = 2; w < count; w++)
         {
             int d = idom[w];
@@ -74,7 +78,7 @@ internal sealed class DominatorTree
         }
         idom[0] = 0;
 
-        // Semidominators are done with: their two ints per vertex become the retained sizes.
+        // Semidominators and predecessors are done with: the store becomes the retained sizes.
         Span<long> retained = store.AsSpan(0, count);
         retained.Clear();
         for (int i = count - 1; i >= 1; i--)
@@ -83,12 +87,12 @@ internal sealed class DominatorTree
             retained[idom[i]] += retained[i];
         }
         vertex[0] = -1;
-        return new DominatorTree(vertex, idom, store, count, new DominatorScratch(predOffsets, preds, ancestor, pre));
+        return new DominatorTree(vertex, idom, store, count, new DominatorScratch(parent, label));
     }
 
     /// <summary>Iterative DFS from the virtual root with a cursor per vertex and the parent chain as stack.</summary>
     [MethodImpl(SnapshotCode.OncePerCall)]
-    private static int DepthFirst(HeapGraph graph, int[] pre, int[] vertex, int[] parent, int[] cursor)
+    private static int DepthFirst(HeapGraph graph, Span<int> pre, int[] vertex, int[] parent, Span<int> cursor)
     {
         int[] offsets = graph.Offsets, edges = graph.Edges, roots = graph.Roots;
         int next = 1, current = 0, rootCursor = 0;
@@ -127,26 +131,40 @@ internal sealed class DominatorTree
         }
     }
 
-    /// <summary>The predecessors of every reached vertex as CSR over preorder numbers, in <paramref name="offsets"/> (reused).</summary>
+    /// <summary>
+    /// The predecessors of every reached vertex as CSR over preorder numbers, in <paramref name="offsets"/> (reused),
+    /// without the DFS tree's own edges (a vertex's parent is always a candidate semidominator, see
+    /// <see cref="Semidominators"/>): on a heap most references are tree edges, so the array is a fraction of the references.
+    /// </summary>
     [MethodImpl(SnapshotCode.OncePerCall)]
-    private static int[] Predecessors(HeapGraph graph, int[] pre, int[] vertex, int count, int[] offsets)
+    private static int[] Predecessors(HeapGraph graph, Span<int> pre, int[] vertex, int[] parent, int count, Span<int> offsets)
     {
         int[] fwdOffsets = graph.Offsets, edges = graph.Edges;
-        Array.Clear(offsets);
-        foreach (int r in graph.Roots) offsets[pre[r] + 1]++;
+        offsets[..(count + 1)].Clear();
+        foreach (int r in graph.Roots)
+            if (parent[pre[r]] != 0) offsets[pre[r] + 1]++;
         for (int i = 1; i < count; i++)
         {
             int v = vertex[i];
-            for (int e = fwdOffsets[v], end = fwdOffsets[v + 1]; e < end; e++) offsets[pre[edges[e]] + 1]++;
+            for (int e = fwdOffsets[v], end = fwdOffsets[v + 1]; e < end; e++)
+            {
+                int t = pre[edges[e]];
+                if (parent[t] != i) offsets[t + 1]++;
+            }
         }
         for (int i = 1; i <= count; i++) offsets[i] += offsets[i - 1];
         var preds = new int[offsets[count]];
         // Fill through the row starts, then shift them back: no second cursor array.
-        foreach (int r in graph.Roots) preds[offsets[pre[r]]++] = 0;
+        foreach (int r in graph.Roots)
+            if (parent[pre[r]] != 0) preds[offsets[pre[r]]++] = 0;
         for (int i = 1; i < count; i++)
         {
             int v = vertex[i];
-            for (int e = fwdOffsets[v], end = fwdOffsets[v + 1]; e < end; e++) preds[offsets[pre[edges[e]]]++] = i;
+            for (int e = fwdOffsets[v], end = fwdOffsets[v + 1]; e < end; e++)
+            {
+                int t = pre[edges[e]];
+                if (parent[t] != i) preds[offsets[t]++] = i;
+            }
         }
         for (int i = count; i >= 1; i--) offsets[i] = offsets[i - 1];
         offsets[0] = 0;
@@ -156,20 +174,22 @@ internal sealed class DominatorTree
     /// <summary>
     /// Semidominators in reverse preorder. Vertices above <c>w</c> are linked to their parents; a
     /// vertex is linked exactly when its number is greater than the one being processed, so the
-    /// ancestor array needs no "unlinked" mark and can be the parent array itself.
+    /// ancestor array needs no "unlinked" mark and can be the parent array itself. The parent, numbered below
+    /// <c>w</c>, is the first candidate: its edge to <c>w</c> is not among the predecessors, and <c>ancestor[w]</c>,
+    /// not linked yet, still holds it.
     /// </summary>
     [MethodImpl(SnapshotCode.OncePerCall)]
-    private static void Semidominators(int[] predOffsets, int[] preds, int[] ancestor, Span<int> semi, Span<int> label, int[] stack, int count)
+    private static void Semidominators(Span<int> predOffsets, int[] preds, int[] ancestor, Span<int> semi, int[] label, int count)
     {
         for (int w = count - 1; w >= 1; w--)
         {
-            int best = semi[w];
+            int best = Math.Min(semi[w], ancestor[w]);
             for (int p = predOffsets[w], end = predOffsets[w + 1]; p < end; p++)
             {
                 int v = preds[p];
                 if (v > w)
                 {
-                    Compress(v, w, ancestor, semi, label, stack);
+                    Compress(v, w, ancestor, semi, label);
                     v = label[v];
                 }
                 if (semi[v] < best) best = semi[v];
@@ -178,23 +198,35 @@ internal sealed class DominatorTree
         }
     }
 
-    /// <summary>Path compression towards the linked forest's root, iteratively (heap paths can be millions long).</summary>
-    private static void Compress(int v, int w, int[] ancestor, Span<int> semi, Span<int> label, int[] stack)
+    /// <summary>
+    /// Path compression towards the linked forest's root, iteratively (heap paths can be millions long) and
+    /// with no stack: the way up reverses the ancestor links, the way back down follows and compresses them.
+    /// </summary>
+    private static void Compress(int v, int w, int[] ancestor, Span<int> semi, int[] label)
     {
-        int top = 0;
-        // Collect the path while the ancestor itself is linked (numbered above w).
-        for (int x = v; ancestor[x] > w; x = ancestor[x]) stack[top++] = x;
-        while (--top >= 0)
+        // Up while the ancestor itself is linked (numbered above w), each link turned to point back down.
+        int below = -1, x = v;
+        while (ancestor[x] > w)
         {
-            int x = stack[top], a = ancestor[x];
-            if (semi[label[a]] < semi[label[x]]) label[x] = label[a];
-            ancestor[x] = ancestor[a];
+            int up = ancestor[x];
+            ancestor[x] = below;
+            below = x;
+            x = up;
+        }
+        // Down: each vertex's original ancestor is the one just left, already compressed.
+        for (int a = x; below >= 0;)
+        {
+            int next = ancestor[below];
+            if (semi[label[a]] < semi[label[below]]) label[below] = label[a];
+            ancestor[below] = ancestor[a];
+            a = below;
+            below = next;
         }
     }
 }
 
 /// <summary>
 /// Arrays a <see cref="DominatorTree"/> computation no longer needs, handed to the next step: one of at least
-/// <c>Count + 1</c> ints (<see cref="Offsets"/>), one of at least <c>Count - 1</c> (<see cref="Items"/>), and two of at least <c>Count</c>.
+/// <c>Count + 1</c> ints (<see cref="Offsets"/>) and one of at least <c>Count - 1</c> (<see cref="Items"/>).
 /// </summary>
-internal sealed record DominatorScratch(int[] Offsets, int[] Items, int[] First, int[] Second);
+internal sealed record DominatorScratch(int[] Offsets, int[] Items);

@@ -13,7 +13,7 @@ namespace Heapmon.Heap;
 /// </summary>
 internal sealed unsafe class GraphBuilder
 {
-    private const int ChunkSize = 1 << 20;
+    private const int ChunkSize = HeapWalker.ChunkSize;   // the walk's buffer is reused
 
     private readonly ClrRuntime _runtime;
     private readonly TypeTable _types = new();
@@ -79,8 +79,8 @@ internal sealed unsafe class GraphBuilder
     private void Add(ulong address, MethodTableInfo info, ulong size)
     {
         if (info.IsFree) return;
-        // One spare slot: the addresses array later holds one long per object plus the virtual root.
-        if (_count == _addresses.Length - 1) Grow();
+        // Two spare slots: the addresses array later holds the dominator computation's arrays (DominatorTree.Compute).
+        if (_count == _addresses.Length - 2) Grow();
         _addresses[_count] = address;
         _typeIds[_count] = _types.IndexOf(info, _runtime);
         _sizes[_count] = (uint)Math.Min(size, uint.MaxValue);
@@ -104,10 +104,10 @@ internal sealed unsafe class GraphBuilder
         // Sized from the objects' reference slots (a bound: null slots make no edge), so the array never grows.
         long slots = 0;
         for (int i = 0; i < _count; i++) slots += _types.Layout(_typeIds[i])?.SlotCount(_sizes[i]) ?? 0;
-        // The copy buffer lives for this pass only (made after the walk, so the walk never counts it): no
-        // megabyte stays on the program's heap between snapshots.
-        byte[] chunk = GC.AllocateUninitializedArray<byte>(ChunkSize, pinned: true);
-        var sink = new EdgeSink(index, chunk, (int)Math.Clamp(slots + dependents.Count, 16, Array.MaxLength));
+        // The walk is done with its copy buffer (pinned, the same size): reused rather than a megabyte more per snapshot.
+        byte[] chunk = HeapWalker.Chunk;
+        // At least one more than the objects: once read, the references hold the dominator computation's labels.
+        var sink = new EdgeSink(index, chunk, (int)Math.Clamp(Math.Max(slots + dependents.Count, _count + 1L), 16, Array.MaxLength));
         int d = 0;
         for (int i = 0; i < _count; i++)
         {

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Runtime.CompilerServices;
 using Heapmon.Model;
 
@@ -10,7 +11,7 @@ namespace Heapmon.Heap;
 /// follow each static field's holdings from one snapshot to the next. Heapmon's own objects (<c>own</c>, by
 /// preorder number) are left out with everything they dominate. Reuses the dominator computation's arrays.
 /// </summary>
-internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, Dictionary<int, int> rootOf, bool[] own, int top)
+internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, Dictionary<int, int> rootOf, BitArray own, int top)
 {
     private const int TopLevelLimit = 1000;
     private const int HeldRows = 5;
@@ -18,47 +19,90 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, Diction
 
     private readonly List<int> _chosen = [];
     private readonly Stack<HeldTotals> _spare = new();
+    private readonly Stack<(int Retainer, HeldTotals Totals)> _open = new();   // chosen retainers above the current object, innermost on top
+    private readonly Dictionary<int, int> _slot = [];
     private List<HeapTypeSummary>?[] _held = [];
+    private long[] _retainedByType = null!;   // not [], a cached empty array: it would stay on the program's heap
+    private int[] _active = null!;   // per type, instances on the path from the root to the current object
 
     /// <summary>Per type index, the retained bytes of its outermost reachable instances, Heapmon's own objects left out.</summary>
     [MethodImpl(SnapshotCode.OncePerCall)]
     public long[] Run()
     {
         Choose();
-        var slot = new Dictionary<int, int>(_chosen.Count);
-        for (int r = 0; r < _chosen.Count; r++) slot[_chosen[r]] = r;
+        _slot.EnsureCapacity(_chosen.Count);
+        for (int r = 0; r < _chosen.Count; r++) _slot[_chosen[r]] = r;
         _held = new List<HeapTypeSummary>?[_chosen.Count];
         (int[] start, int[] kids) = Children();
-        HeapGraph graph = walk.Graph;
         int types = walk.TypeNames.Length;
-        var retainedByType = new long[types];
-        var active = new int[types];
-        Span<long> retained = tree.Retained;
-        var open = new Stack<(int Retainer, HeldTotals Totals)>();   // chosen retainers above the current object, innermost on top
-        int[] stack = tree.Scratch.First;   // preorder numbers to enter, or ~number to leave; never deeper than the tree
-        int top = 0;
-        for (int k = start[0]; k < start[1]; k++)
-            if (!own[kids[k]]) stack[top++] = kids[k];
-        while (top > 0)
+        _retainedByType = new long[types];
+        _active = new int[types];
+        int[] idom = tree.Idom;
+        // Depth first, children from the highest number down, with no stack: the parent is the immediate dominator,
+        // and the next sibling is found by a binary search among the parent's children (in ascending order).
+        int x = LastKept(kids, start[0], start[1]);
+        while (x > 0)
         {
-            int x = stack[--top];
-            if (x < 0)
+            Enter(x, types);
+            int child = LastKept(kids, start[x], start[x + 1]);
+            if (child > 0)
             {
-                x = ~x;
-                active[graph.TypeIds[tree.Vertex[x]]]--;
-                if (open.Count > 0 && _chosen[open.Peek().Retainer] == x) Close(open);
+                x = child;
                 continue;
             }
-            int v = tree.Vertex[x], type = graph.TypeIds[v];
-            bool outermost = active[type]++ == 0;
-            if (outermost) retainedByType[type] += retained[x];
-            if (slot.TryGetValue(x, out int mine)) open.Push((mine, _spare.Count > 0 ? _spare.Pop() : new HeldTotals(types)));
-            if (open.Count > 0) open.Peek().Totals.Add(type, graph.Sizes[v], outermost ? retained[x] : 0);
-            stack[top++] = ~x;
-            for (int k = start[x]; k < start[x + 1]; k++)
-                if (!own[kids[k]]) stack[top++] = kids[k];
+            while (true)
+            {
+                Leave(x);
+                int p = idom[x];
+                int at = IndexOf(kids, start[p], start[p + 1], x);
+                int sibling = LastKept(kids, start[p], at);
+                if (sibling > 0 || p == 0)
+                {
+                    x = sibling;
+                    break;
+                }
+                x = p;
+            }
         }
-        return retainedByType;
+        return _retainedByType;
+    }
+
+    /// <summary>The last of <c>kids[from..end)</c> that is not Heapmon's own, or 0 when there is none.</summary>
+    private int LastKept(int[] kids, int from, int end)
+    {
+        for (int k = end - 1; k >= from; k--)
+            if (!own[kids[k]]) return kids[k];
+        return 0;
+    }
+
+    /// <summary>Where <paramref name="x"/> is in the ascending <c>kids[from..end)</c> (Array.BinarySearch would leave a sort helper on the program's heap).</summary>
+    private static int IndexOf(int[] kids, int from, int end, int x)
+    {
+        int lo = from, hi = end - 1;
+        while (lo < hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (kids[mid] < x) lo = mid + 1;
+            else hi = mid;
+        }
+        return lo;
+    }
+
+    private void Enter(int x, int types)
+    {
+        HeapGraph graph = walk.Graph;
+        int v = tree.Vertex[x], type = graph.TypeIds[v];
+        long retained = tree.Retained[x];
+        bool outermost = _active[type]++ == 0;
+        if (outermost) _retainedByType[type] += retained;
+        if (_slot.TryGetValue(x, out int mine)) _open.Push((mine, _spare.Count > 0 ? _spare.Pop() : new HeldTotals(types)));
+        if (_open.Count > 0) _open.Peek().Totals.Add(type, graph.Sizes[v], outermost ? retained : 0);
+    }
+
+    private void Leave(int x)
+    {
+        _active[walk.Graph.TypeIds[tree.Vertex[x]]]--;
+        if (_open.Count > 0 && _chosen[_open.Peek().Retainer] == x) Close(_open);
     }
 
     /// <summary>Leaves the innermost open retainer: its totals become its held rows and go on into the one around it.</summary>
@@ -141,12 +185,14 @@ internal sealed class RetainerFinder(GraphWalk walk, DominatorTree tree, Diction
     private (int[] Start, int[] Kids) Children()
     {
         int n = tree.Count;
-        int[] start = tree.Scratch.Offsets, kids = tree.Scratch.Items, fill = tree.Scratch.Second;
+        int[] start = tree.Scratch.Offsets, kids = tree.Scratch.Items;
         Array.Clear(start, 0, n + 1);
         for (int i = 1; i < n; i++) start[tree.Idom[i] + 1]++;
         for (int i = 1; i <= n; i++) start[i] += start[i - 1];
-        Array.Copy(start, fill, n);
-        for (int i = 1; i < n; i++) kids[fill[tree.Idom[i]]++] = i;
+        // Fill through the row starts, then shift them back: no second cursor array.
+        for (int i = 1; i < n; i++) kids[start[tree.Idom[i]]++] = i;
+        for (int i = n; i >= 1; i--) start[i] = start[i - 1];
+        start[0] = 0;
         return (start, kids);
     }
 

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Runtime.CompilerServices;
 using Heapmon.Model;
 
@@ -13,7 +14,7 @@ internal static class SnapshotSummary
         HeapGraph graph = walk.Graph;
         int typeCount = walk.TypeNames.Length;
         Dictionary<int, int> rootOf = FirstRoots(walk, tree, out HashSet<int> ownTop);
-        bool[] own = Own(walk, tree, ownTop);
+        BitArray own = Own(walk, tree, ownTop);
         var retainers = new RetainerFinder(walk, tree, rootOf, own, options.TopRetainers);
         long[] retainedByType = retainers.Run();
         var counts = new long[typeCount];
@@ -79,7 +80,7 @@ internal static class SnapshotSummary
     /// Heapmon's walk machinery, and everything they dominate. One pass: a dominator precedes in preorder.
     /// </summary>
     [MethodImpl(SnapshotCode.OncePerCall)]
-    private static bool[] Own(GraphWalk walk, DominatorTree tree, HashSet<int> ownTop)
+    private static BitArray Own(GraphWalk walk, DominatorTree tree, HashSet<int> ownTop)
     {
         var ownType = new bool[walk.TypeNames.Length];
         for (int t = 0; t < ownType.Length; t++)
@@ -87,7 +88,7 @@ internal static class SnapshotSummary
             string name = walk.TypeNames[t];
             ownType[t] = name.StartsWith("Microsoft.Diagnostics.Runtime.", StringComparison.Ordinal) || name.StartsWith("Heapmon.Heap.", StringComparison.Ordinal);
         }
-        var own = new bool[tree.Count];
+        var own = new BitArray(tree.Count);   // a bit per object, not a byte
         for (int i = 1; i < tree.Count; i++)
             own[i] = own[tree.Idom[i]] || ownTop.Contains(i) || ownType[walk.Graph.TypeIds[tree.Vertex[i]]];
         return own;
