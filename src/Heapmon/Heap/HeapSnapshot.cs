@@ -66,7 +66,7 @@ public static class HeapSnapshot
         GraphWalk walk = DumpGraphReader.Read(runtime, out long freeBytes);
         long committed = 0;
         foreach (ClrSegment segment in runtime.Heap.Segments) committed += (long)segment.CommittedMemory.Length;
-        DominatorTree tree = DominatorTree.Compute(walk.Graph, consumeOffsets: !options.IncludeGraph);
+        DominatorTree tree = DominatorTree.Compute(walk.Graph, consumeGraph: !options.IncludeGraph);
         long heapBytes = freeBytes;
         for (int v = 0; v < walk.Graph.NodeCount; v++) heapBytes += walk.Graph.Sizes[v];
         (int pid, string name, long resident) = process ?? (target.DataReader.ProcessId, Path.GetFileNameWithoutExtension(dumpPath), 0L);
