@@ -18,7 +18,7 @@ internal sealed unsafe class GraphBuilder
     private readonly ClrRuntime _runtime;
     private readonly TypeTable _types = new();
     private ulong[] _addresses;
-    private int[] _typeIds;
+    private readonly ObjectTypes _typeIds;
     private readonly ObjectSizes _sizes;
     private int _count;
 
@@ -26,7 +26,7 @@ internal sealed unsafe class GraphBuilder
     {
         _runtime = runtime;
         _addresses = new ulong[capacity];
-        _typeIds = new int[capacity];
+        _typeIds = new ObjectTypes(capacity);
         _sizes = new ObjectSizes(capacity);
     }
 
@@ -51,7 +51,7 @@ internal sealed unsafe class GraphBuilder
     }
 
     /// <summary>The walk from its parts: the roots are kept in order, as ids, less those at no walked object.</summary>
-    internal static GraphWalk Assemble(int[] typeIds, ObjectSizes sizes, int[] offsets, int[] edges, int count,
+    internal static GraphWalk Assemble(ObjectTypes typeIds, ObjectSizes sizes, int[] offsets, int[] edges, int count,
         List<GraphRoot> roots, Func<ulong, int> find, string[] typeNames, ulong[]? addresses)
     {
         var rootIds = new List<int>(roots.Count);
@@ -82,7 +82,7 @@ internal sealed unsafe class GraphBuilder
         // Two spare slots: the addresses array later holds the dominator computation's arrays (DominatorTree.Compute).
         if (_count == _addresses.Length - 2) Grow();
         _addresses[_count] = address;
-        _typeIds[_count] = _types.IndexOf(info, _runtime);
+        _typeIds.Set(_count, _types.IndexOf(info, _runtime));
         _sizes.Set(_count, (uint)Math.Min(size, uint.MaxValue));
         _count++;
     }
@@ -91,7 +91,7 @@ internal sealed unsafe class GraphBuilder
     {
         int capacity = (int)Math.Min(_addresses.Length * 3L / 2 + 1024, Array.MaxLength);
         Array.Resize(ref _addresses, capacity);
-        Array.Resize(ref _typeIds, capacity);
+        _typeIds.Resize(capacity);
         _sizes.Resize(capacity);
     }
 
