@@ -57,11 +57,11 @@ internal static class GraphRoots
     /// </summary>
     internal static void StaticsAndThreadStatics(ClrRuntime runtime, Dictionary<ulong, (string, bool)> slots, List<GraphRoot> roots, bool reuse = true)
     {
-        ulong permanent = StaticFieldCache.PermanentAllocator(runtime);
+        ulong permanent = reuse ? StaticFieldCache.PermanentAllocator(runtime) : 0;
         foreach (ClrModule module in runtime.EnumerateModules())
         {
             bool own = IsOwnModule(module);
-            bool cached = reuse && StaticFieldCache.Applies(runtime, module, permanent);
+            bool cached = StaticFieldCache.Applies(module, permanent);
             IEnumerable<ClrType> types = cached ? StaticFieldCache.TypesToRead(runtime, module, own, slots) : module.EnumerateTypesWithStaticFields();
             foreach (ClrType type in types) TypeStatics(runtime, type, own, cached, slots, roots);
         }

@@ -14,13 +14,19 @@ internal static class StaticFieldCache
     private static readonly Dictionary<ulong, (ulong Slot, string Label)[]?> s_types = [];
     private static readonly HashSet<ulong> s_modules = [];
 
-    /// <summary>Whether <paramref name="module"/>'s types may be cached: our own live process, a module that never unloads.</summary>
-    public static bool Applies(ClrRuntime runtime, ClrModule module, ulong permanentAllocator) =>
-        runtime.DataTarget.DataReader is SelfDataReader && HeapWalkLock.IsHeldByCurrentThread
-        && permanentAllocator != 0 && module.LoaderAllocator == permanentAllocator && !module.IsDynamic;
+    /// <summary>MethodTables whose statics are kept (as none, or as slots).</summary>
+    public static int TypesKept => s_types.Count;
 
-    /// <summary>The loader allocator of System.Private.CoreLib, which never unloads (shared by every module that never does); 0 when unknown.</summary>
-    public static ulong PermanentAllocator(ClrRuntime runtime) => runtime.BaseClassLibrary.LoaderAllocator;
+    /// <summary>
+    /// The loader allocator of System.Private.CoreLib, which never unloads (shared by every module that never does), when
+    /// <paramref name="runtime"/> is our own live process read under the walk lock; else 0: nothing is cached.
+    /// </summary>
+    public static ulong PermanentAllocator(ClrRuntime runtime) =>
+        runtime.DataTarget.DataReader is SelfDataReader && HeapWalkLock.IsHeldByCurrentThread ? runtime.BaseClassLibrary.LoaderAllocator : 0;
+
+    /// <summary>Whether <paramref name="module"/>'s types may be cached: a module that never unloads, of our own process.</summary>
+    public static bool Applies(ClrModule module, ulong permanentAllocator) =>
+        permanentAllocator != 0 && module.LoaderAllocator == permanentAllocator && !module.IsDynamic;
 
     /// <summary>
     /// The types of a cacheable <paramref name="module"/> to read statics from: on its first walk all that ClrMD lists
