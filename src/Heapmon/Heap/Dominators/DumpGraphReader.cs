@@ -42,7 +42,7 @@ internal static class DumpGraphReader
         var dependents = new List<(ulong Key, ulong Value)>();
         List<GraphRoot> roots = GraphRoots.Collect(runtime, includeStacks: true, dependents);
         (int[] offsets, int[] edges) = References(objects, dependents, Find);
-        return GraphBuilder.Assemble(typeIds, sizes, offsets, edges, objects.Length, roots, Find, [.. names], null);
+        return GraphBuilder.Assemble(ObjectTypes.From(typeIds, objects.Length), ObjectSizes.From(sizes, objects.Length), offsets, edges, objects.Length, roots, Find, [.. names], null);
     }
 
     /// <summary>The live objects in address order (free space left out, its bytes counted in <paramref name="freeBytes"/>).</summary>

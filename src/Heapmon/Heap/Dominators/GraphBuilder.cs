@@ -18,16 +18,16 @@ internal sealed unsafe class GraphBuilder
     private readonly ClrRuntime _runtime;
     private readonly TypeTable _types = new();
     private ulong[] _addresses;
-    private int[] _typeIds;
-    private uint[] _sizes;
+    private readonly ObjectTypes _typeIds;
+    private readonly ObjectSizes _sizes;
     private int _count;
 
     private GraphBuilder(ClrRuntime runtime, int capacity)
     {
         _runtime = runtime;
         _addresses = new ulong[capacity];
-        _typeIds = new int[capacity];
-        _sizes = new uint[capacity];
+        _typeIds = new ObjectTypes(capacity);
+        _sizes = new ObjectSizes(capacity);
     }
 
     /// <summary>Reads the graph, or returns null with <paramref name="problem"/> set when the heap could not be read whole.</summary>
@@ -51,7 +51,7 @@ internal sealed unsafe class GraphBuilder
     }
 
     /// <summary>The walk from its parts: the roots are kept in order, as ids, less those at no walked object.</summary>
-    internal static GraphWalk Assemble(int[] typeIds, uint[] sizes, int[] offsets, int[] edges, int count,
+    internal static GraphWalk Assemble(ObjectTypes typeIds, ObjectSizes sizes, int[] offsets, int[] edges, int count,
         List<GraphRoot> roots, Func<ulong, int> find, string[] typeNames, ulong[]? addresses)
     {
         var rootIds = new List<int>(roots.Count);
@@ -82,8 +82,8 @@ internal sealed unsafe class GraphBuilder
         // Two spare slots: the addresses array later holds the dominator computation's arrays (DominatorTree.Compute).
         if (_count == _addresses.Length - 2) Grow();
         _addresses[_count] = address;
-        _typeIds[_count] = _types.IndexOf(info, _runtime);
-        _sizes[_count] = (uint)Math.Min(size, uint.MaxValue);
+        _typeIds.Set(_count, _types.IndexOf(info, _runtime));
+        _sizes.Set(_count, (uint)Math.Min(size, uint.MaxValue));
         _count++;
     }
 
@@ -91,8 +91,8 @@ internal sealed unsafe class GraphBuilder
     {
         int capacity = (int)Math.Min(_addresses.Length * 3L / 2 + 1024, Array.MaxLength);
         Array.Resize(ref _addresses, capacity);
-        Array.Resize(ref _typeIds, capacity);
-        Array.Resize(ref _sizes, capacity);
+        _typeIds.Resize(capacity);
+        _sizes.Resize(capacity);
     }
 
     /// <summary>The second pass: each object's references as ids, in CSR form.</summary>

@@ -51,34 +51,50 @@ internal static class GraphRoots
         return roots;
     }
 
-    private static void StaticsAndThreadStatics(ClrRuntime runtime, Dictionary<ulong, (string, bool)> slots, List<GraphRoot> roots)
+    /// <summary>
+    /// Static field slots (address → label and whether Heapmon's own) into <paramref name="slots"/>, thread statics'
+    /// objects into <paramref name="roots"/>; with <paramref name="reuse"/>, what <see cref="StaticFieldCache"/> kept is reused.
+    /// </summary>
+    internal static void StaticsAndThreadStatics(ClrRuntime runtime, Dictionary<ulong, (string, bool)> slots, List<GraphRoot> roots, bool reuse = true)
     {
+        ulong permanent = reuse ? StaticFieldCache.PermanentAllocator(runtime) : 0;
         foreach (ClrModule module in runtime.EnumerateModules())
         {
             bool own = IsOwnModule(module);
-            foreach (ClrType type in module.EnumerateTypesWithStaticFields())
+            bool cached = StaticFieldCache.Applies(module, permanent);
+            IEnumerable<ClrType> types = cached ? StaticFieldCache.TypesToRead(runtime, module, own, slots) : module.EnumerateTypesWithStaticFields();
+            foreach (ClrType type in types) TypeStatics(runtime, type, own, cached, slots, roots);
+        }
+    }
+
+    private static void TypeStatics(ClrRuntime runtime, ClrType type, bool own, bool cached, Dictionary<ulong, (string, bool)> slots, List<GraphRoot> roots)
+    {
+        var statics = new List<(ulong Slot, string Label)>();
+        bool complete = true;
+        foreach (ClrStaticField field in type.StaticFields)
+        {
+            if (!field.IsObjectReference) continue;
+            string label = $"static {type.Name}.{FieldNames.Display(field.Name)}";
+            foreach (ClrAppDomain domain in runtime.AppDomains)
             {
-                foreach (ClrStaticField field in type.StaticFields)
-                {
-                    if (!field.IsObjectReference) continue;
-                    foreach (ClrAppDomain domain in runtime.AppDomains)
-                    {
-                        ulong slot = field.GetAddress(domain);
-                        if (slot != 0) slots.TryAdd(slot, ($"static {type.Name}.{FieldNames.Display(field.Name)}", own));
-                    }
-                }
-                foreach (ClrThreadStaticField field in type.ThreadStaticFields)
-                {
-                    if (!field.IsObjectReference) continue;
-                    foreach (ClrThread thread in runtime.Threads)
-                    {
-                        if (!thread.IsAlive) continue;
-                        ulong value = field.ReadObject(thread).Address;
-                        if (value != 0) roots.Add(new GraphRoot(GcRootKind.ThreadStatic, $"thread-static {type.Name}.{FieldNames.Display(field.Name)} (thread {thread.ManagedThreadId})", value, own));
-                    }
-                }
+                ulong slot = field.GetAddress(domain);
+                if (slot == 0) { complete = false; continue; }
+                slots.TryAdd(slot, (label, own));
+                statics.Add((slot, label));
             }
         }
+        foreach (ClrThreadStaticField field in type.ThreadStaticFields)
+        {
+            if (!field.IsObjectReference) continue;
+            complete = false;   // read per thread, each walk
+            foreach (ClrThread thread in runtime.Threads)
+            {
+                if (!thread.IsAlive) continue;
+                ulong value = field.ReadObject(thread).Address;
+                if (value != 0) roots.Add(new GraphRoot(GcRootKind.ThreadStatic, $"thread-static {type.Name}.{FieldNames.Display(field.Name)} (thread {thread.ManagedThreadId})", value, own));
+            }
+        }
+        if (cached) StaticFieldCache.Keep(type, statics, complete);
     }
 
     /// <summary>An array of references that holds static field slots: the runtime's statics storage.</summary>

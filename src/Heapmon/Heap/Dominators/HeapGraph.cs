@@ -9,6 +9,11 @@ namespace Heapmon.Heap;
 internal sealed class HeapGraph
 {
     public HeapGraph(int[] typeIds, uint[] sizes, int[] offsets, int[] edges, int[] roots, int nodeCount)
+        : this(ObjectTypes.From(typeIds, nodeCount), ObjectSizes.From(sizes, nodeCount), offsets, edges, roots, nodeCount)
+    {
+    }
+
+    public HeapGraph(ObjectTypes typeIds, ObjectSizes sizes, int[] offsets, int[] edges, int[] roots, int nodeCount)
     {
         if (offsets.Length < nodeCount + 1) throw new ArgumentException("offsets must hold nodeCount + 1 entries", nameof(offsets));
         TypeIds = typeIds;
@@ -22,11 +27,11 @@ internal sealed class HeapGraph
     /// <summary>Objects in the graph (the arrays may be longer).</summary>
     public int NodeCount { get; }
 
-    /// <summary>Per object: an index into the walk's type table.</summary>
-    public int[] TypeIds { get; }
+    /// <summary>Per object: an index into the walk's type table (<c>TypeIds[v]</c>).</summary>
+    public ObjectTypes TypeIds { get; }
 
-    /// <summary>Per object: its shallow size in bytes.</summary>
-    public uint[] Sizes { get; }
+    /// <summary>Per object: its shallow size in bytes (<c>Sizes[v]</c>).</summary>
+    public ObjectSizes Sizes { get; }
 
     /// <summary>CSR row starts; <c>Offsets[NodeCount]</c> is the edge count.</summary>
     public int[] Offsets { get; }

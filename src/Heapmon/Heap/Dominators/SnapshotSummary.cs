@@ -118,7 +118,7 @@ internal static class SnapshotSummary
         for (int t = 0; t < map.Length; t++) map[t] = row.TryGetValue(walk.TypeNames[t], out int r) ? r : types.Count;
         var nodeTypes = new int[g.NodeCount];
         for (int v = 0; v < nodeTypes.Length; v++) nodeTypes[v] = map[g.TypeIds[v]];
-        return new SnapshotGraph(nodeTypes, g.Sizes[..g.NodeCount], g.Offsets[..(g.NodeCount + 1)], g.Edges[..g.EdgeCount],
+        return new SnapshotGraph(nodeTypes, g.Sizes.ToArray(g.NodeCount), g.Offsets[..(g.NodeCount + 1)], g.Edges[..g.EdgeCount],
             g.Roots, walk.RootKinds, walk.RootLabels);
     }
 }
