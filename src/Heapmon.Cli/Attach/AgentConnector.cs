@@ -74,9 +74,7 @@ internal static class AgentConnector
         }
         catch (ServerNotAvailableException)
         {
-            throw target.Runtime.Kind == RuntimeKind.CoreClr
-                ? new AttachException(AttachExitCode.NotDotnet, $"{target.Describe} does not answer on its diagnostics port (is DOTNET_EnableDiagnostics=0 set, or TMPDIR different?).")
-                : new AttachException(AttachExitCode.NotDotnet, $"process {target.Pid} ({target.Name}) is not a .NET process (no .NET runtime and no diagnostics port).");
+            throw target.NoDiagnosticsPort();
         }
         catch (Exception e) when (e is UnsupportedCommandException or ServerErrorException)
         {

@@ -29,6 +29,15 @@ internal sealed record TargetProcess(int Pid, int OwnPid, uint UserId, string Na
     /// <summary>The agent's folder, from our side.</summary>
     public string ChannelDirectory => Root + ChannelPaths.Directory(TempDirectory, OwnPid);
 
+    /// <summary>The error when the process's diagnostics port does not answer: a .NET process with diagnostics off, or not .NET at all.</summary>
+    public AttachException NoDiagnosticsPort() => Runtime.Kind == RuntimeKind.CoreClr
+        ? new AttachException(AttachExitCode.NotDotnet, $"{Describe} does not answer on its diagnostics port (is DOTNET_EnableDiagnostics=0 set, or TMPDIR different?).")
+        : new AttachException(AttachExitCode.NotDotnet, $"process {Pid} ({Name}) is not a .NET process (no .NET runtime and no diagnostics port).");
+
+    /// <summary>The error when process <paramref name="pid"/> went away while heapmon read it.</summary>
+    public static AttachException ExitedWhileLooking(int pid) =>
+        new(AttachExitCode.TargetExited, $"process {pid} exited while heapmon was looking at it.");
+
     /// <summary>Reads the process from /proc; throws <see cref="AttachException"/> when it does not exist or is another user's.</summary>
     public static TargetProcess Probe(int pid)
     {
@@ -61,7 +70,7 @@ internal sealed record TargetProcess(int Pid, int OwnPid, uint UserId, string Na
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException && !Directory.Exists(proc))
         {
-            throw new AttachException(AttachExitCode.TargetExited, $"process {pid} exited while heapmon was looking at it.");
+            throw ExitedWhileLooking(pid);
         }
     }
 

@@ -64,9 +64,7 @@ internal static class AllocOfProcess
         catch (ServerNotAvailableException)
         {
             if (!TargetProcess.IsAlive(target.Pid)) throw new AttachException(AttachExitCode.TargetExited, $"{target.Describe} exited during the command.");
-            throw target.Runtime.Kind == RuntimeKind.CoreClr
-                ? new AttachException(AttachExitCode.NotDotnet, $"{target.Describe} does not answer on its diagnostics port (is DOTNET_EnableDiagnostics=0 set, or TMPDIR different?).")
-                : new AttachException(AttachExitCode.NotDotnet, $"process {target.Pid} ({target.Name}) is not a .NET process (no .NET runtime and no diagnostics port).");
+            throw target.NoDiagnosticsPort();
         }
         catch (Exception e) when (e is UnsupportedCommandException or ServerErrorException or EndOfStreamException or IOException)
         {

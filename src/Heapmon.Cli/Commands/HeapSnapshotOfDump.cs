@@ -54,7 +54,7 @@ internal static class HeapSnapshotOfDump
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
-            throw new AttachException(AttachExitCode.TargetExited, $"process {pid} exited while heapmon was looking at it.");
+            throw TargetProcess.ExitedWhileLooking(pid);
         }
     }
 
@@ -66,7 +66,7 @@ internal static class HeapSnapshotOfDump
         }
         catch (ServerNotAvailableException)
         {
-            throw new AttachException(AttachExitCode.NotDotnet, $"{target.Describe} does not answer on its diagnostics port (is DOTNET_EnableDiagnostics=0 set, or TMPDIR different?).");
+            throw target.NoDiagnosticsPort();
         }
         catch (Exception e) when (e is ServerErrorException or UnsupportedCommandException)
         {
