@@ -20,8 +20,8 @@ internal static class DumpGraphReader
         for (int i = 0; i < objects.Length; i++) addresses[i] = objects[i].Address;
         var types = new Dictionary<ulong, int>();
         var names = new List<string>();
-        var typeIds = new int[objects.Length];
-        var sizes = new uint[objects.Length];
+        var typeIds = new ObjectTypes(objects.Length);
+        var sizes = new ObjectSizes(objects.Length);
         for (int i = 0; i < objects.Length; i++)
         {
             ClrType type = objects[i].Type!;
@@ -31,8 +31,8 @@ internal static class DumpGraphReader
                 types[type.MethodTable] = id;
                 names.Add(type.Name ?? $"<unknown type {type.MethodTable:x}>");
             }
-            typeIds[i] = id;
-            sizes[i] = (uint)Math.Min(Aligned(objects[i].Size), uint.MaxValue);
+            typeIds.Set(i, id);
+            sizes.Set(i, (uint)Math.Min(Aligned(objects[i].Size), uint.MaxValue));
         }
         int Find(ulong address)
         {
@@ -42,7 +42,7 @@ internal static class DumpGraphReader
         var dependents = new List<(ulong Key, ulong Value)>();
         List<GraphRoot> roots = GraphRoots.Collect(runtime, includeStacks: true, dependents);
         (int[] offsets, int[] edges) = References(objects, dependents, Find);
-        return GraphBuilder.Assemble(ObjectTypes.From(typeIds, objects.Length), ObjectSizes.From(sizes, objects.Length), offsets, edges, objects.Length, roots, Find, [.. names], null);
+        return GraphBuilder.Assemble(typeIds, sizes, offsets, edges, objects.Length, roots, Find, [.. names], null);
     }
 
     /// <summary>The live objects in address order (free space left out, its bytes counted in <paramref name="freeBytes"/>).</summary>
